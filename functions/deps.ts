@@ -1,0 +1,15 @@
+/**
+ * What an activity receives besides its input. In Azure these are built once per worker from the
+ * environment (./runtime.ts); in the sandbox the durable host passes its own (emulator-backed).
+ */
+import { type AzureGateway } from '../shared/azure/gateway';
+import { type Clock } from '../shared/core/clock';
+import { type Logger } from '../shared/core/log';
+import { type FedlinkConfig } from '../shared/config/schema';
+
+export interface ActivityDeps {
+  readonly azure: AzureGateway;
+  readonly config: FedlinkConfig;
+  readonly clock: Clock;
+  readonly log: Logger;
+}

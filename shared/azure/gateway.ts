@@ -1,0 +1,34 @@
+/**
+ * The Azure gateway: the one interface through which fedlink's core reads and writes ARM.
+ * Implemented in ./armGateway.ts over the real @azure/arm-* clients; the same implementation talks to
+ * Azure or to the sandbox emulator (only the endpoint and credential differ). SDK types stop here:
+ * every method speaks the core types of shared/core/model.ts.
+ *
+ * Failures: methods throw `ArmError` (./errors.ts), already classified (retryable / throttled /
+ * terminal). "Not found" on a read is not an error: it returns undefined.
+ */
+import { type Cluster, type Fic, type Identity } from '../core/model';
+
+export interface FicSpec {
+  readonly issuer: string;
+  readonly subject: string;
+  readonly audiences: readonly string[];
+}
+
+export interface AzureGateway {
+  /** Subscriptions the credential can see, with their tenant. */
+  listSubscriptions(): Promise<readonly { subscriptionId: string; tenantId: string | undefined; displayName: string | undefined }[]>;
+
+  getCluster(clusterId: string): Promise<Cluster | undefined>;
+  listClusters(subscriptionId: string): Promise<readonly Cluster[]>;
+
+  getIdentity(identityId: string): Promise<Identity | undefined>;
+  listIdentities(subscriptionId: string): Promise<readonly Identity[]>;
+
+  /** Every FIC on the identity (all pages). Throws a terminal ArmError when the identity is gone. */
+  listFics(identityId: string): Promise<readonly Fic[]>;
+  /** PUT (synchronous). Returns the FIC as ARM stored it. */
+  putFic(identityId: string, ficName: string, spec: FicSpec): Promise<Fic>;
+  /** DELETE (synchronous). `absent` when ARM answered 204 (it did not exist). */
+  deleteFic(identityId: string, ficName: string): Promise<'deleted' | 'absent'>;
+}
