@@ -21,9 +21,16 @@ export interface AzureGateway {
 
   getCluster(clusterId: string): Promise<Cluster | undefined>;
   listClusters(subscriptionId: string): Promise<readonly Cluster[]>;
+  /**
+   * Every managed cluster in the given subscriptions through Azure Resource Graph (1,000-row pages,
+   * $skipToken), mapped exactly as getCluster maps a GET. One query per page, no per-cluster GET.
+   */
+  queryClusters(subscriptionIds: readonly string[]): Promise<readonly Cluster[]>;
 
   getIdentity(identityId: string): Promise<Identity | undefined>;
   listIdentities(subscriptionId: string): Promise<readonly Identity[]>;
+  /** Every user-assigned identity in the given subscriptions through Azure Resource Graph. */
+  queryIdentities(subscriptionIds: readonly string[]): Promise<readonly Identity[]>;
 
   /** Every FIC on the identity (all pages). Throws a terminal ArmError when the identity is gone. */
   listFics(identityId: string): Promise<readonly Fic[]>;
