@@ -1,0 +1,11 @@
+/**
+ * Imports every durable function definition so that the registry is complete. Both the Azure entry
+ * point (./index.ts) and the sandbox durable host import this module.
+ */
+import './entities/identityLock';
+import './activities/loadScope';
+import './activities/syncIdentities';
+import './orchestrations/reconcile';
+import './orchestrations/drift';
+
+export { registeredFunctions } from './registry';

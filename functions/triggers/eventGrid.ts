@@ -1,0 +1,51 @@
+/**
+ * Event Grid trigger logic: ARM events name a resource; this starts (or re-runs) the reconcile
+ * orchestration for it. Nothing from the payload but the validated resource id is used (DESIGN.md).
+ */
+import { type Logger } from '../../shared/core/log';
+import { instanceIdFor } from '../../shared/core/instanceIds';
+import { keysForEvent, parseEventGridPayload } from '../../shared/events';
+import { type ReconcileInput, type RunMode } from '../contracts';
+import { type DurableClientPort } from '../durableClientPort';
+import { reconcile, RERUN_EVENT } from '../orchestrations/reconcile';
+import { startOrRerun } from './startRun';
+
+export type EventDisposition =
+  | { readonly kind: 'started' | 'coalesced'; readonly instanceId: string; readonly resourceId: string }
+  | { readonly kind: 'ignored'; readonly reason: string };
+
+export interface EventHandlerOptions {
+  readonly client: DurableClientPort;
+  readonly mode: RunMode;
+  readonly log: Logger;
+}
+
+/** Handles one delivery (an event, or an array of them, in Event Grid or CloudEvents schema). */
+export async function handleEventGridDelivery(payload: unknown, options: EventHandlerOptions): Promise<EventDisposition[]> {
+  const { client, mode, log } = options;
+  let events;
+  try {
+    events = await parseEventGridPayload(payload);
+  } catch (error) {
+    const reason = `not an Event Grid or CloudEvents payload: ${error instanceof Error ? error.message : String(error)}`;
+    log.warn('event ignored', { reason });
+    return [{ kind: 'ignored', reason }];
+  }
+  const dispositions: EventDisposition[] = [];
+  for (const event of events) {
+    const key = keysForEvent(event);
+    if (key.kind !== 'reconcile') {
+      const reason = key.kind === 'ignore' ? key.reason : 'subscription validation is answered by the Functions host';
+      log.debug('event ignored', { reason });
+      dispositions.push({ kind: 'ignored', reason });
+      continue;
+    }
+    const target = key.target === 'cluster' ? { kind: 'cluster' as const, clusterId: key.resourceId } : { kind: 'identity' as const, identityId: key.resourceId };
+    const instanceId = instanceIdFor(key.target, key.resourceId);
+    const input: ReconcileInput = { target, change: key.change, mode, trigger: 'event' };
+    const outcome = await startOrRerun(client, reconcile.name, instanceId, input, RERUN_EVENT, log);
+    log.info('event accepted', { resourceId: key.resourceId, instanceId, outcome, eventId: key.eventId });
+    dispositions.push({ kind: outcome, instanceId, resourceId: key.resourceId });
+  }
+  return dispositions;
+}

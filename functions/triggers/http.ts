@@ -1,0 +1,118 @@
+/**
+ * HTTP API logic (DESIGN.md "HTTP"): POST /api/runs, GET /api/runs/{id}, GET /api/report,
+ * GET /api/health. Thin: validate the body, start or query an orchestration, answer. Keys are checked
+ * before these run (the Functions host for authLevel 'function'; the sandbox server likewise), so an
+ * unauthenticated request never reaches ARM.
+ */
+import { randomUUID } from 'node:crypto';
+import { type HttpRequest, type HttpResponseInit } from '@azure/functions';
+import { z } from 'zod';
+import { type Logger } from '../../shared/core/log';
+import { DRIFT_INSTANCE_ID, instanceIdFor } from '../../shared/core/instanceIds';
+import { isResourceId, TYPES } from '../../shared/core/resourceId';
+import { buildReport, renderHtml } from '../../shared/validation/report';
+import { type ReconcileInput, type RunResult } from '../contracts';
+import { type DurableClientPort } from '../durableClientPort';
+import { driftCheck, type DriftInput } from '../orchestrations/drift';
+import { reconcile, RERUN_EVENT } from '../orchestrations/reconcile';
+import { startOrRerun } from './startRun';
+
+export interface HttpDeps {
+  readonly client: DurableClientPort;
+  readonly log: Logger;
+}
+
+const runRequest = z
+  .object({
+    scope: z.union([
+      z.object({ clusterId: z.string().refine((v) => isResourceId(v, TYPES.managedCluster), 'expected a managed cluster resource id') }).strict(),
+      z.object({ identityId: z.string().refine((v) => isResourceId(v, TYPES.userAssignedIdentity), 'expected a user-assigned identity resource id') }).strict(),
+      z.object({ all: z.literal(true) }).strict(),
+    ]),
+    mode: z.enum(['plan', 'apply']).default('plan'),
+  })
+  .strict();
+
+function problem(status: number, message: string, details?: readonly string[]): HttpResponseInit {
+  return { status, jsonBody: { error: { message, ...(details ? { details } : {}) } } };
+}
+
+/** POST /api/runs {scope, mode} → 202 with durable status URLs. */
+export async function postRun(request: HttpRequest, { client, log }: HttpDeps): Promise<HttpResponseInit> {
+  let body: unknown;
+  try {
+    body = JSON.parse(await request.text());
+  } catch {
+    return problem(400, 'body must be JSON: {"scope": {"clusterId"|"identityId": "<resource id>"} | {"all": true}, "mode": "plan"|"apply"}');
+  }
+  const parsed = runRequest.safeParse(body);
+  if (!parsed.success) {
+    return problem(400, 'invalid run request', parsed.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`));
+  }
+  const { scope, mode } = parsed.data;
+  let instanceId: string;
+  if ('all' in scope) {
+    const input: DriftInput = { mode, trigger: 'http' };
+    instanceId = mode === 'apply' ? DRIFT_INSTANCE_ID : `fedlink:plan:fleet:${randomUUID()}`;
+    try {
+      await client.startNew(driftCheck.name, { instanceId, input });
+    } catch {
+      return problem(409, `a fleet run is already in progress: GET /api/runs/${encodeURIComponent(instanceId)}`);
+    }
+  } else {
+    const [kind, resourceId] = 'clusterId' in scope ? (['cluster', scope.clusterId] as const) : (['identity', scope.identityId] as const);
+    const target = kind === 'cluster' ? { kind, clusterId: resourceId } : { kind, identityId: resourceId };
+    const input: ReconcileInput = { target, change: 'write', mode, trigger: 'http' };
+    if (mode === 'apply') {
+      // Writes for one resource coalesce with any event-driven run for it (same instance id).
+      instanceId = instanceIdFor(kind, resourceId);
+      await startOrRerun(client, reconcile.name, instanceId, input, RERUN_EVENT, log);
+    } else {
+      instanceId = `fedlink:plan:${kind}:${randomUUID()}`;
+      await client.startNew(reconcile.name, { instanceId, input });
+    }
+  }
+  log.info('run started', { instanceId, mode });
+  return client.createCheckStatusResponse(request, instanceId);
+}
+
+/** GET /api/runs/{id} → status and, once finished, the RunResult. */
+export async function getRun(request: HttpRequest, { client }: HttpDeps): Promise<HttpResponseInit> {
+  const id = request.params.id ?? '';
+  try {
+    const status = await client.getStatus(id);
+    return {
+      status: 200,
+      jsonBody: {
+        instanceId: status.instanceId,
+        runtimeStatus: status.runtimeStatus,
+        customStatus: status.customStatus,
+        createdTime: status.createdTime,
+        lastUpdatedTime: status.lastUpdatedTime,
+        output: status.output,
+      },
+    };
+  } catch {
+    return problem(404, `no run with id ${id}`);
+  }
+}
+
+/** GET /api/report → the last fleet check's validation report (HTML for browsers, JSON on request). */
+export async function getReport(request: HttpRequest, { client }: HttpDeps): Promise<HttpResponseInit> {
+  let result: RunResult | undefined;
+  try {
+    const status = await client.getStatus(DRIFT_INSTANCE_ID);
+    result = status.runtimeStatus === 'Completed' ? (status.output as RunResult) : undefined;
+  } catch {
+    result = undefined;
+  }
+  if (!result) return problem(404, 'no completed fleet check yet: POST /api/runs {"scope":{"all":true},"mode":"apply"} or wait for the timer');
+  const report = buildReport(result.findings);
+  const accept = request.headers.get('accept') ?? '';
+  if (accept.includes('application/json') && !accept.includes('text/html')) return { status: 200, jsonBody: report };
+  return { status: 200, headers: { 'content-type': 'text/html; charset=utf-8' }, body: renderHtml(report) };
+}
+
+export function getHealth(): HttpResponseInit {
+  return { status: 200, jsonBody: { status: 'ok', service: 'fedlink' } };
+}

@@ -1,0 +1,50 @@
+/**
+ * Starting a per-resource run with the real `startNew` semantics (azure-facts.md §7.2): the instance
+ * id is fixed per resource, a Pending/Running instance with that id makes the start fail, and a
+ * finished one is overwritten. So: try to start; if it is already running, raise `rerun` so the
+ * running instance makes one more pass (an event during a run is never lost); if it finished in
+ * between, start again. A failure here propagates so Event Grid redelivers the event.
+ */
+import { type DurableClientPort } from '../durableClientPort';
+import { type Logger } from '../../shared/core/log';
+
+export type StartOutcome = 'started' | 'coalesced';
+
+const RUNNING = new Set(['Pending', 'Running', 'ContinuedAsNew', 'Suspended']);
+const ATTEMPTS = 3;
+
+export async function startOrRerun(
+  client: DurableClientPort,
+  orchestration: string,
+  instanceId: string,
+  input: unknown,
+  rerunEvent: string,
+  log: Logger,
+): Promise<StartOutcome> {
+  let lastError: unknown;
+  for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+    try {
+      await client.startNew(orchestration, { instanceId, input });
+      return 'started';
+    } catch (error) {
+      lastError = error;
+    }
+    let runtimeStatus: string | undefined;
+    try {
+      runtimeStatus = String((await client.getStatus(instanceId)).runtimeStatus);
+    } catch (error) {
+      lastError = error;
+      continue;
+    }
+    if (runtimeStatus !== undefined && RUNNING.has(runtimeStatus)) {
+      try {
+        await client.raiseEvent(instanceId, rerunEvent, { attempt });
+        log.debug('run already in progress; asked it for one more pass', { instanceId });
+        return 'coalesced';
+      } catch (error) {
+        lastError = error; // it finished meanwhile: start again
+      }
+    }
+  }
+  throw new Error(`could not start or signal ${instanceId}: ${lastError instanceof Error ? lastError.message : String(lastError)}`);
+}

@@ -1,0 +1,49 @@
+import { isResourceId, normalizeResourceId, parentResourceId, parseResourceId, ResourceIdError, sameResource } from '../../../shared/core/resourceId';
+
+const FIC =
+  '/subscriptions/c267c0e7-0a73-4789-9e17-d26aeb0904e5/resourcegroups/rgName/providers/Microsoft.ManagedIdentity/userAssignedIdentities/identityName/federatedIdentityCredentials/ficResourceName';
+
+describe('parseResourceId', () => {
+  it('parses a child resource id (published FIC example) into its parts', () => {
+    const id = parseResourceId(FIC);
+    expect(id).toMatchObject({
+      subscriptionId: 'c267c0e7-0a73-4789-9e17-d26aeb0904e5',
+      resourceGroup: 'rgName',
+      provider: 'Microsoft.ManagedIdentity',
+      type: 'Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials',
+      name: 'ficResourceName',
+    });
+    expect(id.segments.map((s) => s.name)).toEqual(['identityName', 'ficResourceName']);
+  });
+
+  it.each([
+    ['', 'must start with /subscriptions/'],
+    ['subscriptions/x/resourceGroups/rg', 'must start with /subscriptions/'],
+    ['/subscriptions//resourceGroups/rg', 'empty segment'],
+    ['/subscriptions/sub/resourceGroups/rg/providers/Microsoft.ContainerService/managedClusters', 'type/name pairs'],
+    ['/subscriptions/sub/resourceGroups/rg/providers/Microsoft.ContainerService/managedClusters/a/b/c/d', 'type/name pairs'],
+    ['/subscriptions/sub/resourceGroups/rg/providers/Microsoft.ContainerService/managedClusters/ aks', 'malformed resource name'],
+    ['/subscriptions/sub/resourceGroups/rg/providers/Microsoft.ContainerService/managedClusters/aks\n', 'malformed resource name'],
+    ['/subscriptions/sub/resourceGroups/rg/providers/notaprovider/managedClusters/aks', 'malformed provider namespace'],
+    ['/subscriptions/sub$/resourceGroups/rg', 'malformed subscription id'],
+    ['/subscriptions/' + 'a'.repeat(2100), 'longer than'],
+  ])('rejects %j (%s)', (input, reason) => {
+    expect(() => parseResourceId(input)).toThrow(ResourceIdError);
+    expect(() => parseResourceId(input)).toThrow(reason);
+  });
+});
+
+describe('normalization', () => {
+  it('treats resourcegroups / resourceGroups and provider casing as the same resource', () => {
+    const a = '/subscriptions/S/resourcegroups/RG/providers/microsoft.containerservice/managedclusters/AKS';
+    const b = '/subscriptions/s/resourceGroups/rg/providers/Microsoft.ContainerService/managedClusters/aks/';
+    expect(normalizeResourceId(a)).toBe(normalizeResourceId(b));
+    expect(sameResource(a, b)).toBe(true);
+  });
+
+  it('checks the type case-insensitively and finds the parent', () => {
+    expect(isResourceId(FIC, 'microsoft.managedidentity/userassignedidentities/federatedidentitycredentials')).toBe(true);
+    expect(isResourceId(FIC, 'Microsoft.ManagedIdentity/userAssignedIdentities')).toBe(false);
+    expect(parentResourceId(FIC)).toBe(FIC.split('/federatedIdentityCredentials/')[0]);
+  });
+});
