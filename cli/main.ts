@@ -1,0 +1,118 @@
+#!/usr/bin/env node
+/**
+ * The `fedlink` command.
+ *
+ *   fedlink plan   (--cluster ID | --identity ID | --all) [--config FILE] [--sandbox ESTATE] [--output table|json]
+ *   fedlink apply  (--cluster ID | --identity ID | --all) [--config FILE] [--sandbox ESTATE] [--output table|json]
+ *   fedlink sandbox run --estate E --config C [--events F] [--mode plan|apply] [--faults SPEC] [--json]
+ *
+ * Exit codes: 0 success with no failed finding; 1 failed findings or a failed run; 2 bad input.
+ * Results go to stdout; progress and logs go to stderr.
+ */
+import { parseArgs } from 'node:util';
+import { jsonLogger, type LogLevel } from '../shared/core/log';
+import { buildReport, renderTable } from '../shared/validation/report';
+import { InputError } from '../sandbox/inputError';
+import { runSandbox } from '../sandbox/run';
+import { runReconcile } from './commands/reconcile';
+import { renderRun } from './render';
+
+const USAGE = `usage:
+  fedlink plan   (--cluster ID | --identity ID | --all) [--config FILE] [--sandbox ESTATE.json] [--output table|json]
+  fedlink apply  (--cluster ID | --identity ID | --all) [--config FILE] [--sandbox ESTATE.json] [--output table|json]
+  fedlink sandbox run --estate ESTATE.json --config CONFIG [--events EVENTS.json] [--mode plan|apply] [--faults SPEC] [--json]
+
+  plan shows exactly the writes apply would make, and makes none.
+  Without --sandbox, plan and apply talk to Azure with DefaultAzureCredential (az login, env, managed identity).
+  --config defaults to ./fedlink.yaml when present. Set FEDLINK_LOG_LEVEL=debug for more progress on stderr.
+exit codes: 0 ok, 1 failed findings or run, 2 bad input`;
+
+function write(text: string): void {
+  process.stdout.write(text.endsWith('\n') ? text : text + '\n');
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  const level = (process.env.FEDLINK_LOG_LEVEL ?? 'warn') as LogLevel;
+  const log = jsonLogger(['debug', 'info', 'warn', 'error'].includes(level) ? level : 'warn');
+  const [command, ...rest] = argv;
+
+  if (command === 'plan' || command === 'apply') {
+    const { values } = parseArgs({
+      args: rest,
+      options: {
+        cluster: { type: 'string' },
+        identity: { type: 'string' },
+        all: { type: 'boolean' },
+        config: { type: 'string' },
+        sandbox: { type: 'string' },
+        output: { type: 'string', default: 'table' },
+      },
+      strict: true,
+    });
+    if (values.output !== 'table' && values.output !== 'json') throw new InputError('--output must be table or json');
+    const result = await runReconcile({
+      mode: command,
+      log,
+      ...(values.cluster !== undefined ? { cluster: values.cluster } : {}),
+      ...(values.identity !== undefined ? { identity: values.identity } : {}),
+      ...(values.all ? { all: true } : {}),
+      ...(values.config !== undefined ? { configPath: values.config } : {}),
+      ...(values.sandbox !== undefined ? { sandboxEstate: values.sandbox } : {}),
+    });
+    write(values.output === 'json' ? JSON.stringify(result, null, 2) : renderRun(result));
+    return result.status === 'failed' || result.findings.some((f) => f.status === 'fail') ? 1 : 0;
+  }
+
+  if (command === 'sandbox' && rest[0] === 'run') {
+    const { values } = parseArgs({
+      args: rest.slice(1),
+      options: {
+        estate: { type: 'string' },
+        config: { type: 'string' },
+        events: { type: 'string' },
+        mode: { type: 'string', default: 'apply' },
+        faults: { type: 'string' },
+        json: { type: 'boolean' },
+      },
+      strict: true,
+    });
+    if (!values.estate || !values.config) throw new InputError('sandbox run needs --estate FILE and --config FILE');
+    if (values.mode !== 'plan' && values.mode !== 'apply') throw new InputError('--mode must be plan or apply');
+    const output = await runSandbox({
+      estatePath: values.estate,
+      configPath: values.config,
+      mode: values.mode,
+      log,
+      ...(values.events !== undefined ? { eventsPath: values.events } : {}),
+      ...(values.faults !== undefined ? { faults: values.faults } : {}),
+    });
+    if (values.json) {
+      write(JSON.stringify(output));
+    } else {
+      write(renderTable(buildReport(output.report.findings)));
+      write(`metrics: ${JSON.stringify(output.metrics)}`);
+    }
+    return output.report.summary.fail > 0 ? 1 : 0;
+  }
+
+  if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
+    write(USAGE);
+    return command === undefined ? 2 : 0;
+  }
+  throw new InputError(`unknown command: ${argv.join(' ')}`);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    if (error instanceof InputError || (error instanceof Error && error.name === 'InputError') || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      process.stderr.write(`fedlink: ${(error as Error).message}\n${USAGE}\n`);
+      process.exitCode = 2;
+    } else {
+      process.stderr.write(`fedlink: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      process.exitCode = 1;
+    }
+  },
+);

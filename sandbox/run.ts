@@ -1,0 +1,152 @@
+/**
+ * `fedlink sandbox run` (DESIGN.md "Sandbox run"): load an estate and a config, deliver events through
+ * the real Event Grid trigger handler and orchestrations (or run a full drift check when there are no
+ * events), then return one JSON object: operations, state.resources, report, metrics.
+ *
+ * Exit codes (applied by the CLI): 0 no failed finding, 1 failed findings, 2 bad input (thrown as
+ * InputError before any ARM call).
+ */
+import { readFileSync } from 'node:fs';
+import { type RunMode, type RunResult } from '../functions/contracts';
+import { DRIFT_INSTANCE_ID } from '../shared/core/instanceIds';
+import { type Logger, silentLogger } from '../shared/core/log';
+import { loadConfig } from '../shared/config/load';
+import { type FedlinkConfig } from '../shared/config/schema';
+import { type Finding } from '../shared/validation/findings';
+import { buildReport, type Report } from '../shared/validation/report';
+import { handleEventGridDelivery } from '../functions/triggers/eventGrid';
+import { driftCheck, type DriftInput } from '../functions/orchestrations/drift';
+import { type FaultSpec, parseFaultSpec } from './emulator';
+import { type Estate, loadEstate } from './estate';
+import { createSandbox, type Sandbox } from './runtime';
+import { InputError } from './inputError';
+
+export interface SandboxRunOptions {
+  readonly estatePath: string;
+  readonly configPath: string;
+  readonly eventsPath?: string;
+  readonly mode?: RunMode;
+  /** A JSON fault spec, inline or as a file path. */
+  readonly faults?: string;
+  readonly log?: Logger;
+  readonly observer?: Parameters<typeof createSandbox>[0]['observer'];
+}
+
+export interface SandboxRunOutput {
+  readonly operations: readonly { method: string; path: string; status: number }[];
+  readonly state: { readonly resources: Estate['resources'] };
+  readonly report: Report;
+  readonly runs: readonly { instanceId: string; runtimeStatus: string; output?: RunResult }[];
+  readonly metrics: {
+    armReads: number;
+    armWrites: number;
+    armDeletes: number;
+    activities: number;
+    orchestrations: number;
+    maxHistoryEvents: number;
+    throttled429: number;
+    virtualSeconds: number;
+  };
+}
+
+function readJson(path: string, what: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new InputError(`${what} ${path}: cannot read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new InputError(`${what} ${path}: not valid JSON (${error instanceof Error ? error.message : String(error)})`);
+  }
+}
+
+/** Reads and validates every input before anything runs, so bad input never reaches ARM. */
+export function loadSandboxInputs(options: SandboxRunOptions): { estate: Estate; config: FedlinkConfig; events: unknown[] | undefined; faults: FaultSpec | undefined } {
+  let estate: Estate;
+  let config: FedlinkConfig;
+  try {
+    estate = loadEstate(options.estatePath);
+  } catch (error) {
+    throw new InputError(error instanceof Error ? error.message : String(error));
+  }
+  try {
+    config = loadConfig(options.configPath);
+  } catch (error) {
+    throw new InputError(error instanceof Error ? error.message : String(error));
+  }
+  let events: unknown[] | undefined;
+  if (options.eventsPath !== undefined) {
+    const parsed = readJson(options.eventsPath, 'events file');
+    if (!Array.isArray(parsed)) throw new InputError(`events file ${options.eventsPath}: expected a JSON array of events`);
+    events = parsed;
+  }
+  let faults: FaultSpec | undefined;
+  if (options.faults !== undefined) {
+    const raw = options.faults.trim().startsWith('{') ? options.faults : readFileSync(options.faults, 'utf8');
+    try {
+      faults = parseFaultSpec(JSON.parse(raw));
+    } catch (error) {
+      throw new InputError(`fault spec: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+  return { estate, config, events, faults };
+}
+
+/** Findings for runs that did not finish cleanly (invariant 6: recorded as failed, with a reason). */
+function runFindings(runs: SandboxRunOutput['runs']): Finding[] {
+  return runs.flatMap((run): Finding[] => {
+    if (run.runtimeStatus === 'Completed' && run.output) return [...run.output.findings];
+    if (run.runtimeStatus === 'Completed') return [];
+    return [{ check: 'run.completed', resourceId: run.instanceId, status: 'fail', message: `run ended ${run.runtimeStatus}` }];
+  });
+}
+
+export async function runSandbox(options: SandboxRunOptions): Promise<SandboxRunOutput> {
+  const { estate, config, events, faults } = loadSandboxInputs(options);
+  const log = options.log ?? silentLogger;
+  const sandbox: Sandbox = await createSandbox({
+    estate,
+    config,
+    log,
+    ...(faults ? { faults } : {}),
+    ...(options.observer ? { observer: options.observer } : {}),
+  });
+  const mode = options.mode ?? 'apply';
+  const started = sandbox.clock.now();
+  try {
+    if (events) {
+      // Event Grid delivers each event on its own, concurrently and in no particular order.
+      await Promise.all(events.map((event) => handleEventGridDelivery([event], { client: sandbox.host.client, mode, log })));
+    } else {
+      const input: DriftInput = { mode, trigger: 'cli' };
+      await sandbox.host.client.startNew(driftCheck.name, { instanceId: DRIFT_INSTANCE_ID, input });
+    }
+    await sandbox.host.runUntilIdle();
+    const runs = sandbox.host
+      .topLevelInstances()
+      .map((s) => ({ instanceId: s.instanceId, runtimeStatus: String(s.runtimeStatus), ...(s.output ? { output: s.output as RunResult } : {}) }));
+    const emulatorMetrics = sandbox.emulator.metrics();
+    const hostMetrics = sandbox.host.metrics();
+    return {
+      operations: sandbox.emulator.operations.map((o) => ({ method: o.method, path: o.path, status: o.status })),
+      state: { resources: sandbox.emulator.state().resources },
+      report: buildReport(runFindings(runs)),
+      runs,
+      metrics: {
+        armReads: emulatorMetrics.armReads,
+        armWrites: emulatorMetrics.armWrites,
+        armDeletes: emulatorMetrics.armDeletes,
+        throttled429: emulatorMetrics.throttled429,
+        activities: hostMetrics.activities,
+        orchestrations: hostMetrics.orchestrations,
+        maxHistoryEvents: hostMetrics.maxHistoryEvents,
+        virtualSeconds: Math.round((sandbox.clock.now() - started) / 10) / 100,
+      },
+    };
+  } finally {
+    await sandbox.close();
+  }
+}

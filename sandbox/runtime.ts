@@ -1,0 +1,67 @@
+/**
+ * One sandbox: the ARM emulator with an estate, the real gateway (real SDK clients) pointed at it,
+ * and the in-process durable host running the registry's orchestrations with those deps.
+ * Used by `fedlink sandbox run`, `fedlink plan/apply --sandbox`, the demo and the integration tests.
+ */
+import '../functions/catalog';
+import { type ActivityDeps } from '../functions/deps';
+import { registeredFunctions } from '../functions/registry';
+import { createArmClients } from '../shared/azure/clients';
+import { createArmGateway } from '../shared/azure/armGateway';
+import { type FedlinkConfig } from '../shared/config/schema';
+import { type Logger, silentLogger } from '../shared/core/log';
+import { VirtualClock } from './clock';
+import { DurableHost, type DurableHostOptions } from './durable';
+import { type Emulator, type EmulatorOptions, startEmulator } from './emulator';
+import { type Estate } from './estate';
+
+export interface SandboxOptions {
+  readonly estate: Estate;
+  readonly config: FedlinkConfig;
+  readonly clock?: VirtualClock;
+  readonly faults?: EmulatorOptions['faults'];
+  readonly limits?: EmulatorOptions['limits'];
+  readonly log?: Logger;
+  readonly observer?: DurableHostOptions['observer'];
+}
+
+export interface Sandbox {
+  readonly emulator: Emulator;
+  readonly host: DurableHost;
+  readonly deps: ActivityDeps;
+  readonly clock: VirtualClock;
+  close(): Promise<void>;
+}
+
+/** Sandbox time runs 20× faster than the wall clock unless told otherwise (see sandbox/clock.ts). */
+export const DEFAULT_SANDBOX_SCALE = 20;
+
+export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
+  const clock = options.clock ?? new VirtualClock({ scale: DEFAULT_SANDBOX_SCALE });
+  const log = options.log ?? silentLogger;
+  const emulator = await startEmulator({
+    estate: options.estate,
+    clock,
+    ...(options.faults ? { faults: options.faults } : {}),
+    ...(options.limits ? { limits: options.limits } : {}),
+  });
+  const clients = createArmClients({ credential: emulator.credential, endpoint: emulator.endpoint, caPem: emulator.caPem });
+  const deps: ActivityDeps = { azure: createArmGateway(clients, { clock }), config: options.config, clock, log };
+  const host = new DurableHost({
+    functions: registeredFunctions(),
+    deps: () => deps,
+    clock,
+    log,
+    ...(options.observer ? { observer: options.observer } : {}),
+  });
+  return {
+    emulator,
+    host,
+    deps,
+    clock,
+    async close() {
+      await host.close();
+      await emulator.close();
+    },
+  };
+}
