@@ -7,7 +7,9 @@
  * FederatedIdentityCredentialCreate.json, events as eventgrid/resource-write-success.*.json.
  */
 
-export type ArmResource = Record<string, unknown> & { id: string; name: string; type: string };
+import { type ArmResource } from './estate';
+
+export type { ArmResource };
 
 export interface ClusterSpec {
   readonly subscriptionId: string;

@@ -8,6 +8,7 @@ import { type ActivityDeps } from '../functions/deps';
 import { registeredFunctions } from '../functions/registry';
 import { createArmClients } from '../shared/azure/clients';
 import { createArmGateway } from '../shared/azure/armGateway';
+import { pacedGateway } from '../shared/azure/paced';
 import { type FedlinkConfig } from '../shared/config/schema';
 import { type Logger, silentLogger } from '../shared/core/log';
 import { VirtualClock } from './clock';
@@ -46,7 +47,8 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
     ...(options.limits ? { limits: options.limits } : {}),
   });
   const clients = createArmClients({ credential: emulator.credential, endpoint: emulator.endpoint, caPem: emulator.caPem });
-  const deps: ActivityDeps = { azure: createArmGateway(clients, { clock }), config: options.config, clock, log };
+  const azure = pacedGateway(createArmGateway(clients, { clock }), clock);
+  const deps: ActivityDeps = { azure, config: options.config, clock, log };
   const host = new DurableHost({
     functions: registeredFunctions(),
     deps: () => deps,

@@ -12,6 +12,7 @@ import { driftCheck, type DriftInput } from '../../functions/orchestrations/drif
 import { reconcile } from '../../functions/orchestrations/reconcile';
 import { createArmGateway } from '../../shared/azure/armGateway';
 import { createArmClients } from '../../shared/azure/clients';
+import { pacedGateway } from '../../shared/azure/paced';
 import { loadConfig } from '../../shared/config/load';
 import { configSchema, type FedlinkConfig } from '../../shared/config/schema';
 import { systemClock } from '../../shared/core/clock';
@@ -44,7 +45,7 @@ function configFrom(path: string | undefined): FedlinkConfig {
 
 export async function runReconcile(command: ReconcileCommand): Promise<RunResult> {
   const targets = [command.cluster, command.identity, command.all ? 'all' : undefined].filter((t) => t !== undefined);
-  if (targets.length !== 1) throw new InputError('give exactly one of --cluster <id>, --identity <id> or --all');
+  if (targets.length !== 1) throw new InputError('give exactly one of --cluster <id>, --identity <id> or --all', { showUsage: true });
   if (command.cluster !== undefined && !isResourceId(command.cluster, TYPES.managedCluster)) {
     throw new InputError(`--cluster: not a managed cluster resource id: ${command.cluster}`);
   }
@@ -67,7 +68,7 @@ export async function runReconcile(command: ReconcileCommand): Promise<RunResult
     host = sandbox.host;
     close = () => sandbox.close();
   } else {
-    const azure = createArmGateway(createArmClients({ credential: new DefaultAzureCredential() }), { clock: systemClock });
+    const azure = pacedGateway(createArmGateway(createArmClients({ credential: new DefaultAzureCredential() }), { clock: systemClock }), systemClock);
     const deps = { azure, config, clock: systemClock, log };
     host = new DurableHost({ functions: registeredFunctions(), deps: () => deps, clock: systemClock, log });
     close = () => host.close();
