@@ -1,0 +1,91 @@
+/**
+ * Desired state: the FICs that should exist, one per (identity, cluster, service account) some binding
+ * asks for. Pure; plain JSON records (they cross the durable activity boundary).
+ */
+import { type Cluster } from '../core/model';
+import { clusterMatches, type ResolvedBinding } from './bindings';
+import { clusterGate } from './gates';
+import { ficName } from './names';
+
+/** One FIC that should exist on one identity. */
+export interface DesiredFic {
+  readonly identityId: string;
+  readonly identityKey: string;
+  readonly clusterId: string;
+  readonly clusterKey: string;
+  readonly clusterName: string;
+  /** `oidcIssuerProfile.issuerURL` of the live cluster, byte for byte (DESIGN.md invariant 1). */
+  readonly issuer: string;
+  /** `system:serviceaccount:<ns>:<sa>`. */
+  readonly subject: string;
+  readonly audience: string;
+  /** The deterministic name fedlink gives it when it has to create it (names.ts). */
+  readonly name: string;
+  /** Names of the bindings asking for it, sorted. */
+  readonly bindings: readonly string[];
+}
+
+/** The subject Kubernetes puts in a service account token (azure-facts.md §1.3). */
+export function serviceAccountSubject(namespace: string, serviceAccount: string): string {
+  return `system:serviceaccount:${namespace}:${serviceAccount}`;
+}
+
+/**
+ * Every FIC the bindings ask for on the clusters given, deduplicated by (identity, issuer, subject),
+ * sorted by identity key then name. Clusters whose gate does not `proceed` contribute nothing, whatever
+ * the caller passed: this is where invariant 1 holds (an issuer only from a live, gated-in cluster read,
+ * exactly as read). For a complete per-identity set (what `planIdentity` needs), pass every binding of
+ * the identity and every cluster in scope.
+ */
+export function desiredFics(
+  bindings: readonly ResolvedBinding[],
+  clusters: readonly Cluster[],
+  audience: string,
+): DesiredFic[] {
+  const federable = clusters
+    .flatMap((c) =>
+      c.issuerUrl !== undefined && clusterGate(c).kind === 'proceed'
+        ? [{ cluster: c, issuer: c.issuerUrl }]
+        : [],
+    )
+    .sort((a, b) => compare(a.cluster.key, b.cluster.key));
+  const byKey = new Map<string, { fic: Omit<DesiredFic, 'bindings'>; bindings: Set<string> }>();
+  for (const binding of bindings) {
+    for (const { cluster, issuer } of federable) {
+      if (!clusterMatches(binding.clusters, cluster)) continue;
+      for (const sa of binding.serviceAccounts) {
+        const subject = serviceAccountSubject(sa.namespace, sa.name);
+        const key = `${binding.identityKey}\n${issuer}\n${subject}`;
+        const entry = byKey.get(key) ?? {
+          fic: {
+            identityId: binding.identityId,
+            identityKey: binding.identityKey,
+            clusterId: cluster.id,
+            clusterKey: cluster.key,
+            clusterName: cluster.name,
+            issuer,
+            subject,
+            audience,
+            name: ficName({
+              clusterName: cluster.name,
+              namespace: sa.namespace,
+              serviceAccount: sa.name,
+              issuer,
+              subject,
+            }),
+          },
+          bindings: new Set<string>(),
+        };
+        entry.bindings.add(binding.name);
+        byKey.set(key, entry);
+      }
+    }
+  }
+  return [...byKey.values()]
+    .map(({ fic, bindings: names }) => ({ ...fic, bindings: [...names].sort(compare) }))
+    .sort((a, b) => compare(a.identityKey, b.identityKey) || compare(a.name, b.name));
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

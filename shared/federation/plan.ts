@@ -1,0 +1,272 @@
+/**
+ * The planner (STYLE.md 3): desired FICs + observed FICs → the writes that make one identity right.
+ * Pure and deterministic; converged input gives `writes: []`. Executors (act.ts) do the I/O.
+ */
+import { type Fic } from '../core/model';
+import { normalizeResourceId } from '../core/resourceId';
+import {
+  capacityRefused,
+  foreignAudienceConflict,
+  formatAudiences,
+  shortName,
+} from '../validation/federationFindings';
+import { CHECKS, type Finding } from '../validation/findings';
+import { type DesiredFic } from './desired';
+import { checkIssuerShape } from './issuer';
+import { isOwned } from './names';
+
+/** Azure's limit of FICs per user-assigned identity (azure-facts.md §1.5). */
+export const FIC_LIMIT = 20;
+
+/** One write to one identity's FICs: a closed union on `kind`. */
+export type FicWrite =
+  | {
+      readonly kind: 'create';
+      readonly name: string;
+      readonly issuer: string;
+      readonly subject: string;
+      readonly audience: string;
+      readonly reason: string;
+    }
+  | {
+      readonly kind: 'update';
+      readonly name: string;
+      readonly issuer: string;
+      readonly subject: string;
+      readonly audience: string;
+      readonly reason: string;
+    }
+  | {
+      readonly kind: 'delete';
+      readonly name: string;
+      readonly issuer: string;
+      readonly subject: string;
+      readonly reason: string;
+    };
+
+/** An existing FIC that satisfies a desired one as it is: no write. */
+export interface Adoption {
+  /** The existing FIC's name (owned or not). */
+  readonly name: string;
+  readonly issuer: string;
+  readonly subject: string;
+  readonly owned: boolean;
+  /** The name fedlink would have given it. */
+  readonly desiredName: string;
+}
+
+/** Why an identity got no writes at all. */
+export interface Refusal {
+  /** FICs the identity would hold after the plan. */
+  readonly needed: number;
+  readonly limit: number;
+  /** Bindings asking for the FICs that would have been created. */
+  readonly bindings: readonly string[];
+}
+
+export interface IdentityPlan {
+  readonly identityId: string;
+  /** Deletes first (they free slots under the limit before creates use them), then creates/updates, each by name. */
+  readonly writes: FicWrite[];
+  readonly adopted: Adoption[];
+  readonly refused?: Refusal;
+  /** A refusal's finding comes first. */
+  readonly findings: Finding[];
+}
+
+export interface PlanInput {
+  readonly identityId: string;
+  /** The identity's complete desired set: all its bindings × all matching gated-in live clusters. */
+  readonly desired: readonly DesiredFic[];
+  /** Every FIC on the identity now, owned or not. */
+  readonly observed: readonly Fic[];
+  /** Exact issuer strings of every cluster that exists in scope now, gated or not. */
+  readonly liveIssuers: ReadonlySet<string>;
+  readonly prune: boolean;
+  /** Defaults to `FIC_LIMIT`. */
+  readonly limit?: number;
+}
+
+/**
+ * Plans one identity. Rules (DESIGN.md invariants 1, 2, 4; azure-facts.md §1.4, §1.5):
+ * - A desired FIC is satisfied by any observed FIC, owned or foreign, with the same issuer and subject
+ *   (exact, case-sensitive, trailing slash included) and exactly the desired audience → adopted.
+ *   A near miss (issuer differing by a trailing slash or case) is a different issuer: it satisfies
+ *   nothing, and the checks report it.
+ * - Same issuer and subject, wrong audiences: an owned FIC is updated in place; a foreign one is a
+ *   fail finding and no write (creating another would be refused: issuer+subject is unique per identity).
+ * - Otherwise create it under its deterministic name. If an owned FIC already has that name with other
+ *   content, update it; if a foreign FIC holds the name (ARM names are case-insensitive), no write.
+ * - With `prune`, delete each owned FIC nobody adopted whose issuer is not in `liveIssuers`. An owned
+ *   FIC whose issuer is live but which no binding asks for stays (prune goes by issuer, DESIGN.md) with
+ *   a warning. Foreign FICs are never written or deleted.
+ * - If the identity would end above `limit` FICs, nothing is written for it, not even deletes.
+ *
+ * Throws only on a programming error: a desired FIC of another identity.
+ */
+export function planIdentity(input: PlanInput): IdentityPlan {
+  const { identityId, observed, liveIssuers, prune } = input;
+  const limit = input.limit ?? FIC_LIMIT;
+  const identityKey = normalizeResourceId(identityId);
+  const findings: Finding[] = [];
+  const creates: FicWrite[] = [];
+  const updates: FicWrite[] = [];
+  const adopted: Adoption[] = [];
+  const createBindings = new Set<string>();
+  /** Observed FICs (by name) that a desired FIC uses: adopted, updated, or blocking. Never pruned. */
+  const used = new Set<string>();
+
+  const desired = uniqueDesired(input.desired, identityKey);
+  const exactKeys = new Set(desired.map((d) => pairKey(d.issuer, d.subject)));
+
+  for (const d of desired) {
+    // Defence in depth: the gate already checked the issuer, but DesiredFic crossed a JSON boundary.
+    const shape = checkIssuerShape(d.issuer);
+    if (!shape.ok) {
+      findings.push({
+        check: CHECKS.issuerShape,
+        resourceId: d.clusterId,
+        status: 'fail',
+        message: `not writing ${d.name}: ${shape.reason}`,
+        remediation:
+          'Check the cluster: fedlink only trusts the oidcIssuerProfile.issuerURL of a live cluster, and only a plain https URL.',
+      });
+      continue;
+    }
+    const exact = observed.filter((o) => o.issuer === d.issuer && o.subject === d.subject);
+    const satisfying = exact.find((o) => hasExactly(o.audiences, d.audience));
+    if (satisfying) {
+      used.add(satisfying.name);
+      adopted.push({
+        name: satisfying.name,
+        issuer: d.issuer,
+        subject: d.subject,
+        owned: isOwned(satisfying.name),
+        desiredName: d.name,
+      });
+      continue;
+    }
+    const fixable = exact.find((o) => isOwned(o.name));
+    if (fixable) {
+      used.add(fixable.name);
+      updates.push(write('update', fixable.name, d, `audiences were ${formatAudiences(fixable.audiences)}`));
+      continue;
+    }
+    const foreign = exact[0];
+    if (foreign) {
+      used.add(foreign.name);
+      findings.push(foreignAudienceConflict(identityId, foreign, d));
+      continue;
+    }
+    const holder = observed.find((o) => o.name.toLowerCase() === d.name.toLowerCase());
+    if (holder === undefined) {
+      creates.push(write('create', d.name, d, `no credential trusts ${d.clusterName} for ${d.subject}`));
+      for (const b of d.bindings) createBindings.add(b);
+      continue;
+    }
+    used.add(holder.name);
+    if (isOwned(holder.name) && !exactKeys.has(pairKey(holder.issuer, holder.subject))) {
+      updates.push(write('update', holder.name, d, `it trusted ${holder.issuer} for ${holder.subject}`));
+      continue;
+    }
+    findings.push({
+      check: CHECKS.ficConflict,
+      resourceId: holder.id,
+      status: 'fail',
+      message: `cannot create ${d.name} for ${d.subject} on ${d.clusterName}: the name is taken by ${holder.name}, which trusts ${holder.issuer} for ${holder.subject}`,
+      remediation: `Rename or delete ${holder.name} on ${shortName(identityId)}.`,
+    });
+  }
+
+  const deletes: FicWrite[] = [];
+  for (const o of observed) {
+    if (!isOwned(o.name) || used.has(o.name)) continue;
+    const live = liveIssuers.has(o.issuer);
+    if (!live && prune) {
+      deletes.push({
+        kind: 'delete',
+        name: o.name,
+        issuer: o.issuer,
+        subject: o.subject,
+        reason: 'its issuer matches no live cluster in scope',
+      });
+    } else if (!live) {
+      findings.push({
+        check: CHECKS.ficStale,
+        resourceId: o.id,
+        status: 'warn',
+        message: `federated credential ${o.name} trusts ${o.issuer}, which no live cluster in scope has; prune is off, so it stays`,
+        remediation: `Delete ${o.name}, or set federation.prune: true to let fedlink delete credentials of clusters that are gone.`,
+      });
+    } else {
+      findings.push({
+        check: CHECKS.ficUnbound,
+        resourceId: o.id,
+        status: 'warn',
+        message: `federated credential ${o.name} trusts a live cluster (${o.issuer}) for ${o.subject}, but no binding asks for it now (its binding was removed, or the cluster is skipped or waiting)`,
+        remediation: `If the binding was removed on purpose, delete ${o.name}; fedlink only prunes credentials whose cluster is gone.`,
+      });
+    }
+  }
+
+  const byName = (a: FicWrite, b: FicWrite): number => compare(a.name, b.name);
+  const writes = [...deletes.sort(byName), ...[...creates, ...updates].sort(byName)];
+  adopted.sort((a, b) => compare(a.name, b.name));
+  const sortedFindings = findings.sort(
+    (a, b) =>
+      compare(a.resourceId, b.resourceId) || compare(a.check, b.check) || compare(a.message, b.message),
+  );
+
+  const needed = observed.length - deletes.length + creates.length;
+  if (creates.length > 0 && needed > limit) {
+    const bindings = [...createBindings].sort(compare);
+    const refusal = capacityRefused(
+      identityId,
+      { observed: observed.length, creates: creates.length, deletes: deletes.length, needed, limit },
+      bindings,
+    );
+    return {
+      identityId,
+      writes: [],
+      adopted,
+      refused: { needed, limit, bindings },
+      findings: [refusal, ...sortedFindings],
+    };
+  }
+  return { identityId, writes, adopted, findings: sortedFindings };
+}
+
+/** Drops duplicate (issuer, subject) entries, keeping the first; rejects another identity's entries. */
+function uniqueDesired(desired: readonly DesiredFic[], identityKey: string): DesiredFic[] {
+  const seen = new Set<string>();
+  const out: DesiredFic[] = [];
+  for (const d of desired) {
+    if (d.identityKey !== identityKey) {
+      throw new Error(
+        `planIdentity: desired FIC ${d.name} belongs to ${d.identityId}, not to the identity being planned (${identityKey})`,
+      );
+    }
+    const key = pairKey(d.issuer, d.subject);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(d);
+  }
+  return out;
+}
+
+function write(kind: 'create' | 'update', name: string, d: DesiredFic, reason: string): FicWrite {
+  return { kind, name, issuer: d.issuer, subject: d.subject, audience: d.audience, reason };
+}
+
+/** Azure requires exactly one audience (azure-facts.md §1.3); anything else needs rewriting. */
+function hasExactly(audiences: readonly string[], audience: string): boolean {
+  return audiences.length === 1 && audiences[0] === audience;
+}
+
+function pairKey(issuer: string, subject: string): string {
+  return `${issuer}\n${subject}`;
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

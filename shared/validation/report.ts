@@ -1,0 +1,49 @@
+/**
+ * The report (DESIGN.md "Sandbox run" and `GET /api/report`): findings in a stable order with their
+ * counts, and its three renderings (JSON here; table and HTML in their own files).
+ */
+import { type Finding, type FindingStatus } from './findings';
+
+export interface Report {
+  readonly summary: { readonly pass: number; readonly warn: number; readonly fail: number };
+  readonly findings: Finding[];
+}
+
+const RANK: Record<FindingStatus, number> = { fail: 0, warn: 1, pass: 2 };
+
+/**
+ * Orders findings fail, warn, pass, then by resource id (case-insensitively, as ARM compares ids),
+ * check and message, so the same state always gives the same report. Identical findings (every field
+ * equal) are kept once: the planner and the checks state some facts in the same words, and a fact
+ * said twice is still one fact.
+ */
+export function buildReport(findings: readonly Finding[]): Report {
+  const unique = new Map<string, Finding>();
+  for (const f of findings) {
+    const key = JSON.stringify([f.check, f.resourceId, f.status, f.message, f.remediation ?? null]);
+    if (!unique.has(key)) unique.set(key, f);
+  }
+  const sorted = [...unique.values()].sort(
+    (a, b) =>
+      RANK[a.status] - RANK[b.status] ||
+      compare(a.resourceId.toLowerCase(), b.resourceId.toLowerCase()) ||
+      compare(a.resourceId, b.resourceId) ||
+      compare(a.check, b.check) ||
+      compare(a.message, b.message),
+  );
+  const summary = { pass: 0, warn: 0, fail: 0 };
+  for (const f of sorted) summary[f.status]++;
+  return { summary, findings: sorted };
+}
+
+/** The report as pretty-printed JSON (the `Accept: application/json` answer of GET /api/report). */
+export function renderJson(report: Report): string {
+  return `${JSON.stringify(report, null, 2)}\n`;
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+export { renderTable } from './renderTable';
+export { renderHtml, type HtmlOptions } from './renderHtml';

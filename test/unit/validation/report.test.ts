@@ -1,0 +1,176 @@
+import { type Finding } from '../../../shared/validation/findings';
+import { buildReport, renderHtml, renderJson, renderTable } from '../../../shared/validation/report';
+import { clusterId, identityId } from '../federation/fixtures';
+
+const PAY = identityId('id-payments');
+const AKS = clusterId('aks-prod-eastus');
+const FIC = `${PAY}/federatedIdentityCredentials/fedlink-aks-prod-eastus-payments-api-986f550fb43b`;
+
+const pass: Finding = {
+  check: 'federation.fic-present',
+  resourceId: FIC,
+  status: 'pass',
+  message: 'federated credential fedlink-aks-prod-eastus-payments-api-986f550fb43b trusts aks-prod-eastus',
+};
+const warn: Finding = {
+  check: 'federation.cluster-oidc',
+  resourceId: AKS,
+  status: 'warn',
+  message: 'cluster aks-prod-eastus has workload identity disabled',
+  remediation: 'az aks update --enable-workload-identity',
+};
+const fail: Finding = {
+  check: 'federation.identity-capacity',
+  resourceId: PAY,
+  status: 'fail',
+  message: 'identity id-payments would need 21 federated credentials; Azure allows 20',
+  remediation: 'Delete unused credentials.',
+};
+const failEarlier: Finding = {
+  ...fail,
+  check: 'federation.binding-identity',
+  message: 'binding "p": identity not found among the identities in scope',
+};
+
+describe('buildReport', () => {
+  it('orders fail, warn, pass, then by resource id and check, and counts each', () => {
+    const report = buildReport([pass, warn, fail, failEarlier]);
+    expect(report).toEqual({
+      summary: { pass: 1, warn: 1, fail: 2 },
+      findings: [failEarlier, fail, warn, pass],
+    });
+  });
+
+  it('is independent of input order and keeps identical findings once', () => {
+    expect(buildReport([fail, pass, warn, { ...fail }, failEarlier, pass])).toEqual(
+      buildReport([failEarlier, warn, pass, fail]),
+    );
+  });
+
+  it('orders resource ids case-insensitively, as ARM compares them', () => {
+    const upper: Finding = { ...pass, resourceId: AKS.toUpperCase() };
+    const lower: Finding = { ...pass, resourceId: `${AKS}-z`.toLowerCase() };
+    expect(buildReport([lower, upper]).findings).toEqual([upper, lower]);
+  });
+
+  it('reports nothing for no findings', () => {
+    expect(buildReport([])).toEqual({ summary: { pass: 0, warn: 0, fail: 0 }, findings: [] });
+  });
+});
+
+describe('renderJson', () => {
+  it('is the report as pretty JSON, round-tripping exactly', () => {
+    const report = buildReport([pass, fail]);
+    const json = renderJson(report);
+    expect(JSON.parse(json)).toEqual(report);
+    expect(json.startsWith('{\n  "summary": {\n    "pass": 1,\n    "warn": 0,\n    "fail": 1\n  },')).toBe(
+      true,
+    );
+  });
+});
+
+describe('renderTable', () => {
+  it('aligns columns, shortens resource ids to their names, puts the fix under the message', () => {
+    expect(renderTable(buildReport([pass, warn, fail]))).toBe(
+      [
+        '1 fail, 1 warn, 1 pass',
+        '',
+        'STATUS  CHECK                         RESOURCE                                                       MESSAGE',
+        'FAIL    federation.identity-capacity  id-payments                                                    identity id-payments would need 21 federated credentials; Azure allows 20',
+        '                                                                                                     fix: Delete unused credentials.',
+        'WARN    federation.cluster-oidc       aks-prod-eastus                                                cluster aks-prod-eastus has workload identity disabled',
+        '                                                                                                     fix: az aks update --enable-workload-identity',
+        'PASS    federation.fic-present        id-payments/fedlink-aks-prod-eastus-payments-api-986f550fb43b  federated credential fedlink-aks-prod-eastus-payments-api-986f550fb43b trusts aks-prod-eastus',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('says so when there are no findings', () => {
+    expect(renderTable(buildReport([]))).toBe('0 fail, 0 warn, 0 pass\nno findings\n');
+  });
+
+  it('shows a resource that is not an ARM id as it is', () => {
+    expect(
+      renderTable(
+        buildReport([
+          {
+            check: 'run.completed',
+            resourceId: 'fedlink:drift',
+            status: 'fail',
+            message: 'run ended Failed',
+          },
+        ]),
+      ),
+    ).toContain('FAIL    run.completed  fedlink:drift  run ended Failed');
+  });
+
+  it('never passes terminal control or bidi characters through (tag values are user-controlled)', () => {
+    const hostile: Finding = {
+      ...warn,
+      message: 'tag value \u001b[2J\u001b]0;pwned\u0007 and \u202eevil',
+      remediation: 'line1\nline2',
+    };
+    const text = renderTable(buildReport([hostile]));
+    // Only the newlines between rows may remain.
+    expect([...text].filter((c) => c !== '\n' && (c < ' ' || c === '\u007f' || c === '\u202e'))).toEqual([]);
+    expect(text).toContain('tag value \\u001b[2J\\u001b]0;pwned\\u0007 and \\u202eevil');
+    expect(text).toContain('fix: line1\\u000aline2');
+  });
+});
+
+describe('renderHtml', () => {
+  const html = renderHtml(buildReport([pass, warn, fail]), { generatedAt: '2026-11-23T10:00:00Z' });
+
+  it('is one self-contained document: no external assets, no script', () => {
+    expect(html.startsWith('<!doctype html>\n<html lang="en">')).toBe(true);
+    expect(html).not.toMatch(/<script|<link|src=|https?:\/\/(?!learn)/i);
+    expect(html).toContain('<p id="generated">Generated 2026-11-23T10:00:00Z</p>');
+  });
+
+  it('exposes stable hooks: summary counts, filters, one row per finding with data attributes and a badge', () => {
+    expect(html).toContain(
+      '<section id="summary" aria-label="Summary" data-pass="1" data-warn="1" data-fail="1">',
+    );
+    expect(html).toContain(
+      '<span class="count" id="summary-fail" data-status="fail" data-count="1"><strong>1</strong>fail</span>',
+    );
+    for (const s of ['all', 'fail', 'warn', 'pass']) expect(html).toContain(`id="filter-${s}"`);
+    expect(html).toContain('<table id="findings" data-count="3">');
+    const rows = [
+      ...html.matchAll(
+        /<tr class="finding" data-status="(\w+)" data-check="([^"]+)" data-resource-id="([^"]+)">/g,
+      ),
+    ].map((m) => [m[1], m[2], m[3]]);
+    expect(rows).toEqual([
+      ['fail', 'federation.identity-capacity', PAY],
+      ['warn', 'federation.cluster-oidc', AKS],
+      ['pass', 'federation.fic-present', FIC],
+    ]);
+    expect(html).toContain('<span class="badge badge-fail" data-status="fail">FAIL</span>');
+    expect(html).toContain('<div class="remediation"><span>Fix:</span> Delete unused credentials.</div>');
+    expect(html).not.toContain('id="no-findings"');
+  });
+
+  it('escapes every text and attribute', () => {
+    const hostile: Finding = {
+      check: 'federation.identity-tags',
+      resourceId: `${PAY}"><img src=x onerror=alert(1)>`,
+      status: 'fail',
+      message: `identity id-payments: tag fedlink-service-accounts has entries that are not namespace/serviceaccount: "<script>alert('x')</script>" & more`,
+      remediation: '</td></tr></table><script>alert(2)</script>',
+    };
+    const page = renderHtml(buildReport([hostile]));
+    expect(page).not.toContain('<script>');
+    expect(page).not.toContain('<img');
+    expect(page).toContain('&quot;&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&quot; &amp; more');
+    expect(page).toContain(`data-resource-id="${PAY}&quot;&gt;&lt;img src=x onerror=alert(1)&gt;"`);
+  });
+
+  it('shows an empty state with zero counts', () => {
+    const page = renderHtml(buildReport([]));
+    expect(page).toContain('<tr id="no-findings"><td colspan="4">No findings.</td></tr>');
+    expect(page).toContain('data-pass="0" data-warn="0" data-fail="0"');
+    expect(page).toContain('<title>fedlink report</title>');
+  });
+});
