@@ -4,6 +4,6 @@ module.exports = {
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } }] },
-  testPathIgnorePatterns: ['/node_modules/', '/dist/', '/test/e2e/'],
+  testPathIgnorePatterns: ['/node_modules/', '/dist/'],
   testTimeout: 30000,
 };

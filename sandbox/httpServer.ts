@@ -7,7 +7,7 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { type AddressInfo } from 'node:net';
-import { HttpRequest, type HttpResponseInit } from '@azure/functions';
+import { HttpRequest, HttpResponse, type HttpResponseInit } from '@azure/functions';
 import { type DurableClientPort } from '../functions/durableClientPort';
 import { getHealth, getReport, getRun, type HttpDeps, postRun } from '../functions/triggers/http';
 import { type Logger } from '../shared/core/log';
@@ -22,7 +22,7 @@ interface Route {
   readonly method: string;
   readonly pattern: RegExp;
   readonly anonymous?: boolean;
-  readonly handler: (request: HttpRequest, deps: HttpDeps) => Promise<HttpResponseInit> | HttpResponseInit;
+  readonly handler: (request: HttpRequest, deps: HttpDeps) => Promise<HttpResponseInit | HttpResponse> | HttpResponseInit;
 }
 
 const ROUTES: readonly Route[] = [
@@ -52,18 +52,34 @@ async function readBody(req: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-async function send(res: ServerResponse, init: HttpResponseInit): Promise<void> {
-  const headers = new Headers(init.headers as HeadersInit | undefined);
+/**
+ * Writes a handler's response: an HttpResponseInit (our handlers answer with `jsonBody` or a string
+ * `body`) or an HttpResponse instance (what durable's createCheckStatusResponse returns).
+ */
+async function send(res: ServerResponse, init: HttpResponseInit | HttpResponse): Promise<void> {
+  if (init instanceof HttpResponse) {
+    const headers: Record<string, string> = {};
+    init.headers.forEach((value, name) => (headers[name.toLowerCase()] = value));
+    const text = await init.text();
+    res.writeHead(init.status, headers);
+    res.end(text);
+    return;
+  }
+  const headers: Record<string, string> = {};
+  const given = init.headers;
+  if (given instanceof Headers) given.forEach((value, name) => (headers[name.toLowerCase()] = value));
+  else if (Array.isArray(given)) for (const [name, value] of given as [string, string][]) headers[name.toLowerCase()] = value;
+  else if (given) for (const [name, value] of Object.entries(given as Record<string, string>)) headers[name.toLowerCase()] = value;
   let body: string | undefined;
   if (init.jsonBody !== undefined) {
     body = JSON.stringify(init.jsonBody, null, 2);
-    if (!headers.has('content-type')) headers.set('content-type', 'application/json');
+    headers['content-type'] ??= 'application/json';
   } else if (typeof init.body === 'string') {
     body = init.body;
   } else if (init.body !== undefined && init.body !== null) {
-    body = await new Response(init.body as BodyInit).text();
+    throw new Error('sandbox HTTP server: only string or JSON bodies are supported');
   }
-  res.writeHead(init.status ?? 200, Object.fromEntries(headers.entries()));
+  res.writeHead(init.status ?? 200, headers);
   res.end(body);
 }
 

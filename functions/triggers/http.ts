@@ -73,7 +73,21 @@ export async function postRun(request: HttpRequest, { client, log }: HttpDeps): 
     }
   }
   log.info('run started', { instanceId, mode });
-  return client.createCheckStatusResponse(request, instanceId);
+  return accepted(request, client, instanceId);
+}
+
+/**
+ * 202 with status URLs: fedlink's own `runUri` (GET /api/runs/{id}, function key) as Location, plus
+ * durable's management URLs (the durabletask webhook API, system key) as createCheckStatusResponse
+ * would give them.
+ */
+function accepted(request: HttpRequest, client: DurableClientPort, instanceId: string): HttpResponseInit {
+  const runUri = new URL(`/api/runs/${encodeURIComponent(instanceId)}`, request.url).toString();
+  return {
+    status: 202,
+    headers: { location: runUri, 'retry-after': '5' },
+    jsonBody: { ...client.createHttpManagementPayload(instanceId), runUri },
+  };
 }
 
 /** GET /api/runs/{id} → status and, once finished, the RunResult. */

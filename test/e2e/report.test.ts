@@ -1,0 +1,76 @@
+/**
+ * The report page in a real browser (Debian's Chromium through playwright-core; installed by
+ * scripts/install-chromium.sh): a fleet run on the sandbox with one identity over the FIC limit,
+ * then GET /api/report as a person would open it, the counts read off the page, and the status
+ * filter clicked.
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { chromium, type Browser } from 'playwright-core';
+import { ficResource } from '../../sandbox/builders';
+import { startApiServer, type ApiServer } from '../../sandbox/httpServer';
+import { silentLogger } from '../../shared/core/log';
+import { cluster, identity, running, type Running } from '../helpers/scenario';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+let sandbox: Running;
+let api: ApiServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found: run scripts/install-chromium.sh (as root)`);
+  const ok = identity('id-ok');
+  const full = identity('id-full');
+  const existing = Array.from({ length: 20 }, (_, i) => ficResource(full.id, `handmade-${i}`, 'https://token.actions.githubusercontent.com', `repo:org/app:environment:e${i}`));
+  sandbox = await running([ok, full, cluster('aks-report', 'fafafafa-0000-4000-8000-000000000001'), ...existing], {
+    federation: {
+      bindings: [
+        { name: 'ok', identity: ok.id, serviceAccounts: ['web/frontend'] },
+        { name: 'full', identity: full.id, serviceAccounts: ['web/backend'] },
+      ],
+    },
+  });
+  api = await startApiServer({ client: sandbox.host.client, log: silentLogger });
+  const res = await fetch(`${api.url}/api/runs?code=${api.key}`, { method: 'POST', body: JSON.stringify({ scope: { all: true }, mode: 'apply' }) });
+  const { id } = (await res.json()) as { id: string };
+  for (let i = 0; i < 400; i++) {
+    const status = (await (await fetch(`${api.url}/api/runs/${encodeURIComponent(id)}?code=${api.key}`)).json()) as { runtimeStatus: string };
+    if (status.runtimeStatus === 'Completed') break;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await api?.close();
+  await sandbox?.close();
+});
+
+it('shows the summary and the findings, and filters them by status', async () => {
+  const page = await browser.newPage();
+  await page.goto(`${api.url}/api/report?code=${api.key}`);
+  expect(await page.title()).toContain('fedlink');
+  const fail = Number(await page.getAttribute('#summary', 'data-fail'));
+  const pass = Number(await page.getAttribute('#summary', 'data-pass'));
+  expect(fail).toBeGreaterThanOrEqual(1);
+  expect(pass).toBeGreaterThanOrEqual(1);
+  expect(await page.textContent('#summary-fail')).toContain(String(fail));
+
+  const capacity = page.locator('tr.finding[data-status="fail"]', { hasText: 'id-full' });
+  expect(await capacity.count()).toBeGreaterThanOrEqual(1);
+  expect(await capacity.first().textContent()).toContain('21');
+
+  await page.click('label[for="filter-fail"]');
+  expect(await page.locator('tr.finding:visible').count()).toBe(fail);
+  expect(await page.locator('tr.finding[data-status="pass"]:visible').count()).toBe(0);
+  await page.click('label[for="filter-all"]');
+  expect(await page.locator('tr.finding:visible').count()).toBe(Number(await page.getAttribute('#findings', 'data-count')));
+
+  mkdirSync(resolve(__dirname, '../../test-results'), { recursive: true });
+  await page.screenshot({ path: resolve(__dirname, '../../test-results/report.png'), fullPage: true });
+});

@@ -1,0 +1,93 @@
+/**
+ * The HTTP API (DESIGN.md "HTTP") over real sockets: the sandbox server feeds the same handlers the
+ * Function App registers. Security target 3: no key, no ARM call.
+ */
+import { startApiServer, type ApiServer } from '../../sandbox/httpServer';
+import { silentLogger } from '../../shared/core/log';
+import { cluster, identity, running, type Running } from '../helpers/scenario';
+
+const payments = identity('id-payments');
+const aks = cluster('aks-http', 'cdcdcdcd-0000-4000-8000-000000000001');
+const cfg = { federation: { bindings: [{ name: 'p', identity: payments.id, serviceAccounts: ['payments/api'] }] } };
+
+let sandbox: Running;
+let api: ApiServer;
+
+beforeEach(async () => {
+  sandbox = await running([payments, aks], cfg);
+  api = await startApiServer({ client: sandbox.host.client, log: silentLogger });
+});
+afterEach(async () => {
+  await api.close();
+  await sandbox.close();
+});
+
+async function call(path: string, init: RequestInit & { key?: string | false } = {}): Promise<Response> {
+  const headers = new Headers(init.headers);
+  if (init.key !== false) headers.set('x-functions-key', init.key ?? api.key);
+  return fetch(`${api.url}${path}`, { ...init, headers });
+}
+
+async function waitFor(instanceId: string): Promise<{ runtimeStatus: string; output: { status: string; counts: { creates: number } } }> {
+  for (let i = 0; i < 200; i++) {
+    const res = await call(`/api/runs/${encodeURIComponent(instanceId)}`);
+    const body = (await res.json()) as { runtimeStatus: string; output: { status: string; counts: { creates: number } } };
+    if (body.runtimeStatus === 'Completed' || body.runtimeStatus === 'Failed') return body;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error('run did not finish');
+}
+
+it('rejects requests without a valid key before any ARM call', async () => {
+  const body = JSON.stringify({ scope: { clusterId: aks.id }, mode: 'apply' });
+  expect((await call('/api/runs', { method: 'POST', body, key: false })).status).toBe(401);
+  expect((await call('/api/runs', { method: 'POST', body, key: 'wrong' })).status).toBe(401);
+  expect((await call(`/api/report?code=nope`, { key: false })).status).toBe(401);
+  expect(sandbox.emulator.operations).toEqual([]);
+  expect((await call('/api/health', { key: false })).status).toBe(200);
+});
+
+it.each([
+  ['not JSON', '{scope'],
+  ['no scope', JSON.stringify({ mode: 'plan' })],
+  ['a storage account id as cluster', JSON.stringify({ scope: { clusterId: '/subscriptions/s/resourceGroups/r/providers/Microsoft.Storage/storageAccounts/x' } })],
+  ['an unknown mode', JSON.stringify({ scope: { all: true }, mode: 'yolo' })],
+  ['an unknown key', JSON.stringify({ scope: { all: true }, force: true })],
+])('answers 400 with what is wrong for %s, and starts nothing', async (_what, body) => {
+  const res = await call('/api/runs', { method: 'POST', body });
+  expect(res.status).toBe(400);
+  const problem = (await res.json()) as { error: { message: string } };
+  expect(problem.error.message).toBeTruthy();
+  expect(sandbox.host.topLevelInstances()).toEqual([]);
+  expect(sandbox.emulator.operations).toEqual([]);
+});
+
+it('starts a plan run with 202 and status URLs, then serves its result; plan writes nothing', async () => {
+  const res = await call('/api/runs', { method: 'POST', body: JSON.stringify({ scope: { clusterId: aks.id }, mode: 'plan' }) });
+  expect(res.status).toBe(202);
+  const { id, runUri, statusQueryGetUri } = (await res.json()) as { id: string; runUri: string; statusQueryGetUri: string };
+  expect(res.headers.get('location')).toBe(`${api.url}/api/runs/${encodeURIComponent(id)}`);
+  expect(runUri).toBe(res.headers.get('location'));
+  expect(statusQueryGetUri).toContain(`/runtime/webhooks/durabletask/instances/${id}`);
+  const done = await waitFor(id);
+  expect(done.runtimeStatus).toBe('Completed');
+  expect(done.output.status).toBe('planned');
+  expect(done.output.counts.creates).toBe(1);
+  expect(sandbox.writes()).toEqual([]);
+});
+
+it('serves the fleet report as HTML and as JSON after a fleet run', async () => {
+  expect((await call('/api/report')).status).toBe(404);
+  const res = await call('/api/runs', { method: 'POST', body: JSON.stringify({ scope: { all: true }, mode: 'apply' }) });
+  expect(res.status).toBe(202);
+  const { id } = (await res.json()) as { id: string };
+  await waitFor(id);
+  const html = await call('/api/report', { headers: { accept: 'text/html' } });
+  expect(html.headers.get('content-type')).toContain('text/html');
+  expect(await html.text()).toContain('<table');
+  const json = await call('/api/report', { headers: { accept: 'application/json' } });
+  const report = (await json.json()) as { summary: { fail: number; pass: number } };
+  expect(report.summary.fail).toBe(0);
+  expect(report.summary.pass).toBeGreaterThan(0);
+  expect(sandbox.fics(payments.id)).toHaveLength(1);
+});
