@@ -3,14 +3,46 @@
  * Parsing and error reporting live in load.ts; this file is only the shape and its defaults.
  */
 import { z } from 'zod';
-import { isResourceId, TYPES } from '../core/resourceId';
+import { isResourceId, parseResourceId, ResourceIdError, TYPES } from '../core/resourceId';
 
 const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 const guid = z.string().regex(GUID, { message: 'expected a GUID' });
 
-/** An ARM resource id of the given type (compared case-insensitively, as ARM does). */
+/**
+ * An ARM resource id of the given type (compared case-insensitively, as ARM does). The message says
+ * what was wrong: not an id at all, or an id of another type.
+ */
 const armId = (type: string) =>
-  z.string().refine((v) => isResourceId(v, type), { message: `expected an ARM resource id of type ${type}` });
+  z.string().superRefine((v, ctx) => {
+    if (isResourceId(v, type)) return;
+    let found: string;
+    try {
+      found = `got an id of type ${parseResourceId(v).type ?? '(a subscription or resource group)'}`;
+    } catch (error) {
+      const reason = error instanceof ResourceIdError ? /^not an ARM resource id \((.*)\): "/s.exec(error.message)?.[1] : undefined;
+      found = `got something else${reason ? ` (${reason})` : ''}`;
+    }
+    ctx.addIssue({ code: 'custom', message: `expected an ARM resource id of type ${type}, ${found}` });
+  });
+
+/**
+ * Zod 4 skips a refinement when the value already has issues, so a typo elsewhere would hide a
+ * duplicate name; these checks run whenever the list itself is a list, and read its items defensively.
+ */
+const everyList = { when: (payload: { value: unknown }) => Array.isArray(payload.value) };
+
+function uniqueNames(what: string, list: string) {
+  return (items: readonly unknown[], ctx: z.core.$RefinementCtx<readonly unknown[]>) => {
+    const seen = new Map<string, number>();
+    items.forEach((item, i) => {
+      const name = typeof item === 'object' && item !== null ? (item as { name?: unknown }).name : undefined;
+      if (typeof name !== 'string') return;
+      const prev = seen.get(name);
+      if (prev !== undefined) ctx.addIssue({ code: 'custom', path: [i, 'name'], message: `duplicate ${what} name (also ${list}[${prev}])` });
+      else seen.set(name, i);
+    });
+  };
+}
 
 /** Kubernetes names (RFC 1123 label for namespaces; DNS subdomain for service accounts). */
 const K8S_NAMESPACE = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
@@ -31,7 +63,12 @@ const clusterSelector = z
     ids: z.array(armId(TYPES.managedCluster)).min(1).optional(),
   })
   .strict()
-  .refine((s) => !(s.tags && s.ids), { message: 'use either tags or ids, not both' });
+  .superRefine(
+    (s, ctx) => {
+      if (s.tags !== undefined && s.ids !== undefined) ctx.addIssue({ code: 'custom', message: 'use either tags or ids, not both' });
+    },
+    { when: (payload) => typeof payload.value === 'object' && payload.value !== null },
+  );
 
 export const AUDIENCE = 'api://AzureADTokenExchange';
 
@@ -71,7 +108,7 @@ export const configSchema = z
     federation: z
       .object({
         audience: z.literal(AUDIENCE, { message: `Azure accepts exactly one audience: ${AUDIENCE}` }).default(AUDIENCE),
-        bindings: z.array(binding).default([]),
+        bindings: z.array(binding).superRefine(uniqueNames('binding', 'bindings'), everyList).default([]),
         identityTags: z.boolean().default(true),
         prune: z.boolean().default(true),
       })
@@ -80,7 +117,7 @@ export const configSchema = z
     privateLink: z
       .object({
         default: z.enum(['leave', 'reject']).default('leave'),
-        rules: z.array(privateLinkRule).default([]),
+        rules: z.array(privateLinkRule).superRefine(uniqueNames('rule', 'rules'), everyList).default([]),
       })
       .strict()
       .default({ default: 'leave', rules: [] }),
@@ -100,23 +137,7 @@ export const configSchema = z
       .strict()
       .default({ schedule: '0 */30 * * * *', mode: 'report' }),
   })
-  .strict()
-  .superRefine((cfg, ctx) => {
-    const seen = new Map<string, number>();
-    cfg.federation.bindings.forEach((b, i) => {
-      const prev = seen.get(b.name);
-      if (prev !== undefined) {
-        ctx.addIssue({ code: 'custom', path: ['federation', 'bindings', i, 'name'], message: `duplicate binding name (also bindings[${prev}])` });
-      } else seen.set(b.name, i);
-    });
-    const rules = new Map<string, number>();
-    cfg.privateLink.rules.forEach((r, i) => {
-      const prev = rules.get(r.name);
-      if (prev !== undefined) {
-        ctx.addIssue({ code: 'custom', path: ['privateLink', 'rules', i, 'name'], message: `duplicate rule name (also rules[${prev}])` });
-      } else rules.set(r.name, i);
-    });
-  });
+  .strict();
 
 /** The parsed config with every default applied. */
 export type FedlinkConfig = z.output<typeof configSchema>;

@@ -1,0 +1,84 @@
+/**
+ * The production runtime: the ONE module that reads `process.env` (STYLE.md 9). Everything else gets
+ * a typed config and its dependencies injected.
+ *
+ * Environment (parsed by shared/config/env.ts, every problem reported at once):
+ *
+ *   FEDLINK_CONFIG                   path of the config file (YAML or JSON), e.g. the deployed
+ *                                    `fedlink.yaml` next to host.json
+ *   FEDLINK_CONFIG_JSON              the config inline (an App Setting); use one of the two.
+ *                                    Neither: every default (DESIGN.md "Config")
+ *   AZURE_RESOURCE_MANAGER_ENDPOINT  ARM endpoint (https); default https://management.azure.com.
+ *                                    For a sovereign cloud also set AZURE_AUTHORITY_HOST, which
+ *                                    @azure/identity reads itself
+ *   FEDLINK_LOG_LEVEL                debug | info (default) | warn | error
+ *   AZURE_CLIENT_ID                  client id of the Function App's user-assigned managed identity:
+ *                                    authenticate as exactly that identity (ManagedIdentityCredential);
+ *                                    unset: DefaultAzureCredential (system-assigned identity in Azure,
+ *                                    Azure CLI login on a laptop)
+ *
+ * Built lazily, once per worker process: the first trigger or activity pays for it, later ones reuse
+ * the same credential (and its token cache), SDK clients and HTTP keep-alive connections. A bad
+ * setting throws a `ConfigError` listing every problem; the Functions entry point calls
+ * `runtimeConfig()` at load time (for the timer schedule), so a bad config fails the worker at startup,
+ * in the host log, before any event is accepted.
+ */
+import { createArmClients } from '../shared/azure/clients';
+import { createArmGateway } from '../shared/azure/armGateway';
+import { createCredential } from '../shared/azure/credential';
+import { systemClock } from '../shared/core/clock';
+import { jsonLogger } from '../shared/core/log';
+import { type FedlinkConfig } from '../shared/config/schema';
+import { readRuntimeSettings, type Environment, type RuntimeSettings } from '../shared/config/env';
+import { type ActivityDeps } from './deps';
+
+export interface Runtime {
+  settings(): RuntimeSettings;
+  config(): FedlinkConfig;
+  deps(): ActivityDeps;
+}
+
+/** A runtime over the given environment; nothing is read or built until first asked for. */
+export function createRuntime(env: Environment): Runtime {
+  let settings: RuntimeSettings | undefined;
+  let deps: ActivityDeps | undefined;
+  const readSettings = (): RuntimeSettings => (settings ??= readRuntimeSettings(env));
+  return {
+    settings: readSettings,
+    config: () => readSettings().config,
+    deps() {
+      if (deps) return deps;
+      const s = readSettings();
+      const log = jsonLogger(s.logLevel);
+      const clients = createArmClients({
+        credential: createCredential({ managedIdentityClientId: s.managedIdentityClientId }),
+        ...(s.armEndpoint !== undefined ? { endpoint: s.armEndpoint } : {}),
+      });
+      deps = {
+        azure: createArmGateway(clients, { clock: systemClock, log }),
+        config: s.config,
+        clock: systemClock,
+        log,
+      };
+      log.info('fedlink runtime ready', {
+        configSource: s.configSource,
+        armEndpoint: clients.endpoint,
+        credential:
+          s.managedIdentityClientId !== undefined ? 'ManagedIdentityCredential' : 'DefaultAzureCredential',
+      });
+      return deps;
+    },
+  };
+}
+
+const runtime = createRuntime(process.env);
+
+/** The validated config of this worker (read once). */
+export function runtimeConfig(): FedlinkConfig {
+  return runtime.config();
+}
+
+/** The production dependencies of every activity and trigger in this worker (built once). */
+export function runtimeDeps(): ActivityDeps {
+  return runtime.deps();
+}

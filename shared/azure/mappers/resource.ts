@@ -1,0 +1,57 @@
+/**
+ * The fields every tracked resource shares (id, key, name, subscription, resource group, location,
+ * tags), decided once for clusters and identities alike.
+ */
+import { normalizeResourceId, parseResourceId, ResourceIdError, sameType } from '../../core/resourceId';
+import { localArmError } from '../errors';
+import { asNonEmptyString, asString, asTags } from './json';
+
+export interface TrackedBase {
+  readonly id: string;
+  readonly key: string;
+  readonly name: string;
+  readonly subscriptionId: string;
+  readonly resourceGroup: string;
+  readonly location: string;
+  readonly tags: Readonly<Record<string, string>>;
+}
+
+/**
+ * `id` must be an ARM id of `type`: a resource without one cannot be compared, keyed or written back,
+ * and silently dropping it could make a live cluster look deleted (and its FICs prunable), so this
+ * throws a terminal `InvalidResponse` ArmError instead.
+ *
+ * The resource group comes from the id, with the id's casing: Resource Graph's `resourceGroup` column
+ * is lower-cased (azure-facts §6.4 task brief), GET has no such field at all.
+ */
+export function trackedBase(
+  type: string,
+  raw: { id?: unknown; name?: unknown; location?: unknown; tags?: unknown },
+): TrackedBase {
+  const id = asNonEmptyString(raw.id);
+  if (id === undefined) throw localArmError('InvalidResponse', `ARM returned a ${type} without an id`);
+  let parsed;
+  try {
+    parsed = parseResourceId(id);
+  } catch (error) {
+    throw localArmError(
+      'InvalidResponse',
+      error instanceof ResourceIdError ? error.message : String(error),
+      id,
+    );
+  }
+  if (!sameType(parsed.type, type) || parsed.resourceGroup === undefined || parsed.name === undefined) {
+    throw localArmError('InvalidResponse', `ARM returned ${id} where a ${type} was expected`, id);
+  }
+  return {
+    id,
+    key: normalizeResourceId(id),
+    // `name` as ARM returned it; the id's last segment when absent (they are the same string).
+    name: asNonEmptyString(raw.name) ?? parsed.name,
+    subscriptionId: parsed.subscriptionId,
+    resourceGroup: parsed.resourceGroup,
+    // Tracked resources always have a location; '' rather than undefined keeps the core type simple.
+    location: asString(raw.location) ?? '',
+    tags: asTags(raw.tags),
+  };
+}

@@ -1,0 +1,27 @@
+/**
+ * The Azure Resource Graph queries fedlink runs, as constants: they are part of the contract with
+ * the sandbox emulator, which implements exactly this KQL subset (`resources`, `where type =~ '...'`,
+ * `project`, `order by id asc`).
+ *
+ * Why this shape:
+ * - `type =~` compares case-insensitively: ARG stores `type` lower-cased.
+ * - `project ... properties` returns `properties` in REST casing (`oidcIssuerProfile.issuerURL`), so a
+ *   row maps exactly as a GET does (shared/azure/mappers); `resourceGroup` is projected but not used
+ *   (it is lower-cased; the mappers take the resource group from `id`).
+ * - `order by id asc` gives a stable order across pages: ARG pages with $skipToken only when the
+ *   result has an `id` column, and sorts by it for stable paging (ResourcesNextPageQuery example).
+ */
+
+/** Every managed cluster in the queried subscriptions. */
+export const CLUSTERS_QUERY =
+  "resources | where type =~ 'microsoft.containerservice/managedclusters' | project id, name, type, location, resourceGroup, subscriptionId, tags, properties | order by id asc";
+
+/** Every user-assigned managed identity in the queried subscriptions. */
+export const IDENTITIES_QUERY =
+  "resources | where type =~ 'microsoft.managedidentity/userassignedidentities' | project id, name, type, location, resourceGroup, subscriptionId, tags, properties | order by id asc";
+
+/** ARG's maximum `$top`. */
+export const ARG_PAGE_SIZE = 1000;
+
+/** Subscriptions per query: fewer than 300, as ARG's throttling guidance asks (azure-facts §6.4). */
+export const ARG_SUBSCRIPTIONS_PER_QUERY = 250;

@@ -1,0 +1,110 @@
+/**
+ * Runtime settings from environment variables, parsed once and all problems reported at once.
+ * This module does not read `process.env` itself: functions/runtime.ts (the one module that does,
+ * STYLE.md 9) hands the environment in, and tests hand in a plain object.
+ *
+ * | variable                          | meaning                                                              |
+ * | --------------------------------- | -------------------------------------------------------------------- |
+ * | FEDLINK_CONFIG                    | path of the config file (YAML or JSON)                               |
+ * | FEDLINK_CONFIG_JSON               | the config itself, inline (JSON; YAML also accepted)                 |
+ * |                                   | neither set: every default (DESIGN.md "Config"); both set: an error  |
+ * | AZURE_RESOURCE_MANAGER_ENDPOINT   | ARM endpoint, https; default https://management.azure.com            |
+ * | FEDLINK_LOG_LEVEL                 | debug, info (default), warn or error                                 |
+ * | AZURE_CLIENT_ID                   | client id of the app's user-assigned managed identity; when set, the |
+ * |                                   | app authenticates with exactly that identity (ManagedIdentityCredential) |
+ * |                                   | instead of probing the DefaultAzureCredential chain                  |
+ */
+import { type LogLevel } from '../core/log';
+import { ConfigError, type ConfigIssue } from './issues';
+import { loadConfig, parseConfig } from './load';
+import { configSchema, type FedlinkConfig } from './schema';
+
+export type Environment = Readonly<Record<string, string | undefined>>;
+
+export interface RuntimeSettings {
+  readonly config: FedlinkConfig;
+  /** Where the config came from, for the startup log line: a path, `FEDLINK_CONFIG_JSON` or `defaults`. */
+  readonly configSource: string;
+  /** undefined: the public cloud (the default of createArmClients). */
+  readonly armEndpoint: string | undefined;
+  readonly logLevel: LogLevel;
+  /** AZURE_CLIENT_ID: use this user-assigned managed identity. */
+  readonly managedIdentityClientId: string | undefined;
+}
+
+const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
+const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+
+/** A set variable with surrounding whitespace removed; '' counts as unset (App Settings often hold ''). */
+function read(env: Environment, name: string): string | undefined {
+  const value = env[name]?.trim();
+  return value === undefined || value === '' ? undefined : value;
+}
+
+function isLogLevel(value: string): value is LogLevel {
+  return (LOG_LEVELS as readonly string[]).includes(value);
+}
+
+/**
+ * Reads every setting; throws one `ConfigError` (source `environment`) listing every bad variable,
+ * or the config's own `ConfigError` (naming the file) when the variables are fine but the config is not.
+ */
+export function readRuntimeSettings(env: Environment): RuntimeSettings {
+  const issues: ConfigIssue[] = [];
+
+  const levelText = read(env, 'FEDLINK_LOG_LEVEL')?.toLowerCase() ?? 'info';
+  const logLevel: LogLevel = isLogLevel(levelText) ? levelText : 'info';
+  if (!isLogLevel(levelText))
+    issues.push({
+      path: 'FEDLINK_LOG_LEVEL',
+      message: `expected one of ${LOG_LEVELS.join(', ')}, got ${JSON.stringify(levelText)}`,
+    });
+
+  const endpointText = read(env, 'AZURE_RESOURCE_MANAGER_ENDPOINT');
+  let armEndpoint: string | undefined;
+  if (endpointText !== undefined) {
+    let url: URL | undefined;
+    try {
+      url = new URL(endpointText);
+    } catch {
+      url = undefined;
+    }
+    // core-rest-pipeline refuses to send a bearer token over plain http, so catch it here, at startup.
+    if (!url || url.protocol !== 'https:')
+      issues.push({
+        path: 'AZURE_RESOURCE_MANAGER_ENDPOINT',
+        message: `expected an https URL, got ${JSON.stringify(endpointText)}`,
+      });
+    else armEndpoint = endpointText.replace(/\/+$/, '');
+  }
+
+  const managedIdentityClientId = read(env, 'AZURE_CLIENT_ID');
+  if (managedIdentityClientId !== undefined && !GUID.test(managedIdentityClientId)) {
+    issues.push({
+      path: 'AZURE_CLIENT_ID',
+      message: `expected a GUID (the managed identity's client id), got ${JSON.stringify(managedIdentityClientId)}`,
+    });
+  }
+
+  const configPath = read(env, 'FEDLINK_CONFIG');
+  const configJson = read(env, 'FEDLINK_CONFIG_JSON');
+  if (configPath !== undefined && configJson !== undefined) {
+    issues.push({ path: 'FEDLINK_CONFIG', message: 'set FEDLINK_CONFIG or FEDLINK_CONFIG_JSON, not both' });
+  }
+
+  if (issues.length > 0) throw new ConfigError('environment', issues);
+
+  let config: FedlinkConfig;
+  let configSource: string;
+  if (configPath !== undefined) {
+    config = loadConfig(configPath);
+    configSource = configPath;
+  } else if (configJson !== undefined) {
+    config = parseConfig(configJson, 'FEDLINK_CONFIG_JSON');
+    configSource = 'FEDLINK_CONFIG_JSON';
+  } else {
+    config = configSchema.parse({});
+    configSource = 'defaults';
+  }
+  return { config, configSource, armEndpoint, logLevel, managedIdentityClientId };
+}

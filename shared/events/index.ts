@@ -1,0 +1,16 @@
+/**
+ * The events edge: Event Grid deliveries in, reconcile keys out. See ./README.md.
+ */
+export {
+  parseEventGridPayload,
+  EventPayloadError,
+  MAX_PAYLOAD_BYTES,
+  MAX_EVENTS_PER_DELIVERY,
+} from './parse';
+export {
+  keysForEvent,
+  RESOURCE_WRITE_SUCCESS,
+  RESOURCE_DELETE_SUCCESS,
+  SUBSCRIPTION_VALIDATION,
+} from './keys';
+export type { DeliveredEvent, EventKey, ReconcileTarget, ResourceChange } from './types';

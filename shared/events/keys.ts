@@ -1,0 +1,182 @@
+/**
+ * keysForEvent: a delivered event → what to reconcile (STYLE.md 2, controller-runtime's `Request`).
+ * Pure: no I/O, no clock, never throws; anything it cannot use is `ignore`, with the reason.
+ *
+ * Reconciled: `Microsoft.Resources.ResourceWriteSuccess` / `ResourceDeleteSuccess` (azure-facts §3.1)
+ * whose subject is a managed cluster, a user-assigned identity, or a federated identity credential
+ * (→ its identity). Failure, cancel and action events change nothing fedlink reads: ignored.
+ *
+ * Trust: nothing from the payload but the resource id is used, and the reconciler re-reads ARM, so a
+ * forged event can at most cause one extra, converging reconcile. Still, an event that contradicts
+ * itself is dropped rather than guessed at:
+ * - the subject must be a well-formed ARM id of a handled type (ids compared case-insensitively:
+ *   events mix `resourcegroups` / `resourceGroups`, §3.1);
+ * - `data.resourceUri`, when present, must name the same resource as the subject;
+ * - the topic / source, when it is a subscription or resource group scope, must be the subject's
+ *   subscription (ARM system topics only carry events of their own subscription, §3.1).
+ * `data.authorization`, `claims` and `httpRequest` are objects or strings depending on the producer
+ * (§3.2); they are never read.
+ */
+import {
+  type CloudEvent,
+  type EventGridEvent,
+  isSystemEvent,
+  type KnownSystemEventTypes,
+} from '@azure/eventgrid';
+import {
+  normalizeResourceId,
+  parentResourceId,
+  parseResourceId,
+  ResourceIdError,
+  sameResource,
+  TYPES,
+} from '../core/resourceId';
+import { type DeliveredEvent, type EventKey, type ResourceChange } from './types';
+
+export const RESOURCE_WRITE_SUCCESS = 'Microsoft.Resources.ResourceWriteSuccess' as const;
+export const RESOURCE_DELETE_SUCCESS = 'Microsoft.Resources.ResourceDeleteSuccess' as const;
+export const SUBSCRIPTION_VALIDATION = 'Microsoft.EventGrid.SubscriptionValidationEvent' as const;
+
+/** Event Grid validation codes are GUIDs; anything far longer is not one. */
+const MAX_VALIDATION_CODE_LENGTH = 256;
+
+interface Envelope {
+  readonly id: string;
+  readonly type: string;
+  readonly subject: string | undefined;
+  readonly topic: string | undefined;
+  readonly data: unknown;
+}
+
+function envelope(delivered: ValidEvent): Envelope {
+  if (delivered.schema === 'EventGridSchema') {
+    const e: EventGridEvent<unknown> = delivered.event;
+    return { id: e.id, type: e.eventType, subject: e.subject, topic: e.topic, data: e.data };
+  }
+  const e: CloudEvent<unknown> = delivered.event;
+  return { id: e.id, type: e.type, subject: e.subject, topic: e.source, data: e.data };
+}
+
+function record(value: unknown): Readonly<Record<string, unknown>> | undefined {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : undefined;
+}
+
+type ValidEvent = Exclude<DeliveredEvent, { schema: 'invalid' }>;
+
+/** isSystemEvent compares the type string only (azure-facts §3.9); `data` is always narrowed by hand here. */
+function isType(delivered: ValidEvent, type: KnownSystemEventTypes): boolean {
+  return delivered.schema === 'EventGridSchema'
+    ? isSystemEvent(type, delivered.event)
+    : isSystemEvent(type, delivered.event);
+}
+
+function changeOf(delivered: ValidEvent): ResourceChange | undefined {
+  if (isType(delivered, RESOURCE_WRITE_SUCCESS)) return 'write';
+  if (isType(delivered, RESOURCE_DELETE_SUCCESS)) return 'delete';
+  return undefined;
+}
+
+function clip(value: string): string {
+  return JSON.stringify(value.length > 200 ? `${value.slice(0, 200)}…` : value);
+}
+
+function subscriptionOfScope(scope: string): string | undefined {
+  return /^\/subscriptions\/([^/]+)(\/|$)/i.exec(scope)?.[1];
+}
+
+/** The reconcile key for one delivered event, or why it is ignored (or the validation code). */
+export function keysForEvent(delivered: DeliveredEvent): EventKey {
+  if (delivered.schema === 'invalid') return { kind: 'ignore', reason: delivered.reason };
+  const env = envelope(delivered);
+  const ids = { eventId: env.id, eventType: env.type };
+
+  if (isType(delivered, SUBSCRIPTION_VALIDATION)) {
+    const data = record(env.data);
+    const code = data?.['validationCode'];
+    if (typeof code !== 'string' || code === '' || code.length > MAX_VALIDATION_CODE_LENGTH) {
+      return {
+        kind: 'ignore',
+        reason: 'subscription validation event without a usable data.validationCode',
+        ...ids,
+      };
+    }
+    const url = data?.['validationUrl'];
+    return {
+      kind: 'validation',
+      code,
+      eventId: env.id,
+      ...(typeof url === 'string' && url !== '' ? { validationUrl: url } : {}),
+    };
+  }
+
+  const change = changeOf(delivered);
+  if (change === undefined)
+    return { kind: 'ignore', reason: `event type ${clip(env.type)} is not handled`, ...ids };
+
+  const subject = env.subject;
+  if (subject === undefined || subject === '')
+    return { kind: 'ignore', reason: 'event has no subject', ...ids };
+  let parsed;
+  try {
+    parsed = parseResourceId(subject);
+  } catch (error) {
+    const reason = error instanceof ResourceIdError ? error.message : String(error);
+    return { kind: 'ignore', reason: `subject is ${reason}`, ...ids };
+  }
+
+  const type = parsed.type?.toLowerCase();
+  let target: 'cluster' | 'identity';
+  let resourceId = subject;
+  let child: { resourceId: string; change: ResourceChange } | undefined;
+  if (type === TYPES.managedCluster.toLowerCase()) target = 'cluster';
+  else if (type === TYPES.userAssignedIdentity.toLowerCase()) target = 'identity';
+  else if (type === TYPES.federatedIdentityCredential.toLowerCase()) {
+    // A FIC written or deleted by anyone (fedlink included): re-check its identity. The identity
+    // itself still exists, so for it this is a write.
+    target = 'identity';
+    resourceId = parentResourceId(subject) ?? subject;
+    child = { resourceId: subject, change };
+  } else {
+    return {
+      kind: 'ignore',
+      reason: `subject is a ${parsed.type ?? 'subscription or resource group'}, not a managed cluster or user-assigned identity`,
+      ...ids,
+    };
+  }
+
+  const data = record(env.data);
+  if (data && 'resourceUri' in data) {
+    const resourceUri = data['resourceUri'];
+    if (typeof resourceUri !== 'string' || !sameResource(resourceUri, subject)) {
+      return {
+        kind: 'ignore',
+        reason: `data.resourceUri ${typeof resourceUri === 'string' ? clip(resourceUri) : `(${typeof resourceUri})`} does not match subject ${clip(subject)}`,
+        ...ids,
+      };
+    }
+  }
+
+  const topicSubscription = env.topic !== undefined ? subscriptionOfScope(env.topic) : undefined;
+  if (
+    topicSubscription !== undefined &&
+    topicSubscription.toLowerCase() !== parsed.subscriptionId.toLowerCase()
+  ) {
+    return {
+      kind: 'ignore',
+      reason: `subject is in subscription ${parsed.subscriptionId} but the event came from ${clip(env.topic ?? '')}`,
+      ...ids,
+    };
+  }
+
+  return {
+    kind: 'reconcile',
+    target,
+    resourceId,
+    resourceKey: normalizeResourceId(resourceId),
+    change: child ? 'write' : change,
+    ...ids,
+    ...(child ? { child } : {}),
+  };
+}

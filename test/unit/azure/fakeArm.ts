@@ -1,0 +1,106 @@
+/**
+ * A tiny in-memory HTTP transport for unit tests of the gateway: the real SDK clients (serialization,
+ * paging, error deserialization) run unchanged; only `httpClient` (the SDK's documented transport
+ * hook) is replaced. No SDK method is mocked. Routes answer REST-shaped JSON, as ARM does.
+ * For stateful behaviour (409 concurrency, LROs, faults) the integration tests use the emulator.
+ */
+import { type TokenCredential } from '@azure/core-auth';
+import {
+  createHttpHeaders,
+  type HttpClient,
+  type PipelineRequest,
+  type PipelineResponse,
+} from '@azure/core-rest-pipeline';
+import { ContainerServiceClient } from '@azure/arm-containerservice';
+import { ManagedServiceIdentityClient } from '@azure/arm-msi';
+import { NetworkManagementClient } from '@azure/arm-network';
+import { PrivateDnsManagementClient } from '@azure/arm-privatedns';
+import { ResourceGraphClient } from '@azure/arm-resourcegraph';
+import { ResourceManagementClient } from '@azure/arm-resources';
+import { SubscriptionClient } from '@azure/arm-resources-subscriptions';
+import { type ArmClients, type SubscriptionClients } from '../../../shared/azure/clients';
+
+export const ENDPOINT = 'https://management.example.test';
+
+export interface FakeRequest {
+  readonly method: string;
+  readonly url: URL;
+  readonly body: unknown;
+}
+
+export interface FakeResponse {
+  readonly status: number;
+  readonly body?: unknown;
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+type Responder = (request: FakeRequest, match: RegExpExecArray) => FakeResponse;
+
+export class FakeArm implements HttpClient {
+  readonly requests: FakeRequest[] = [];
+  private readonly routes: { method: string; path: RegExp; respond: Responder }[] = [];
+
+  /** Answers `method` requests whose URL path (decoded) matches `path`; later routes win. */
+  on(method: string, path: RegExp, respond: Responder): this {
+    this.routes.unshift({ method, path, respond });
+    return this;
+  }
+
+  sendRequest(request: PipelineRequest): Promise<PipelineResponse> {
+    const url = new URL(request.url);
+    const body: unknown =
+      typeof request.body === 'string' && request.body !== '' ? JSON.parse(request.body) : undefined;
+    const fake: FakeRequest = { method: request.method, url, body };
+    this.requests.push(fake);
+    const path = decodeURIComponent(url.pathname);
+    for (const route of this.routes) {
+      const match = route.method === request.method ? route.path.exec(path) : null;
+      if (match) {
+        const answer = route.respond(fake, match);
+        return Promise.resolve({
+          request,
+          status: answer.status,
+          headers: createHttpHeaders({ 'content-type': 'application/json', ...answer.headers }),
+          bodyAsText: answer.body === undefined ? '' : JSON.stringify(answer.body),
+        });
+      }
+    }
+    return Promise.resolve({
+      request,
+      status: 404,
+      headers: createHttpHeaders({ 'content-type': 'application/json' }),
+      bodyAsText: JSON.stringify({
+        error: { code: 'NoRoute', message: `no fake route for ${request.method} ${path}` },
+      }),
+    });
+  }
+}
+
+export const fakeCredential: TokenCredential = {
+  getToken: () => Promise.resolve({ token: 'fake-token', expiresOnTimestamp: Date.now() + 3_600_000 }),
+};
+
+/** Real SDK clients over the fake transport, SDK retries off so error tests do not wait. */
+export function fakeClients(fake: FakeArm): ArmClients {
+  const common = { endpoint: ENDPOINT, httpClient: fake, retryOptions: { maxRetries: 0 } };
+  const cache = new Map<string, SubscriptionClients>();
+  return {
+    endpoint: ENDPOINT,
+    forSubscription(subscriptionId) {
+      let clients = cache.get(subscriptionId);
+      if (!clients) {
+        clients = {
+          containerService: new ContainerServiceClient(fakeCredential, subscriptionId, common),
+          msi: new ManagedServiceIdentityClient(fakeCredential, subscriptionId, common),
+          network: new NetworkManagementClient(fakeCredential, subscriptionId, common),
+          privateDns: new PrivateDnsManagementClient(fakeCredential, subscriptionId, common),
+          resources: new ResourceManagementClient(fakeCredential, subscriptionId, common),
+        };
+        cache.set(subscriptionId, clients);
+      }
+      return clients;
+    },
+    resourceGraph: new ResourceGraphClient(fakeCredential, common),
+    subscriptions: new SubscriptionClient(fakeCredential, common),
+  };
+}
