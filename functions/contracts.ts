@@ -42,5 +42,5 @@ export interface RunResult {
   readonly reason?: string;
   readonly identities: readonly IdentityOutcome[];
   readonly findings: readonly Finding[];
-  readonly counts: { readonly creates: number; readonly updates: number; readonly deletes: number; readonly adopted: number };
+  readonly counts: { readonly creates: number; readonly updates: number; readonly deletes: number; readonly adopted: number; readonly unchanged: number };
 }

@@ -6,7 +6,7 @@
 import * as df from 'durable-functions';
 import { syncIdentities } from '../activities/syncIdentities';
 import { type IdentityOutcome, type IdentityWork, type RunMode } from '../contracts';
-import { type OrchestrationContext } from '../registry';
+import { type DfTask, type OrchestrationContext } from '../registry';
 import { acquireLocks, releaseLocks } from './locks';
 
 /** Identities per sync activity: bounds one activity's run time and payload. */
@@ -29,7 +29,7 @@ function chunk<T>(items: readonly T[], size: number): T[][] {
   return out;
 }
 
-export function* applyWork(context: OrchestrationContext, mode: RunMode, work: readonly IdentityWork[]): Generator<unknown, IdentityOutcome[], unknown> {
+export function* applyWork(context: OrchestrationContext, mode: RunMode, work: readonly IdentityWork[]): Generator<DfTask, IdentityOutcome[], unknown> {
   if (work.length === 0) return [];
   const keys = work.map((w) => w.lockKey);
   if (mode === 'apply') yield* acquireLocks(context, keys);
@@ -60,6 +60,7 @@ export function* applyWork(context: OrchestrationContext, mode: RunMode, work: r
         status: 'failed' as const,
         writes: outcome?.writes ?? [],
         adopted: outcome?.adopted ?? 0,
+        unchanged: outcome?.unchanged ?? 0,
         findings: [
           {
             check: 'federation.apply',

@@ -9,7 +9,7 @@
  */
 import * as df from 'durable-functions';
 import { type AcquireResult, identityLock } from '../entities/identityLock';
-import { type OrchestrationContext } from '../registry';
+import { type DfTask, type OrchestrationContext } from '../registry';
 
 /** Longer than any one sync activity may run (Functions' 10-minute ceiling on Consumption). */
 export const LOCK_LEASE_MS = 15 * 60_000;
@@ -19,7 +19,7 @@ function lockIds(keys: readonly string[]): df.EntityId[] {
   return [...new Set(keys)].sort().map((key) => new df.EntityId(identityLock.name, key));
 }
 
-export function* acquireLocks(context: OrchestrationContext, keys: readonly string[]): Generator<unknown, void, unknown> {
+export function* acquireLocks(context: OrchestrationContext, keys: readonly string[]): Generator<DfTask, void, unknown> {
   const owner = context.df.instanceId;
   for (const id of lockIds(keys)) {
     for (let attempt = 0; ; attempt++) {

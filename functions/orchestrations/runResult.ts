@@ -3,9 +3,10 @@ import { type IdentityOutcome, type RunMode, type RunResult, type RunStatus, typ
 import { type Finding } from '../../shared/validation/findings';
 
 export function summarize(target: Target, mode: RunMode, outcomes: readonly IdentityOutcome[], findings: readonly Finding[]): RunResult {
-  const counts = { creates: 0, updates: 0, deletes: 0, adopted: 0 };
+  const counts = { creates: 0, updates: 0, deletes: 0, adopted: 0, unchanged: 0 };
   for (const o of outcomes) {
     counts.adopted += o.adopted;
+    counts.unchanged += o.unchanged;
     for (const w of o.writes) {
       if (w.kind === 'create') counts.creates++;
       else if (w.kind === 'update') counts.updates++;
@@ -27,5 +28,5 @@ export function summarize(target: Target, mode: RunMode, outcomes: readonly Iden
 }
 
 export function skipped(target: Target, mode: RunMode, status: 'skipped' | 'failed', reason: string, findings: readonly Finding[]): RunResult {
-  return { target, mode, status, reason, identities: [], findings, counts: { creates: 0, updates: 0, deletes: 0, adopted: 0 } };
+  return { target, mode, status, reason, identities: [], findings, counts: { creates: 0, updates: 0, deletes: 0, adopted: 0, unchanged: 0 } };
 }

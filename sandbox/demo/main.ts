@@ -17,6 +17,7 @@ import { buildReport, renderTable } from '../../shared/validation/report';
 import { startApiServer } from '../httpServer';
 import { createSandbox } from '../runtime';
 import { demoConfig, demoEstate, newClusterArrival } from './estate';
+import { progressLine } from './progress';
 
 const out = (line = ''): void => void process.stdout.write(line + '\n');
 const short = (id: string): string => id.split('/').pop() ?? id;
@@ -32,8 +33,8 @@ async function main(): Promise<number> {
     config,
     log,
     observer: (event) => {
-      const t = ((Date.now() - started) / 1000).toFixed(2).padStart(6);
-      out(`  [${t}s] ${event.type.padEnd(20)} ${event.name ?? ''} ${event.instanceId}`);
+      const line = progressLine(event);
+      if (line) out(`  [${((Date.now() - started) / 1000).toFixed(2).padStart(5)}s] ${line}`);
     },
   });
 
@@ -71,7 +72,7 @@ async function main(): Promise<number> {
   const status = await sandbox.host.client.getStatus(accepted.instanceId);
   const result = status.output as RunResult;
   out();
-  out(renderRun(result));
+  out(renderRun(result, { findings: false }));
   out();
 
   out('Re-checking the whole fleet (drift check, report mode): a converged fleet costs zero writes.');
@@ -104,8 +105,7 @@ async function main(): Promise<number> {
   out(`  curl -H 'x-functions-key: ${api.key}' ${api.url}/api/runs/<id from Location>`);
   out(`  open ${api.url}/api/report?code=${api.key}`);
   out('Ctrl-C to stop.');
-  // Orchestrations started over HTTP run in the background until Ctrl-C.
-  sandbox.host.start();
+  // The durable host keeps running orchestrations started over HTTP until Ctrl-C.
   await new Promise<void>((resolve) => process.once('SIGINT', resolve));
   await api.close();
   await sandbox.close();

@@ -37,6 +37,7 @@ function failure(identityId: string, error: unknown, stage: string, writes: read
     status: transient ? 'retry' : 'failed',
     writes,
     adopted: 0,
+    unchanged: 0,
     findings: transient
       ? []
       : [
@@ -112,7 +113,7 @@ export async function syncIdentities(deps: ActDeps, mode: RunMode, work: readonl
       liveIssuers: issuers,
       prune: config.federation.prune && needsLive,
     });
-    const base = { identityId: w.identityId, adopted: plan.adopted.length };
+    const base = { identityId: w.identityId, adopted: plan.adopted.filter((a) => !a.owned).length, unchanged: plan.adopted.filter((a) => a.owned).length };
     if (plan.refused) {
       return { ...base, status: 'refused', writes: [], findings: plan.findings, reason: plan.findings[0]?.message ?? 'refused' };
     }

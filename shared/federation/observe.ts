@@ -10,6 +10,7 @@ import { type FedlinkConfig } from '../config/schema';
 import { type Cluster, type Identity } from '../core/model';
 import { identityLockKey } from '../core/instanceIds';
 import { normalizeResourceId } from '../core/resourceId';
+import { checkClusterFederation } from '../validation/federationChecks';
 import { type Finding } from '../validation/findings';
 import { clusterMatches, resolveBindings, type ResolvedBinding } from './bindings';
 import { desiredFics } from './desired';
@@ -43,6 +44,10 @@ export async function loadFleet(azure: AzureGateway, config: FedlinkConfig): Pro
   const [clusters, identities] = await Promise.all([azure.queryClusters(subscriptions), azure.queryIdentities(subscriptions)]);
   const { bindings, findings } = resolveBindings(config, identities);
   return { subscriptions, clusters, identities, bindings, findings };
+}
+
+function tenantsOf(config: FedlinkConfig): { tenants?: readonly string[] } {
+  return config.scope.tenants ? { tenants: config.scope.tenants } : {};
 }
 
 function inScope(fleet: Fleet, subscriptionId: string): boolean {
@@ -84,23 +89,18 @@ export async function scopeForCluster(azure: AzureGateway, config: FedlinkConfig
   // The GET is the freshest truth; Resource Graph may lag it by seconds, so the GET wins.
   const clusters = [...fleet.clusters.filter((c) => c.key !== key), ...(cluster ? [cluster] : [])];
   const current: Fleet = { ...fleet, clusters };
-  let touched: ResolvedBinding[];
-  if (cluster) {
-    const gate = clusterGate(cluster);
-    if (gate.kind === 'block') return { kind: 'block', reason: gate.reason, retryAfterSeconds: gate.retryAfterSeconds, findings: [] };
-    if (gate.kind === 'skip') {
-      return {
-        kind: 'skip',
-        reason: gate.reason,
-        findings: [{ check: 'federation.cluster-oidc', resourceId: cluster.id, status: 'warn', message: gate.reason }],
-      };
-    }
-    touched = fleet.bindings.filter((b) => clusterMatches(b.clusters, cluster));
-  } else {
-    touched = fleet.bindings.filter((b) => b.clusters.kind !== 'ids' || b.clusters.keys.includes(key));
+  const audience = config.federation.audience;
+  const identitiesOf = (bindings: readonly ResolvedBinding[]): Set<string> => new Set(bindings.map((b) => b.identityKey));
+  if (!cluster) {
+    const couldHaveSelected = fleet.bindings.filter((b) => b.clusters.kind !== 'ids' || b.clusters.keys.includes(key));
+    return { kind: 'proceed', work: workFor(current, identitiesOf(couldHaveSelected), audience), findings: fleet.findings };
   }
-  const identityKeys = new Set(touched.map((b) => b.identityKey));
-  return { kind: 'proceed', work: workFor(current, identityKeys, config.federation.audience), findings: fleet.findings };
+  const gate = clusterGate(cluster);
+  const clusterFindings = checkClusterFederation({ cluster, bindings: fleet.bindings, ...tenantsOf(config) });
+  if (gate.kind === 'block') return { kind: 'block', reason: gate.reason, retryAfterSeconds: gate.retryAfterSeconds, findings: clusterFindings };
+  if (gate.kind === 'skip') return { kind: 'skip', reason: gate.reason, findings: clusterFindings };
+  const selecting = fleet.bindings.filter((b) => clusterMatches(b.clusters, cluster));
+  return { kind: 'proceed', work: workFor(current, identitiesOf(selecting), audience), findings: [...fleet.findings, ...clusterFindings] };
 }
 
 /** Scope of an identity event: that identity against every cluster its bindings select. */
@@ -116,10 +116,14 @@ export async function scopeForIdentity(azure: AzureGateway, config: FedlinkConfi
   const identities = [...fleet.identities.filter((i) => i.key !== identity.key), identity];
   const { bindings, findings } = resolveBindings(config, identities);
   const current: Fleet = { ...fleet, identities, bindings };
+  const own = bindings.filter((b) => b.identityKey === identity.key);
   return {
     kind: 'proceed',
     work: workFor(current, new Set([identity.key]), config.federation.audience),
-    findings: findings.filter((f) => normalizeResourceId(f.resourceId) === identity.key),
+    findings: [
+      ...findings.filter((f) => normalizeResourceId(f.resourceId) === identity.key),
+      ...fleet.clusters.flatMap((cluster) => checkClusterFederation({ cluster, bindings: own, ...tenantsOf(config) })),
+    ],
   };
 }
 
@@ -127,7 +131,8 @@ export async function scopeForIdentity(azure: AzureGateway, config: FedlinkConfi
 export async function scopeForFleet(azure: AzureGateway, config: FedlinkConfig): Promise<ScopeResult> {
   const fleet = await loadFleet(azure, config);
   const keys = new Set([...fleet.identities.map((i) => i.key), ...fleet.bindings.map((b) => b.identityKey)]);
-  return { kind: 'proceed', work: workFor(fleet, keys, config.federation.audience), findings: fleet.findings };
+  const clusterFindings = fleet.clusters.flatMap((cluster) => checkClusterFederation({ cluster, bindings: fleet.bindings, ...tenantsOf(config) }));
+  return { kind: 'proceed', work: workFor(fleet, keys, config.federation.audience), findings: [...fleet.findings, ...clusterFindings] };
 }
 
 /** Exact issuer strings of every cluster that exists in scope now, whatever its gate (prune must not race an update). */

@@ -28,7 +28,10 @@ export interface IdentityOutcome {
   readonly status: IdentityStatus;
   /** The writes made (apply) or that would be made (plan). */
   readonly writes: readonly FicWrite[];
+  /** FICs fedlink does not own that already satisfy a binding (no write). */
   readonly adopted: number;
+  /** fedlink's own FICs already in place (no write). */
+  readonly unchanged: number;
   readonly findings: readonly Finding[];
   readonly reason?: string;
   readonly retryAfterSeconds?: number;
