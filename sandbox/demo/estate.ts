@@ -32,7 +32,7 @@ export const demoIds = {
   newCluster: clusterResource(newCluster).id,
 };
 
-/** The demo's fedlink.yaml, as an object (sandbox/demo/fedlink.yaml is the same, for the CLI). */
+/** The demo's config, as an object (examples/fedlink.yaml is written from it, for the CLI). */
 export const demoConfig = {
   scope: { subscriptions: [PLATFORM_SUB, APPS_SUB], tenants: [DEMO_TENANT] },
   federation: {

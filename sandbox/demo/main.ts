@@ -20,6 +20,11 @@ import { demoConfig, demoEstate, newClusterArrival } from './estate';
 import { progressLine } from './progress';
 
 const out = (line = ''): void => void process.stdout.write(line + '\n');
+// `npm start | head` closes stdout early: stop quietly instead of crashing on EPIPE.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
 const short = (id: string): string => id.split('/').pop() ?? id;
 
 async function main(): Promise<number> {
