@@ -49,7 +49,7 @@ async function main(argv: readonly string[]): Promise<number> {
       },
       strict: true,
     });
-    if (values.output !== 'table' && values.output !== 'json') throw new InputError('--output must be table or json');
+    if (values.output !== 'table' && values.output !== 'json') throw new InputError('--output must be table or json', { showUsage: true });
     const result = await runReconcile({
       mode: command,
       log,
@@ -76,8 +76,8 @@ async function main(argv: readonly string[]): Promise<number> {
       },
       strict: true,
     });
-    if (!values.estate || !values.config) throw new InputError('sandbox run needs --estate FILE and --config FILE');
-    if (values.mode !== 'plan' && values.mode !== 'apply') throw new InputError('--mode must be plan or apply');
+    if (!values.estate || !values.config) throw new InputError('sandbox run needs --estate FILE and --config FILE', { showUsage: true });
+    if (values.mode !== 'plan' && values.mode !== 'apply') throw new InputError('--mode must be plan or apply', { showUsage: true });
     const output = await runSandbox({
       estatePath: values.estate,
       configPath: values.config,
@@ -99,7 +99,7 @@ async function main(argv: readonly string[]): Promise<number> {
     write(USAGE);
     return command === undefined ? 2 : 0;
   }
-  throw new InputError(`unknown command: ${argv.join(' ')}`);
+  throw new InputError(`unknown command: ${argv.join(' ')}`, { showUsage: true });
 }
 
 main(process.argv.slice(2)).then(
@@ -107,8 +107,10 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    if (error instanceof InputError || (error instanceof Error && error.name === 'InputError') || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-      process.stderr.write(`fedlink: ${(error as Error).message}\n${USAGE}\n`);
+    const argsError = (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS') ?? false;
+    if (error instanceof InputError || argsError) {
+      const usage = argsError || (error instanceof InputError && error.showUsage);
+      process.stderr.write(`fedlink: ${(error as Error).message}\n${usage ? USAGE + '\n' : ''}`);
       process.exitCode = 2;
     } else {
       process.stderr.write(`fedlink: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);

@@ -12,7 +12,7 @@ export type OrchestrationContext = df.OrchestrationContext;
 export type DfTask = df.Task;
 
 /** What an orchestration's generator looks like; `yield*` the typed helpers below inside it. */
-export type OrchestrationBody<I, O> = (context: OrchestrationContext, input: I) => Generator<unknown, O, unknown>;
+export type OrchestrationBody<I, O> = (context: OrchestrationContext, input: I) => Generator<DfTask, O, unknown>;
 
 export interface ActivityDef<I, O> {
   readonly kind: 'activity';

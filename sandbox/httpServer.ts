@@ -68,8 +68,8 @@ async function send(res: ServerResponse, init: HttpResponseInit | HttpResponse):
   const headers: Record<string, string> = {};
   const given = init.headers;
   if (given instanceof Headers) given.forEach((value, name) => (headers[name.toLowerCase()] = value));
-  else if (Array.isArray(given)) for (const [name, value] of given as [string, string][]) headers[name.toLowerCase()] = value;
-  else if (given) for (const [name, value] of Object.entries(given as Record<string, string>)) headers[name.toLowerCase()] = value;
+  else if (Array.isArray(given)) for (const [name, value] of given) headers[name.toLowerCase()] = value;
+  else if (given) for (const [name, value] of Object.entries(given)) headers[name.toLowerCase()] = value;
   let body: string | undefined;
   if (init.jsonBody !== undefined) {
     body = JSON.stringify(init.jsonBody, null, 2);

@@ -46,11 +46,12 @@ function configFrom(path: string | undefined): FedlinkConfig {
 export async function runReconcile(command: ReconcileCommand): Promise<RunResult> {
   const targets = [command.cluster, command.identity, command.all ? 'all' : undefined].filter((t) => t !== undefined);
   if (targets.length !== 1) throw new InputError('give exactly one of --cluster <id>, --identity <id> or --all', { showUsage: true });
-  if (command.cluster !== undefined && !isResourceId(command.cluster, TYPES.managedCluster)) {
-    throw new InputError(`--cluster: not a managed cluster resource id: ${command.cluster}`);
+  const { cluster, identity } = command;
+  if (cluster !== undefined && !isResourceId(cluster, TYPES.managedCluster)) {
+    throw new InputError(`--cluster: not a managed cluster resource id: ${String(cluster)}`);
   }
-  if (command.identity !== undefined && !isResourceId(command.identity, TYPES.userAssignedIdentity)) {
-    throw new InputError(`--identity: not a user-assigned identity resource id: ${command.identity}`);
+  if (identity !== undefined && !isResourceId(identity, TYPES.userAssignedIdentity)) {
+    throw new InputError(`--identity: not a user-assigned identity resource id: ${String(identity)}`);
   }
   const config = configFrom(command.configPath);
   const { log, mode } = command;

@@ -55,6 +55,7 @@ export const identityLock = defineEntity<LockState>('identityLock', (context) =>
       context.df.setState(release(state, context.df.getInput<ReleaseInput>() as ReleaseInput));
       context.df.return(true);
       return;
+    case undefined:
     default:
       throw new Error(`identityLock: unknown operation ${String(context.df.operationName)}`);
   }

@@ -67,7 +67,7 @@ export function demoEstate(): Estate {
   return {
     tenants: [{ tenantId: DEMO_TENANT, subscriptions: [{ subscriptionId: PLATFORM_SUB, displayName: 'platform' }, { subscriptionId: APPS_SUB, displayName: 'apps' }] }],
     resources,
-  } as Estate;
+  };
 }
 
 /** The cluster the demo adds, and the ResourceWriteSuccess event ARM would raise for it. */

@@ -27,7 +27,7 @@ export function identity(name: string, tags: Record<string, string> = {}, extra:
 }
 
 export function estate(resources: ArmResource[]): Estate {
-  return { tenants: [{ tenantId: TENANT, subscriptions: [SUB] }], resources } as Estate;
+  return { tenants: [{ tenantId: TENANT, subscriptions: [SUB] }], resources };
 }
 
 export function config(raw: unknown): FedlinkConfig {
