@@ -179,23 +179,8 @@ function whenAny(children: readonly DTask[]): DTask {
   return any;
 }
 
-type PendingAction =
-  | { readonly kind: 'task'; readonly id: number; readonly name: string; readonly input: string | undefined }
-  | { readonly kind: 'timer'; readonly id: number; readonly fireAt: number }
-  | {
-      readonly kind: 'subOrchestration';
-      readonly id: number;
-      readonly name: string;
-      readonly instanceId: string;
-      readonly input: string | undefined;
-    }
-  | {
-      readonly kind: 'event';
-      readonly id: number;
-      readonly targetInstanceId: string;
-      readonly eventName: string;
-      readonly data: string | undefined;
-    };
+/** An action scheduled during replay and not yet matched to history: the same shape as ScheduledAction. */
+type PendingAction = ScheduledAction;
 
 /** The DTFx class name of each action, as NonDeterministicOrchestrationException messages print it. */
 const DTFX_ACTION_TYPE: Record<PendingAction['kind'], string> = {

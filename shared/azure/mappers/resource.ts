@@ -2,19 +2,13 @@
  * The fields every tracked resource shares (id, key, name, subscription, resource group, location,
  * tags), decided once for clusters and identities alike.
  */
+import { type Identity } from '../../core/model';
 import { normalizeResourceId, parseResourceId, ResourceIdError, sameType } from '../../core/resourceId';
 import { localArmError } from '../errors';
 import { asNonEmptyString, asString, asTags } from './json';
 
-export interface TrackedBase {
-  readonly id: string;
-  readonly key: string;
-  readonly name: string;
-  readonly subscriptionId: string;
-  readonly resourceGroup: string;
-  readonly location: string;
-  readonly tags: Readonly<Record<string, string>>;
-}
+/** What every tracked resource of the core model has (Cluster and Identity both extend it). */
+export type TrackedBase = Pick<Identity, 'id' | 'key' | 'name' | 'subscriptionId' | 'resourceGroup' | 'location' | 'tags'>;
 
 /**
  * `id` must be an ARM id of `type`: a resource without one cannot be compared, keyed or written back,
