@@ -72,6 +72,8 @@ const clusterSelector = z
 
 export const AUDIENCE = 'api://AzureADTokenExchange';
 
+const HOST_PATTERN = /^\.?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/;
+
 const binding = z
   .object({
     name: z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9-_.]{0,62}$/, { message: 'expected a short name (letters, digits, -, _, .)' }),
@@ -111,9 +113,11 @@ export const configSchema = z
         bindings: z.array(binding).superRefine(uniqueNames('binding', 'bindings'), everyList).default([]),
         identityTags: z.boolean().default(true),
         prune: z.boolean().default(true),
+        /** Issuer hosts allowed besides the AKS ones (e.g. a sovereign cloud's); `.suffix` or an exact name. */
+        issuerHosts: z.array(z.string().regex(HOST_PATTERN, { message: 'expected a lower-case DNS name, or a suffix starting with "."' })).default([]),
       })
       .strict()
-      .default({ audience: AUDIENCE, bindings: [], identityTags: true, prune: true }),
+      .default({ audience: AUDIENCE, bindings: [], identityTags: true, prune: true, issuerHosts: [] }),
     privateLink: z
       .object({
         default: z.enum(['leave', 'reject']).default('leave'),

@@ -5,6 +5,7 @@
 import { type Cluster } from '../core/model';
 import { clusterMatches, type ResolvedBinding } from './bindings';
 import { clusterGate } from './gates';
+import { DEFAULT_ISSUER_POLICY, type IssuerPolicy } from './issuer';
 import { ficName } from './names';
 
 /** One FIC that should exist on one identity. */
@@ -41,10 +42,11 @@ export function desiredFics(
   bindings: readonly ResolvedBinding[],
   clusters: readonly Cluster[],
   audience: string,
+  policy: IssuerPolicy = DEFAULT_ISSUER_POLICY,
 ): DesiredFic[] {
   const federable = clusters
     .flatMap((c) =>
-      c.issuerUrl !== undefined && clusterGate(c).kind === 'proceed'
+      c.issuerUrl !== undefined && clusterGate(c, policy).kind === 'proceed'
         ? [{ cluster: c, issuer: c.issuerUrl }]
         : [],
     )

@@ -3,7 +3,7 @@
  * A pure predicate over the cluster as just read from ARM; the result says why.
  */
 import { type Cluster } from '../core/model';
-import { checkIssuerShape } from './issuer';
+import { checkIssuerPinned, DEFAULT_ISSUER_POLICY, type IssuerPolicy } from './issuer';
 
 export type Gate =
   /** Federate now. `note` flags something worth reporting (a `Failed` cluster) that does not stop it. */
@@ -38,7 +38,7 @@ export const TERMINAL_PROVISIONING_STATES: readonly string[] = ['Succeeded', 'Fa
  *    workloads still run; only the last operation did not complete. No provisioning state at all →
  *    proceed with a note (nothing says an operation is in flight; blocking would wait forever).
  */
-export function clusterGate(cluster: Cluster): Gate {
+export function clusterGate(cluster: Cluster, policy: IssuerPolicy = DEFAULT_ISSUER_POLICY): Gate {
   const state = cluster.provisioningState;
   const terminal =
     state === undefined
@@ -61,7 +61,7 @@ export function clusterGate(cluster: Cluster): Gate {
   if (cluster.issuerUrl === undefined) {
     return { kind: 'skip', cause: 'no-issuer', reason: `cluster ${cluster.name} reports no OIDC issuer URL` };
   }
-  const shape = checkIssuerShape(cluster.issuerUrl);
+  const shape = checkIssuerPinned(cluster.issuerUrl, policy);
   if (!shape.ok) {
     return {
       kind: 'skip',

@@ -15,8 +15,8 @@ export const MAX_ISSUER_LENGTH = 600;
  * Hosts AKS issuers are known to use: the regional format `https://{region}.oic.prod-aks.azure.com/...`
  * (azure-facts.md §2.2) and the legacy global host `oidc.prod-aks.azure.com` (sigstore/fulcio#971).
  * An entry starting with `.` is a suffix; otherwise the host must equal it. Sovereign clouds use other
- * hosts that no source here confirms, so an issuer elsewhere is only warned about (validation), never
- * refused: add a cloud's host here once it is confirmed.
+ * hosts that no source here confirms: fedlink refuses an issuer on any other host (fail closed) unless
+ * the config lists it in `federation.issuerHosts`.
  */
 export const EXPECTED_ISSUER_HOSTS: readonly string[] = [
   '.oic.prod-aks.azure.com',
@@ -112,4 +112,54 @@ export function issuerTenant(issuer: string): string | undefined {
   if (!isExpectedIssuerHost(issuer)) return undefined;
   const first = new URL(issuer).pathname.split('/')[1];
   return first !== undefined && GUID.test(first) ? first.toLowerCase() : undefined;
+}
+
+/**
+ * Which issuers fedlink may write (TARGETS.md security 1): the shape above, a host from `hosts`, and
+ * for the AKS hosts the exact AKS path `/{tenant id}/{issuer id}/` (lower-case GUIDs, one trailing
+ * slash: ASSUMED from every published AKS issuer, azure-facts.md §2.2) naming a tenant of `tenants`
+ * when that is set. Anything else is refused with the reason, never repaired.
+ */
+export interface IssuerPolicy {
+  /** Allowed hosts: exact names, or suffixes starting with `.`. */
+  readonly hosts: readonly string[];
+  /** When set, an AKS issuer must name one of these tenants (`scope.tenants`). */
+  readonly tenants?: readonly string[];
+}
+
+export const DEFAULT_ISSUER_POLICY: IssuerPolicy = { hosts: EXPECTED_ISSUER_HOSTS };
+
+/** The policy a config asks for: the AKS hosts plus `federation.issuerHosts`, tenants from `scope.tenants`. */
+export function issuerPolicy(config: {
+  readonly federation: { readonly issuerHosts: readonly string[] };
+  readonly scope: { readonly tenants?: readonly string[] | undefined };
+}): IssuerPolicy {
+  return {
+    hosts: [...EXPECTED_ISSUER_HOSTS, ...config.federation.issuerHosts],
+    ...(config.scope.tenants ? { tenants: config.scope.tenants } : {}),
+  };
+}
+
+const LOWER_GUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
+const AKS_PATH = new RegExp(`^/(${LOWER_GUID})/${LOWER_GUID}/$`);
+
+/** `checkIssuerShape`, then the policy's host, path and tenant rules. */
+export function checkIssuerPinned(issuer: string, policy: IssuerPolicy = DEFAULT_ISSUER_POLICY): IssuerShape {
+  const shape = checkIssuerShape(issuer);
+  if (!shape.ok) return shape;
+  const { host } = shape;
+  if (!policy.hosts.some((expected) => isHost(host, expected))) {
+    const allowed = policy.hosts.map((h) => (h.startsWith('.') ? `*${h}` : h)).join(', ');
+    return { ok: false, reason: `issuer host "${host}" is not an allowed issuer host (${allowed}); list it in federation.issuerHosts if your cloud uses it` };
+  }
+  if (EXPECTED_ISSUER_HOSTS.some((expected) => isHost(host, expected))) {
+    const path = new URL(issuer).pathname;
+    const match = AKS_PATH.exec(path);
+    if (!match) return { ok: false, reason: `issuer path "${path}" is not the AKS form /<tenant id>/<issuer id>/ (lower-case GUIDs, trailing slash included)` };
+    const tenant = match[1] ?? '';
+    if (policy.tenants && !policy.tenants.some((t) => t.toLowerCase() === tenant)) {
+      return { ok: false, reason: `issuer belongs to tenant ${tenant}, which is not in scope.tenants` };
+    }
+  }
+  return shape;
 }

@@ -15,6 +15,7 @@ import { type Finding } from '../validation/findings';
 import { clusterMatches, resolveBindings, type ResolvedBinding } from './bindings';
 import { desiredFics } from './desired';
 import { clusterGate } from './gates';
+import { issuerPolicy } from './issuer';
 import { type IdentityWork, type ScopeResult } from './work';
 
 export interface Fleet {
@@ -46,8 +47,9 @@ export async function loadFleet(azure: AzureGateway, config: FedlinkConfig): Pro
   return { subscriptions, clusters, identities, bindings, findings };
 }
 
-function tenantsOf(config: FedlinkConfig): { tenants?: readonly string[] } {
-  return config.scope.tenants ? { tenants: config.scope.tenants } : {};
+/** What checkClusterFederation needs of the config: the tenants and issuer hosts that are allowed. */
+function tenantsOf(config: FedlinkConfig): { tenants?: readonly string[]; issuerHosts: readonly string[] } {
+  return { issuerHosts: config.federation.issuerHosts, ...(config.scope.tenants ? { tenants: config.scope.tenants } : {}) };
 }
 
 function inScope(fleet: Fleet, subscriptionId: string): boolean {
@@ -55,8 +57,9 @@ function inScope(fleet: Fleet, subscriptionId: string): boolean {
 }
 
 /** The complete desired set of each identity: all its bindings × every gated-in cluster they select. */
-export function workFor(fleet: Fleet, identityKeys: ReadonlySet<string>, audience: string): IdentityWork[] {
-  const proceeding = fleet.clusters.filter((c) => clusterGate(c).kind === 'proceed');
+export function workFor(fleet: Fleet, identityKeys: ReadonlySet<string>, config: FedlinkConfig): IdentityWork[] {
+  const policy = issuerPolicy(config);
+  const proceeding = fleet.clusters.filter((c) => clusterGate(c, policy).kind === 'proceed');
   const identityIds = new Map<string, string>();
   for (const identity of fleet.identities) if (identityKeys.has(identity.key)) identityIds.set(identity.key, identity.id);
   // A config binding may name an identity Resource Graph has not indexed yet; keep its id as configured.
@@ -69,7 +72,8 @@ export function workFor(fleet: Fleet, identityKeys: ReadonlySet<string>, audienc
       desired: desiredFics(
         fleet.bindings.filter((b) => b.identityKey === key),
         proceeding,
-        audience,
+        config.federation.audience,
+        policy,
       ),
     }));
 }
@@ -89,18 +93,17 @@ export async function scopeForCluster(azure: AzureGateway, config: FedlinkConfig
   // The GET is the freshest truth; Resource Graph may lag it by seconds, so the GET wins.
   const clusters = [...fleet.clusters.filter((c) => c.key !== key), ...(cluster ? [cluster] : [])];
   const current: Fleet = { ...fleet, clusters };
-  const audience = config.federation.audience;
   const identitiesOf = (bindings: readonly ResolvedBinding[]): Set<string> => new Set(bindings.map((b) => b.identityKey));
   if (!cluster) {
     const couldHaveSelected = fleet.bindings.filter((b) => b.clusters.kind !== 'ids' || b.clusters.keys.includes(key));
-    return { kind: 'proceed', work: workFor(current, identitiesOf(couldHaveSelected), audience), findings: fleet.findings };
+    return { kind: 'proceed', work: workFor(current, identitiesOf(couldHaveSelected), config), findings: fleet.findings };
   }
-  const gate = clusterGate(cluster);
+  const gate = clusterGate(cluster, issuerPolicy(config));
   const clusterFindings = checkClusterFederation({ cluster, bindings: fleet.bindings, ...tenantsOf(config) });
   if (gate.kind === 'block') return { kind: 'block', reason: gate.reason, retryAfterSeconds: gate.retryAfterSeconds, findings: clusterFindings };
   if (gate.kind === 'skip') return { kind: 'skip', reason: gate.reason, findings: clusterFindings };
   const selecting = fleet.bindings.filter((b) => clusterMatches(b.clusters, cluster));
-  return { kind: 'proceed', work: workFor(current, identitiesOf(selecting), audience), findings: [...fleet.findings, ...clusterFindings] };
+  return { kind: 'proceed', work: workFor(current, identitiesOf(selecting), config), findings: [...fleet.findings, ...clusterFindings] };
 }
 
 /** Scope of an identity event: that identity against every cluster its bindings select. */
@@ -119,7 +122,7 @@ export async function scopeForIdentity(azure: AzureGateway, config: FedlinkConfi
   const own = bindings.filter((b) => b.identityKey === identity.key);
   return {
     kind: 'proceed',
-    work: workFor(current, new Set([identity.key]), config.federation.audience),
+    work: workFor(current, new Set([identity.key]), config),
     findings: [
       ...findings.filter((f) => normalizeResourceId(f.resourceId) === identity.key),
       ...fleet.clusters.flatMap((cluster) => checkClusterFederation({ cluster, bindings: own, ...tenantsOf(config) })),
@@ -132,7 +135,7 @@ export async function scopeForFleet(azure: AzureGateway, config: FedlinkConfig):
   const fleet = await loadFleet(azure, config);
   const keys = new Set([...fleet.identities.map((i) => i.key), ...fleet.bindings.map((b) => b.identityKey)]);
   const clusterFindings = fleet.clusters.flatMap((cluster) => checkClusterFederation({ cluster, bindings: fleet.bindings, ...tenantsOf(config) }));
-  return { kind: 'proceed', work: workFor(fleet, keys, config.federation.audience), findings: [...fleet.findings, ...clusterFindings] };
+  return { kind: 'proceed', work: workFor(fleet, keys, config), findings: [...fleet.findings, ...clusterFindings] };
 }
 
 /** Exact issuer strings of every cluster that exists in scope now, whatever its gate (prune must not race an update). */

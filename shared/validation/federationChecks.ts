@@ -11,7 +11,7 @@ import { type Cluster, type Fic } from '../core/model';
 import { clusterMatches, type ResolvedBinding } from '../federation/bindings';
 import { type DesiredFic } from '../federation/desired';
 import { clusterGate } from '../federation/gates';
-import { isExpectedIssuerHost, issuerTenant } from '../federation/issuer';
+import { EXPECTED_ISSUER_HOSTS, isExpectedIssuerHost, issuerTenant } from '../federation/issuer';
 import { isOwned } from '../federation/names';
 import { FIC_LIMIT, type FicWrite } from '../federation/plan';
 import { ficResourceId, foreignAudienceConflict, formatAudiences, shortName } from './federationFindings';
@@ -190,8 +190,10 @@ export interface ClusterFederationInput {
   readonly cluster: Cluster;
   /** All resolved bindings; only those selecting the cluster matter. */
   readonly bindings: readonly ResolvedBinding[];
-  /** `scope.tenants`, when configured: an AKS issuer naming another tenant is warned about. */
+  /** `scope.tenants`, when configured: an AKS issuer naming another tenant is refused. */
   readonly tenants?: readonly string[];
+  /** `federation.issuerHosts`: issuer hosts allowed besides the AKS ones. */
+  readonly issuerHosts?: readonly string[];
 }
 
 /**
@@ -211,7 +213,7 @@ export function checkClusterFederation(input: ClusterFederationInput): Finding[]
   const selectors = unique.length === 1 ? `binding ${names} selects it` : `bindings ${names} select it`;
   const named = bound.some((b) => b.clusters.kind === 'ids');
   const base = { resourceId: cluster.id };
-  const gate = clusterGate(cluster);
+  const gate = clusterGate(cluster, { hosts: [...EXPECTED_ISSUER_HOSTS, ...(input.issuerHosts ?? [])], ...(input.tenants ? { tenants: input.tenants } : {}) });
   switch (gate.kind) {
     case 'block':
       return [

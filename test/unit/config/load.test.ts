@@ -25,7 +25,7 @@ const ZONE = `/subscriptions/${SUB}/resourceGroups/rg-dns/providers/Microsoft.Ne
 
 const DEFAULTS = {
   scope: {},
-  federation: { audience: AUDIENCE, bindings: [], identityTags: true, prune: true },
+  federation: { audience: AUDIENCE, bindings: [], identityTags: true, prune: true, issuerHosts: [] },
   privateLink: { default: 'leave', rules: [] },
   dns: { hubVirtualNetworks: [], linkPrivateClusterZones: true, privateEndpointZones: {} },
   drift: { schedule: '0 */30 * * * *', mode: 'report' },
@@ -69,6 +69,7 @@ function valid(): JsonObject {
       ],
       identityTags: false,
       prune: false,
+      issuerHosts: ['.oic.prod-aks.azure.us'],
     },
     privateLink: {
       default: 'reject',

@@ -297,7 +297,7 @@ describe('checkClusterFederation', () => {
     ]);
   });
 
-  it('warns about a cluster mid-operation, a Failed cluster, an unknown host and another tenant', () => {
+  it('warns about a cluster mid-operation and a Failed cluster, and refuses an unknown host and another tenant', () => {
     expect(
       checkClusterFederation({
         cluster: cluster('aks-busy', UUID, { provisioningState: 'Upgrading' }),
@@ -319,11 +319,22 @@ describe('checkClusterFederation', () => {
       ['federation.cluster-oidc', 'pass'],
       ['federation.cluster-state', 'warn'],
     ]);
+    // Issuer pinning fails closed: a host that is not an AKS issuer host, or an AKS issuer of another
+    // tenant, is refused (no FIC is written) with the reason, unless the config allows it.
     const gov = cluster('aks-gov', UUID, {
       issuerUrl: `https://usgovvirginia.oic.prod-aks.azure.us/${TENANT}/${UUID}/`,
     });
     expect(
-      checkClusterFederation({ cluster: gov, bindings: byTags }).map((f) => [f.check, f.status]),
+      checkClusterFederation({ cluster: gov, bindings: byTags }).map((f) => [f.check, f.status, f.message]),
+    ).toEqual([
+      [
+        'federation.issuer-shape',
+        'fail',
+        'cluster aks-gov: issuer host "usgovvirginia.oic.prod-aks.azure.us" is not an allowed issuer host (*.oic.prod-aks.azure.com, oidc.prod-aks.azure.com); list it in federation.issuerHosts if your cloud uses it; fedlink will not trust it (bound by prod)',
+      ],
+    ]);
+    expect(
+      checkClusterFederation({ cluster: gov, bindings: byTags, issuerHosts: ['.oic.prod-aks.azure.us'] }).map((f) => [f.check, f.status]),
     ).toEqual([
       ['federation.cluster-oidc', 'pass'],
       ['federation.issuer-host', 'warn'],
@@ -332,15 +343,13 @@ describe('checkClusterFederation', () => {
       issuerUrl: aksIssuer(UUID, 'eastus', '00000000-0000-0000-0000-000000000000'),
     });
     expect(
-      checkClusterFederation({ cluster: other, bindings: byTags, tenants: [TENANT.toUpperCase()] })[1],
-    ).toEqual({
-      check: 'federation.issuer-host',
-      resourceId: other.id,
-      status: 'warn',
-      message:
-        "cluster aks-other's issuer names tenant 00000000-0000-0000-0000-000000000000, which is not in scope.tenants",
-      remediation:
-        "Check whether the cluster's subscription moved tenants; add the tenant to scope.tenants if it is yours.",
-    });
+      checkClusterFederation({ cluster: other, bindings: byTags, tenants: [TENANT.toUpperCase()] }).map((f) => [f.check, f.status, f.message]),
+    ).toEqual([
+      [
+        'federation.issuer-shape',
+        'fail',
+        'cluster aks-other: issuer belongs to tenant 00000000-0000-0000-0000-000000000000, which is not in scope.tenants; fedlink will not trust it (bound by prod)',
+      ],
+    ]);
   });
 });
