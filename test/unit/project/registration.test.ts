@@ -1,0 +1,54 @@
+/**
+ * The app as the Functions host would load it: host.json, package.json main/bin, and one registry of
+ * durable functions feeding both the Azure entry point and the sandbox host.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+
+const root = resolve(__dirname, '../../..');
+const json = (file: string): Record<string, unknown> => JSON.parse(readFileSync(resolve(root, file), 'utf8')) as Record<string, unknown>;
+
+describe('host.json', () => {
+  const host = json('host.json') as {
+    version: string;
+    extensionBundle: { id: string; version: string };
+    extensions: { durableTask: { hubName: string; storageProvider: { type: string } } };
+  };
+  it('is a Functions v4 host file with the extension bundle durable-functions v3 needs', () => {
+    expect(host.version).toBe('2.0');
+    expect(host.extensionBundle).toEqual({ id: 'Microsoft.Azure.Functions.ExtensionBundle', version: '[4.*, 5.0.0)' });
+  });
+  it('names a task hub Azure Storage accepts (3-45 alphanumerics, starting with a letter)', () => {
+    expect(host.extensions.durableTask.hubName).toMatch(/^[A-Za-z][A-Za-z0-9]{2,44}$/);
+    expect(host.extensions.durableTask.storageProvider.type).toBe('AzureStorage');
+  });
+});
+
+describe('package.json', () => {
+  const pkg = json('package.json') as { main: string; bin: Record<string, string>; scripts: Record<string, string> };
+  it('points main at the compiled registrations and bin at the compiled CLI', () => {
+    expect(pkg.main).toBe('dist/functions/index.js');
+    expect(pkg.bin).toEqual({ fedlink: 'dist/cli/main.js' });
+    expect(existsSync(resolve(root, pkg.main))).toBe(true);
+    expect(readFileSync(resolve(root, pkg.bin.fedlink ?? ''), 'utf8').startsWith('#!/usr/bin/env node')).toBe(true);
+  });
+  it('has the two set-up commands the README shows', () => {
+    expect(pkg.scripts.start).toBeDefined();
+    expect(pkg.scripts.test).toContain('jest');
+    const readme = readFileSync(resolve(root, 'README.md'), 'utf8').split('\n').slice(0, 30).join('\n');
+    expect(readme).toContain('npm install && npm start');
+    expect(readme).toContain('npm test');
+  });
+});
+
+describe('the registry', () => {
+  it('holds every durable function once, and the Azure entry point loads it', async () => {
+    // Outside the host, @azure/functions runs in test mode and skips app.* registrations (azure-facts §7.5).
+    await import('../../../functions/index');
+    const { registeredFunctions } = await import('../../../functions/registry');
+    const { activities, orchestrations, entities } = registeredFunctions();
+    expect([...orchestrations.keys()].sort()).toEqual(['driftCheck', 'reconcile', 'syncBatch']);
+    expect([...activities.keys()].sort()).toEqual(['loadScope', 'syncIdentities']);
+    expect([...entities.keys()]).toEqual(['identityLock']);
+  });
+});
