@@ -1,0 +1,267 @@
+/**
+ * One request's life in the emulator, in ARM's order:
+ *   settle due LROs → authenticate → injected faults → parse body → api-version present →
+ *   ARM token bucket (per subscription, or per tenant for tenant-level calls) → latency → route
+ *   (subscription, api-version, resource provider) → answer, with rate-limit headers → record.
+ * Every request is recorded (operations), whatever its outcome, and nothing escapes as a crash:
+ * an unexpected exception becomes a 500 `InternalServerError` whose message names the emulator bug.
+ */
+import { type IncomingHttpHeaders } from 'node:http';
+import { assertApiVersionPresent } from './apiVersions';
+import { drawDuration, type EmulatorCore } from './context';
+import { authenticationFailed, invalidRequestContent } from './errors';
+import { ArmError, type ArmRequest, type ArmResponse } from './http';
+import { type JsonValue } from './json';
+import { type BucketClaim, type Limits } from './limits';
+import { parsePath, type RouteTarget } from './paths';
+import { type OperationClass, type OperationRecord, type Recorder } from './recorder';
+import { advertisedRetryAfterMs, throttleHeaders } from './retryAfter';
+import { dispatch } from './router';
+
+export interface RawRequest {
+  readonly method: string;
+  readonly url: string;
+  readonly headers: IncomingHttpHeaders;
+  readonly bodyText: string;
+}
+
+export type Outcome =
+  | { readonly kind: 'respond'; readonly response: ArmResponse }
+  /** Destroy the socket without answering. */
+  | { readonly kind: 'reset' };
+
+export interface PipelineDeps {
+  readonly core: EmulatorCore;
+  readonly recorder: Recorder;
+  readonly token: string;
+}
+
+function operationClassOf(method: string, target: RouteTarget): OperationClass {
+  if (method === 'GET' || method === 'HEAD') return 'read';
+  if (method === 'DELETE') return 'delete';
+  // Resource Graph queries are POSTs that read (TARGETS counts them as reads).
+  if (target.kind === 'tenantProvider' && target.namespace.toLowerCase() === 'microsoft.resourcegraph')
+    return 'read';
+  return 'write';
+}
+
+const CLASS_WORD: Record<OperationClass, string> = { read: 'reads', write: 'writes', delete: 'deletes' };
+
+function armClaim(
+  target: RouteTarget,
+  cls: OperationClass,
+): { claim: BucketClaim; scope: 'subscription' | 'tenant' } {
+  const subscriptionId = 'subscriptionId' in target ? target.subscriptionId : undefined;
+  if (subscriptionId !== undefined) {
+    const limit: keyof Limits =
+      cls === 'read' ? 'subscriptionReads' : cls === 'write' ? 'subscriptionWrites' : 'subscriptionDeletes';
+    return { claim: { limit, key: subscriptionId }, scope: 'subscription' };
+  }
+  const limit: keyof Limits =
+    cls === 'read' ? 'tenantReads' : cls === 'write' ? 'tenantWrites' : 'tenantDeletes';
+  return { claim: { limit, key: 'tenant' }, scope: 'tenant' };
+}
+
+/**
+ * Splits the request target by hand: `new URL('//subscriptions/...', base)` would read the first
+ * segment as a host, and clients do send `//` (arm-resources' `/{+resourceId}` with an id that starts
+ * with `/`). Empty segments are dropped, as ARM tolerates them.
+ */
+function parseUrl(url: string): { path: string; segments: string[]; query: Map<string, string> } {
+  const q = url.indexOf('?');
+  const pathname = q < 0 ? url : url.slice(0, q);
+  const search = new URLSearchParams(q < 0 ? '' : url.slice(q + 1));
+  const segments = pathname
+    .split('/')
+    .filter((s) => s !== '')
+    .map((s) => {
+      try {
+        return decodeURIComponent(s);
+      } catch {
+        return s;
+      }
+    });
+  const query = new Map<string, string>();
+  for (const [k, v] of search) if (!query.has(k.toLowerCase())) query.set(k.toLowerCase(), v);
+  return { path: '/' + segments.join('/'), segments, query };
+}
+
+function parseBody(method: string, text: string): JsonValue | undefined {
+  if (text.trim() === '' || method === 'GET' || method === 'DELETE' || method === 'HEAD') return undefined;
+  try {
+    return JSON.parse(text) as JsonValue;
+  } catch (e) {
+    throw invalidRequestContent((e as Error).message);
+  }
+}
+
+function injectedFault(
+  kind: 'serverError500' | 'serverError503' | 'throttle429' | 'throttle429NoRetryAfter',
+  core: EmulatorCore,
+): ArmError {
+  const wait = core.faults.retryAfterSeconds * 1000;
+  switch (kind) {
+    case 'serverError500':
+      return new ArmError(
+        500,
+        'InternalServerError',
+        'Encountered internal server error (sandbox fault injection).',
+      );
+    case 'serverError503':
+      return new ArmError(
+        503,
+        'ServiceUnavailable',
+        'The service is unavailable (sandbox fault injection).',
+        throttleHeaders(wait, core.clock.scale),
+      );
+    case 'throttle429':
+      return new ArmError(
+        429,
+        'SubscriptionRequestsThrottled',
+        `Number of requests exceeded the limit (sandbox fault injection). Please try again after '${Math.max(1, Math.ceil(wait / 1000))}' seconds.`,
+        throttleHeaders(wait, core.clock.scale),
+      );
+    case 'throttle429NoRetryAfter':
+      return new ArmError(
+        429,
+        'SubscriptionRequestsThrottled',
+        'Number of requests exceeded the limit (sandbox fault injection, no Retry-After).',
+      );
+  }
+}
+
+export async function processRequest(raw: RawRequest, deps: PipelineDeps): Promise<Outcome> {
+  const { core, recorder } = deps;
+  const at = core.clock.now();
+  core.lro.settleDue(at);
+  const { path, segments, query } = parseUrl(raw.url);
+  const method = raw.method.toUpperCase();
+  const target = parsePath(segments);
+  const cls = operationClassOf(method, target);
+  const clientRequestId = headerValue(raw.headers, 'x-ms-client-request-id');
+  const retry = recorder.observeArrival(clientRequestId, at);
+  const apiVersion = query.get('api-version');
+  let fault: OperationRecord['fault'];
+  let rateHeaders: Record<string, string> = {};
+  let response: ArmResponse;
+  let resetAfterWrite = false;
+  try {
+    const auth = headerValue(raw.headers, 'authorization');
+    if (auth === undefined) throw authenticationFailed(true);
+    if (auth !== `Bearer ${deps.token}`) throw authenticationFailed(false);
+    const decision = core.faults.decide(method, path);
+    if (decision.extraLatencyMs > 0) await core.clock.sleep(decision.extraLatencyMs);
+    if (decision.kind === 'connectionReset') {
+      recorder.record({
+        method,
+        path,
+        apiVersion,
+        status: 0,
+        code: 'ConnectionReset',
+        at,
+        durationMs: core.clock.now() - at,
+        operationClass: cls,
+        ...opt(clientRequestId, retry),
+        fault: 'connectionReset',
+      });
+      return { kind: 'reset' };
+    }
+    if (decision.kind !== undefined) {
+      fault = decision.kind;
+      throw injectedFault(decision.kind, core);
+    }
+    resetAfterWrite = decision.resetAfterWrite && cls !== 'read';
+    assertApiVersionPresent(apiVersion);
+    const body = parseBody(method, raw.bodyText);
+    const { claim, scope } = armClaim(target, cls);
+    const charged = core.limits.claim([claim], core.clock.now());
+    if (!charged.ok) {
+      const headers = throttleHeaders(charged.waitMs, core.clock.scale);
+      const who = scope === 'subscription' ? `subscription '${claim.key}'` : 'the tenant';
+      throw new ArmError(
+        429,
+        scope === 'subscription' ? 'SubscriptionRequestsThrottled' : 'TenantRequestsThrottled',
+        `Number of '${cls}' requests for ${who} exceeded the limit. Please try again after '${headers['Retry-After']}' seconds.`,
+        { ...headers, [`x-ms-ratelimit-remaining-${scope}-${CLASS_WORD[cls]}`]: '0' },
+      );
+    }
+    const remaining = charged.remaining[0];
+    if (remaining !== undefined)
+      rateHeaders = { [`x-ms-ratelimit-remaining-${scope}-${CLASS_WORD[cls]}`]: String(remaining) };
+    const latency = cls === 'read' ? core.latency.readMs : core.latency.writeMs;
+    const delay = drawDuration(core, latency, `latency|${method} ${path.toLowerCase()}`);
+    if (delay > 0) await core.clock.sleep(delay);
+    // HEAD (checkExistence) is answered like GET without a body: 204 when the resource exists.
+    const req: ArmRequest = {
+      method: method === 'HEAD' ? 'GET' : method,
+      path,
+      segments,
+      query,
+      headers: raw.headers,
+      apiVersion,
+      body,
+      receivedAt: at,
+    };
+    response = await dispatch(req, target, core);
+    if (method === 'HEAD')
+      response = response.status < 300 ? { status: 204, headers: response.headers ?? {} } : response;
+  } catch (e) {
+    if (e instanceof ArmError) response = e.toResponse();
+    else {
+      const message = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+      response = new ArmError(500, 'InternalServerError', `Sandbox emulator bug: ${message}`).toResponse();
+    }
+  }
+  const headers: Record<string, string> = {
+    'x-ms-request-id': core.random.uuid('request-id'),
+    'x-ms-correlation-request-id': core.random.uuid('correlation-id'),
+    ...rateHeaders,
+    ...(response.headers ?? {}),
+  };
+  const final: ArmResponse =
+    method === 'HEAD' ? { status: response.status, headers } : { ...response, headers };
+  const code = errorCode(final.body);
+  const done = core.clock.now();
+  const reset = resetAfterWrite && final.status >= 200 && final.status < 300;
+  recorder.record({
+    method,
+    path,
+    apiVersion,
+    status: reset ? 0 : final.status,
+    ...(code !== undefined ? { code } : reset ? { code: 'ConnectionReset' } : {}),
+    at,
+    durationMs: done - at,
+    operationClass: cls,
+    ...opt(clientRequestId, retry),
+    ...(reset ? { fault: 'connectionResetAfterWrite' as const } : fault !== undefined ? { fault } : {}),
+  });
+  if (reset) return { kind: 'reset' };
+  const retryAfterMs = advertisedRetryAfterMs(headers);
+  if ((final.status === 429 || final.status === 503) && retryAfterMs !== undefined) {
+    recorder.expectRetry(clientRequestId, done, retryAfterMs, final.status);
+  }
+  return { kind: 'respond', response: final };
+}
+
+function opt(
+  clientRequestId: string | undefined,
+  retry: OperationRecord['retry'],
+): Partial<Pick<OperationRecord, 'clientRequestId' | 'retry'>> {
+  return {
+    ...(clientRequestId !== undefined ? { clientRequestId } : {}),
+    ...(retry !== undefined ? { retry } : {}),
+  };
+}
+
+function headerValue(headers: IncomingHttpHeaders, name: string): string | undefined {
+  const v = headers[name];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+function errorCode(body: JsonValue | undefined): string | undefined {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return undefined;
+  const error = body['error'];
+  if (typeof error !== 'object' || error === null || Array.isArray(error)) return undefined;
+  const code = error['code'];
+  return typeof code === 'string' ? code : undefined;
+}

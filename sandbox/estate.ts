@@ -1,0 +1,227 @@
+/**
+ * The Estate: what the sandbox ARM emulator starts with and what `state()` dumps (DESIGN.md, "Estate").
+ *
+ *   { "tenants":   [{ "tenantId": "<guid>", "subscriptions": ["<id>" | { "subscriptionId", "displayName"? }] }],
+ *     "resources": [ ...ARM resources exactly as a GET returns them... ] }
+ *
+ * Child resources (FICs, private endpoint connections, virtual network links, zone groups, record sets)
+ * are entries of their own with full ids. `parseEstate` validates everything at once and throws one
+ * EstateError naming the source and every problem found (the CLI prints it and exits 2).
+ *
+ * Subscription ids: ARM uses GUIDs, but the published examples in shared/fixtures use placeholders such
+ * as `subId` or `subscriptionId`, so any id that `parseResourceId` accepts (letters, digits, dashes) is
+ * allowed; braces (`{subscription-id}`) are not, and fixture derivations substitute them.
+ */
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { normalizeResourceId, parseResourceId, ResourceIdError } from '../shared/core/resourceId';
+import { type JsonValue } from './emulator/json';
+
+export type { JsonObject, JsonValue } from './emulator/json';
+
+/**
+ * An ARM resource as a GET returns it: `id`, `name` and `type` are required (every ARM resource has
+ * them), everything else is kept verbatim. Values are JSON (parseEstate checks it); the index signature
+ * is `unknown` so that resource builders with looser types can be passed in.
+ */
+export interface ArmResource {
+  id: string;
+  name: string;
+  type: string;
+  [key: string]: unknown;
+}
+
+export type EstateSubscription = string | { subscriptionId: string; displayName?: string };
+
+export interface EstateTenant {
+  tenantId: string;
+  subscriptions: EstateSubscription[];
+}
+
+export interface Estate {
+  tenants: EstateTenant[];
+  resources: ArmResource[];
+}
+
+export class EstateError extends Error {
+  constructor(
+    readonly source: string,
+    readonly problems: readonly string[],
+  ) {
+    const shown = problems.slice(0, 10);
+    const more = problems.length > shown.length ? `\n  ... and ${problems.length - shown.length} more` : '';
+    super(`${source}: invalid estate:\n  ${shown.join('\n  ')}${more}`);
+    this.name = 'EstateError';
+  }
+}
+
+const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+const SUBSCRIPTION_ID = /^[0-9A-Za-z-]{1,64}$/;
+
+const jsonValue: z.ZodType<JsonValue> = z.lazy(() =>
+  z.union([
+    z.string(),
+    z.number(),
+    z.boolean(),
+    z.null(),
+    z.array(jsonValue),
+    z.record(z.string(), jsonValue),
+  ]),
+);
+
+const subscriptionSchema = z.union([
+  z.string().regex(SUBSCRIPTION_ID, 'subscription id must be letters, digits and dashes (a GUID in Azure)'),
+  z.strictObject({
+    subscriptionId: z
+      .string()
+      .regex(SUBSCRIPTION_ID, 'subscription id must be letters, digits and dashes (a GUID in Azure)'),
+    displayName: z.string().optional(),
+  }),
+]);
+
+const resourceSchema = z
+  .looseObject({
+    id: z.string({ error: '"id" must be a string (the full ARM resource id)' }),
+    name: z.string({ error: '"name" must be a string' }),
+    type: z.string({
+      error: '"type" must be a string (e.g. Microsoft.ManagedIdentity/userAssignedIdentities)',
+    }),
+  })
+  .catchall(jsonValue);
+
+const estateSchema = z.strictObject({
+  $schema: z.string().optional(),
+  description: z.string().optional(),
+  tenants: z
+    .array(
+      z.strictObject({
+        tenantId: z.string().regex(GUID, 'tenantId must be a GUID'),
+        subscriptions: z.array(subscriptionSchema),
+      }),
+    )
+    .min(1, 'at least one tenant is required'),
+  resources: z.array(resourceSchema),
+});
+
+export function subscriptionIdOf(entry: EstateSubscription): string {
+  return typeof entry === 'string' ? entry : entry.subscriptionId;
+}
+
+/**
+ * Validates an estate (a parsed JSON value, or JSON text) and returns it typed. Checks: the shape above;
+ * every resource has a well-formed ARM `id`, unique case-insensitively; every resource's subscription is
+ * listed by a tenant; every child resource's parent is present; no subscription is listed twice.
+ */
+export function parseEstate(input: unknown, sourceName: string): Estate {
+  let value = input;
+  if (typeof input === 'string') {
+    try {
+      value = JSON.parse(input) as unknown;
+    } catch (e) {
+      throw new EstateError(sourceName, [`not valid JSON: ${(e as Error).message}`]);
+    }
+  }
+  const parsed = estateSchema.safeParse(value);
+  if (!parsed.success) {
+    throw new EstateError(
+      sourceName,
+      parsed.error.issues.map((i) => `${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`),
+    );
+  }
+  const problems: string[] = [];
+  const subscriptions = new Map<string, string>();
+  parsed.data.tenants.forEach((t, ti) =>
+    t.subscriptions.forEach((s, si) => {
+      const id = subscriptionIdOf(s).toLowerCase();
+      if (subscriptions.has(id))
+        problems.push(
+          `tenants.${ti}.subscriptions.${si}: subscription '${subscriptionIdOf(s)}' is listed twice`,
+        );
+      subscriptions.set(id, t.tenantId);
+    }),
+  );
+  // The validated input itself, not zod's output: zod rebuilds objects with the schema's keys first,
+  // and the estate must come back out of state() exactly as it went in, key order included.
+  const resources = (value as { resources: ArmResource[] }).resources;
+  const ids = new Map<string, number>();
+  resources.forEach((r, i) => {
+    const id = r.id;
+    try {
+      const rid = parseResourceId(id);
+      if (rid.resourceGroup === undefined && rid.provider === undefined) {
+        problems.push(
+          `resources.${i}: '${id}' is a subscription; list subscriptions under tenants, not resources`,
+        );
+        return;
+      }
+      if (!subscriptions.has(rid.subscriptionId.toLowerCase())) {
+        problems.push(
+          `resources.${i}: '${id}' belongs to subscription '${rid.subscriptionId}', which no tenant lists`,
+        );
+      }
+    } catch (e) {
+      problems.push(`resources.${i}: ${e instanceof ResourceIdError ? e.message : String(e)}`);
+      return;
+    }
+    const key = normalizeResourceId(id);
+    const first = ids.get(key);
+    if (first !== undefined)
+      problems.push(`resources.${i}: id '${id}' duplicates resources.${first} (ids are case-insensitive)`);
+    else ids.set(key, i);
+  });
+  resources.forEach((r, i) => {
+    const id = r.id;
+    if (ids.get(normalizeResourceId(id)) !== i) return;
+    const rid = parseResourceId(id);
+    if (rid.segments.length < 2) return;
+    const parent = id.split('/').slice(0, -2).join('/');
+    if (!ids.has(normalizeResourceId(parent))) {
+      problems.push(`resources.${i}: child resource '${id}' has no parent: add '${parent}' to resources`);
+    }
+  });
+  if (problems.length > 0) throw new EstateError(sourceName, problems);
+  return {
+    tenants: parsed.data.tenants.map((t) => ({
+      tenantId: t.tenantId,
+      subscriptions: t.subscriptions.map((s) =>
+        typeof s === 'string'
+          ? s
+          : {
+              subscriptionId: s.subscriptionId,
+              ...(s.displayName !== undefined ? { displayName: s.displayName } : {}),
+            },
+      ),
+    })),
+    resources,
+  };
+}
+
+/** Validates one resource (JSON values, string id/name/type, a well-formed ARM id); throws EstateError. */
+export function parseResource(input: unknown, sourceName: string): ArmResource {
+  const parsed = resourceSchema.safeParse(input);
+  if (!parsed.success) {
+    throw new EstateError(
+      sourceName,
+      parsed.error.issues.map((i) => `${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`),
+    );
+  }
+  try {
+    parseResourceId(parsed.data.id);
+  } catch (e) {
+    throw new EstateError(sourceName, [e instanceof Error ? e.message : String(e)]);
+  }
+  return input as ArmResource;
+}
+
+/** Reads and validates an estate file; every failure (missing file, bad JSON, bad content) is an EstateError. */
+export function loadEstate(path: string): Estate {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new EstateError(path, [
+      `cannot read the file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+    ]);
+  }
+  return parseEstate(text, path);
+}
