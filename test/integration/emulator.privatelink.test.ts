@@ -95,7 +95,8 @@ describe('emulator: private endpoint connections', () => {
       },
       clock: new VirtualClock({ scale: 100 }),
       limits: 'off',
-      latency: { lroMs: 500 },
+      // Long enough that no LRO here ends by itself under load (300 ms real); tests end them with advance().
+      latency: { lroMs: 30_000 },
     });
     arm = new ResourceManagementClient(emulator.credential, SUB, sdkOptions(emulator));
   });
@@ -160,7 +161,7 @@ describe('emulator: private endpoint connections', () => {
     // Deleting it (Key Vault: an LRO) leaves the consumer's copy Disconnected.
     const poller = arm.resources.deleteById(`${VAULT}/privateEndpointConnections/kv-pec`, '2019-09-01');
     await poller.submitted();
-    emulator.clock.advance(1000);
+    emulator.clock.advance(31_000);
     await poller;
     const after = emulator.getResource(PE_ID)!['properties'] as typeof pe;
     expect(
@@ -181,13 +182,13 @@ describe('emulator: private endpoint connections', () => {
       409,
       'AnotherOperationInProgress',
     ]);
-    emulator.clock.advance(1000);
+    emulator.clock.advance(31_000);
     const poller = arm.resources.createOrUpdateById(id, '2019-08-01', {
       properties: { privateLinkServiceConnectionState: { status: 'Rejected', description: 'no' } },
     });
     await poller.submitted();
     expect(emulator.getResource(id)!['properties']).toMatchObject({ provisioningState: 'Updating' });
-    emulator.clock.advance(1000);
+    emulator.clock.advance(31_000);
     const result = await poller;
     expect(result.properties).toMatchObject({
       privateLinkServiceConnectionState: { status: 'Rejected' },
@@ -205,7 +206,7 @@ describe('emulator: private endpoint connections', () => {
     expect(emulator.getResource(`${AKS}/privateEndpointConnections/aks-pec`)!['properties']).toMatchObject({
       provisioningState: 'Deleting',
     });
-    emulator.clock.advance(1000); // past the operation's end: the first poll sees it done
+    emulator.clock.advance(31_000); // past the operation's end: the first poll sees it done
     await poller;
     expect(emulator.getResource(`${AKS}/privateEndpointConnections/aks-pec`)).toBeUndefined();
     const st = await rawRequest(

@@ -4,6 +4,10 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+// Outside the host, @azure/functions runs in test mode and skips app.* registrations (azure-facts §7.5),
+// so loading the Azure entry point here is safe; it must load, and fill the registry.
+import '../../../functions/index';
+import { registeredFunctions } from '../../../functions/registry';
 
 const root = resolve(__dirname, '../../..');
 const json = (file: string): Record<string, unknown> => JSON.parse(readFileSync(resolve(root, file), 'utf8')) as Record<string, unknown>;
@@ -42,10 +46,7 @@ describe('package.json', () => {
 });
 
 describe('the registry', () => {
-  it('holds every durable function once, and the Azure entry point loads it', async () => {
-    // Outside the host, @azure/functions runs in test mode and skips app.* registrations (azure-facts §7.5).
-    await import('../../../functions/index');
-    const { registeredFunctions } = await import('../../../functions/registry');
+  it('holds every durable function once, and the Azure entry point loads it', () => {
     const { activities, orchestrations, entities } = registeredFunctions();
     expect([...orchestrations.keys()].sort()).toEqual(['driftCheck', 'reconcile', 'syncBatch']);
     expect([...activities.keys()].sort()).toEqual(['loadScope', 'syncIdentities']);
