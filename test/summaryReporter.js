@@ -1,10 +1,9 @@
-// Prints the plain closing line CI reads ("N passed, N failed, N skipped") after jest's own summary
-// (both on stderr, so the order holds when the streams are merged).
+// Prints the plain closing line CI reads ("N passed, N failed, N skipped") as the very last line.
+// Jest's own summary reporter runs after custom reporters, so the line is written at process exit.
 class SummaryReporter {
   onRunComplete(_contexts, results) {
-    process.stderr.write(
-      `\njest: ${results.numPassedTests} passed, ${results.numFailedTests} failed, ${results.numPendingTests + results.numTodoTests} skipped\n`,
-    );
+    const line = `jest: ${results.numPassedTests} passed, ${results.numFailedTests} failed, ${results.numPendingTests + results.numTodoTests} skipped\n`;
+    process.once('exit', () => process.stderr.write(line));
   }
 }
 module.exports = SummaryReporter;
