@@ -9,7 +9,7 @@
  */
 import { Agent } from 'node:https';
 import { type TokenCredential } from '@azure/core-auth';
-import { type PipelinePolicy } from '@azure/core-rest-pipeline';
+import { type HttpClient, type PipelinePolicy } from '@azure/core-rest-pipeline';
 import { ContainerServiceClient } from '@azure/arm-containerservice';
 import { ManagedServiceIdentityClient } from '@azure/arm-msi';
 import { NetworkManagementClient } from '@azure/arm-network';
@@ -28,6 +28,8 @@ export interface ArmConnection {
   readonly caPem?: string;
   /** SDK retry count (core-rest-pipeline default: 3). */
   readonly maxRetries?: number;
+  /** A transport to use instead of the default one (unit tests: the real clients over a fake ARM). */
+  readonly httpClient?: HttpClient;
 }
 
 export interface SubscriptionClients {
@@ -63,6 +65,7 @@ export function createArmClients(connection: ArmConnection): ArmClients {
     endpoint,
     additionalPolicies: connection.caPem ? [{ policy: trustPolicy(connection.caPem), position: 'perCall' as const }] : [],
     ...(connection.maxRetries !== undefined ? { retryOptions: { maxRetries: connection.maxRetries } } : {}),
+    ...(connection.httpClient ? { httpClient: connection.httpClient } : {}),
   };
   const cache = new Map<string, SubscriptionClients>();
   const { credential } = connection;

@@ -116,7 +116,7 @@ export const ERROR_TABLE: readonly ErrorRule[] = [
   {
     status: 501,
     classification: 'terminal',
-    why: 'not implemented; core-rest-pipeline does not retry it either (azure-facts §6.5)',
+    why: '501: the server lacks the feature, so a retry cannot help; core-rest-pipeline does not retry it either (azure-facts §6.5)',
   },
   {
     status: 505,

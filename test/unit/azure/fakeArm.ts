@@ -11,14 +11,7 @@ import {
   type PipelineRequest,
   type PipelineResponse,
 } from '@azure/core-rest-pipeline';
-import { ContainerServiceClient } from '@azure/arm-containerservice';
-import { ManagedServiceIdentityClient } from '@azure/arm-msi';
-import { NetworkManagementClient } from '@azure/arm-network';
-import { PrivateDnsManagementClient } from '@azure/arm-privatedns';
-import { ResourceGraphClient } from '@azure/arm-resourcegraph';
-import { ResourceManagementClient } from '@azure/arm-resources';
-import { SubscriptionClient } from '@azure/arm-resources-subscriptions';
-import { type ArmClients, type SubscriptionClients } from '../../../shared/azure/clients';
+import { type ArmClients, createArmClients } from '../../../shared/azure/clients';
 
 export const ENDPOINT = 'https://management.example.test';
 
@@ -82,25 +75,5 @@ export const fakeCredential: TokenCredential = {
 
 /** Real SDK clients over the fake transport, SDK retries off so error tests do not wait. */
 export function fakeClients(fake: FakeArm): ArmClients {
-  const common = { endpoint: ENDPOINT, httpClient: fake, retryOptions: { maxRetries: 0 } };
-  const cache = new Map<string, SubscriptionClients>();
-  return {
-    endpoint: ENDPOINT,
-    forSubscription(subscriptionId) {
-      let clients = cache.get(subscriptionId);
-      if (!clients) {
-        clients = {
-          containerService: new ContainerServiceClient(fakeCredential, subscriptionId, common),
-          msi: new ManagedServiceIdentityClient(fakeCredential, subscriptionId, common),
-          network: new NetworkManagementClient(fakeCredential, subscriptionId, common),
-          privateDns: new PrivateDnsManagementClient(fakeCredential, subscriptionId, common),
-          resources: new ResourceManagementClient(fakeCredential, subscriptionId, common),
-        };
-        cache.set(subscriptionId, clients);
-      }
-      return clients;
-    },
-    resourceGraph: new ResourceGraphClient(fakeCredential, common),
-    subscriptions: new SubscriptionClient(fakeCredential, common),
-  };
+  return createArmClients({ credential: fakeCredential, endpoint: ENDPOINT, httpClient: fake, maxRetries: 0 });
 }
