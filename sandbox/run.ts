@@ -6,7 +6,7 @@
  * Exit codes (applied by the CLI): 0 no failed finding, 1 failed findings, 2 bad input (thrown as
  * InputError before any ARM call).
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { type RunMode, type RunResult } from '../functions/contracts';
 import { DRIFT_INSTANCE_ID } from '../shared/core/instanceIds';
 import { type Logger, silentLogger } from '../shared/core/log';
@@ -85,11 +85,12 @@ export function loadSandboxInputs(options: SandboxRunOptions): { estate: Estate;
   }
   let faults: FaultSpec | undefined;
   if (options.faults !== undefined) {
-    const raw = options.faults.trim().startsWith('{') ? options.faults : readFileSync(options.faults, 'utf8');
+    // A file holding the spec, or the spec itself: JSON or the compact form `429=0.1,5xx=0.05,seed=7`.
+    const spec = existsSync(options.faults) ? readFileSync(options.faults, 'utf8') : options.faults;
     try {
-      faults = parseFaultSpec(JSON.parse(raw));
+      faults = parseFaultSpec(spec);
     } catch (error) {
-      throw new InputError(`fault spec: ${error instanceof Error ? error.message : String(error)}`);
+      throw new InputError(`fault spec ${JSON.stringify(options.faults)}: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
   return { estate, config, events, faults };

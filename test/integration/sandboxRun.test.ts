@@ -10,6 +10,7 @@ import { stringify } from 'yaml';
 import { normalizeResourceId } from '../../shared/core/resourceId';
 import { ficName } from '../../shared/federation/names';
 import { fixtureEstate } from '../helpers/fixtureEstate';
+import { ficResource } from '../../sandbox/builders';
 import { cluster, estate, event, identity, issuerOf, SUB } from '../helpers/scenario';
 
 const CLI = resolve(__dirname, '../../dist/cli/main.js');
@@ -70,6 +71,60 @@ describe('fedlink sandbox run', () => {
     expect(out.operations.filter((o) => o.method === 'PUT')).toHaveLength(1);
     expect(out.report.summary.fail).toBe(0);
     expect(out.report.findings.some((f) => f.check === 'federation.fic-present' && f.status === 'pass')).toBe(true);
+  });
+
+  it('ten cluster events at once (with duplicates): no 409, exact FICs; an identity past 20 gets none and exit 1 names the count', () => {
+    const wide = identity('id-wide');
+    const full = identity('id-full');
+    const existing = Array.from({ length: 19 }, (_, i) => ficResource(full.id, `handmade-${i}`, 'https://token.actions.githubusercontent.com', `repo:org/app:ref:refs/heads/b${i}`));
+    const clusters = Array.from({ length: 10 }, (_, i) => cluster(`aks-burst-${i}`, `b0b0b0b0-0000-4000-8000-0000000000${i.toString().padStart(2, '0')}`));
+    const events = clusters.flatMap((c, i) => (i % 5 === 0 ? [event('Microsoft.Resources.ResourceWriteSuccess', c.id), event('Microsoft.Resources.ResourceWriteSuccess', c.id)] : [event('Microsoft.Resources.ResourceWriteSuccess', c.id)]));
+    const run = fedlink(
+      'sandbox', 'run', '--json',
+      '--estate', file('burst-estate.json', estate([wide, full, ...clusters, ...existing])),
+      '--config', file('burst.yaml', stringify({ federation: { bindings: [{ name: 'wide', identity: wide.id, serviceAccounts: ['web/api'] }, { name: 'full', identity: full.id, serviceAccounts: ['web/api'] }] } })),
+      '--events', file('burst-events.json', events),
+    );
+    expect(run.code).toBe(1);
+    const out = JSON.parse(run.stdout) as Output;
+    const ficsOf = (id: string) => out.state.resources.filter((r) => normalizeResourceId(r.id).startsWith(normalizeResourceId(id) + '/federatedidentitycredentials/'));
+    expect(ficsOf(wide.id).map((r) => (r.properties as { issuer: string }).issuer).sort()).toEqual(clusters.map(issuerOf).sort());
+    expect(ficsOf(full.id)).toHaveLength(19);
+    expect(out.operations.filter((o) => o.status === 409)).toEqual([]);
+    expect(out.operations.filter((o) => o.method === 'PUT' && o.status < 300)).toHaveLength(10);
+    const refused = out.report.findings.filter((f) => f.status === 'fail');
+    expect(refused.length).toBeGreaterThanOrEqual(1);
+    expect(refused.every((f) => f.check === 'federation.identity-capacity' && f.message.includes('id-full'))).toBe(true);
+    expect(refused[0]?.message).toMatch(/would need (20|2\d) federated credentials/);
+  });
+
+  it('a re-created cluster: FICs for the new issuer, owned ones for the old issuer pruned, foreign ones kept, a matching foreign FIC adopted', () => {
+    const payments = identity('id-payments');
+    const recreated = cluster('aks-again', 'a9a9a9a9-0000-4000-8000-000000000002');
+    const oldIssuer = issuerOf(cluster('aks-again', 'a9a9a9a9-0000-4000-8000-000000000001'));
+    const newIssuer = issuerOf(recreated);
+    const subject = (sa: string) => `system:serviceaccount:payments:${sa}`;
+    const oldOwned = ['api', 'worker'].map((sa) => ficResource(payments.id, ficName({ clusterName: 'aks-again', namespace: 'payments', serviceAccount: sa, issuer: oldIssuer, subject: subject(sa) }), oldIssuer, subject(sa)));
+    const foreignOld = ficResource(payments.id, 'handmade-legacy', oldIssuer, 'system:serviceaccount:legacy:app');
+    const foreignNew = ficResource(payments.id, 'handmade-api', newIssuer, subject('api'));
+    const run = fedlink(
+      'sandbox', 'run', '--json',
+      '--estate', file('again-estate.json', estate([payments, recreated, ...oldOwned, foreignOld, foreignNew])),
+      '--config', file('again.yaml', stringify({ federation: { bindings: [{ name: 'p', identity: payments.id, serviceAccounts: ['payments/api', 'payments/worker'] }] } })),
+      '--events', file('again-events.json', [event('Microsoft.Resources.ResourceWriteSuccess', recreated.id)]),
+    );
+    expect(run.code).toBe(0);
+    const out = JSON.parse(run.stdout) as Output;
+    const fics = out.state.resources
+      .filter((r) => normalizeResourceId(r.id).startsWith(normalizeResourceId(payments.id) + '/'))
+      .map((r) => ({ name: r.name, ...(r.properties as { issuer: string; subject: string }) }))
+      .map(({ name, issuer, subject: s }) => `${name} ${issuer === newIssuer ? 'NEW' : 'OLD'} ${s}`)
+      .sort();
+    const workerName = ficName({ clusterName: 'aks-again', namespace: 'payments', serviceAccount: 'worker', issuer: newIssuer, subject: subject('worker') });
+    expect(fics).toEqual([`${workerName} NEW ${subject('worker')}`, `handmade-api NEW ${subject('api')}`, 'handmade-legacy OLD system:serviceaccount:legacy:app'].sort());
+    expect(out.operations.filter((o) => o.method !== 'GET' && o.method !== 'POST').map((o) => `${o.method} ${o.path.split('/').pop() ?? ''}`).sort()).toEqual(
+      [`PUT ${workerName}`, ...oldOwned.map((r) => `DELETE ${r.name}`)].sort(),
+    );
   });
 
   it.each([
