@@ -11,7 +11,7 @@ import { type ActivityDeps } from './deps';
 export type OrchestrationContext = df.OrchestrationContext;
 export type DfTask = df.Task;
 
-/** What an orchestration's generator looks like; `yield*` the typed helpers below inside it. */
+/** What an orchestration's generator looks like: it receives its input; `yield*` the typed helpers below inside it. */
 export type OrchestrationBody<I, O> = (context: OrchestrationContext, input: I) => Generator<DfTask, O, unknown>;
 
 export interface ActivityDef<I, O> {
@@ -99,9 +99,4 @@ export function registeredFunctions(): {
   entities: ReadonlyMap<string, EntityDef<unknown>>;
 } {
   return { activities, orchestrations, entities };
-}
-
-/** Reads an orchestration's input with its declared type (the registry is the only writer of inputs). */
-export function inputOf<I>(context: OrchestrationContext): I {
-  return context.df.getInput<I>();
 }

@@ -17,13 +17,11 @@ export interface DriftInput {
   readonly trigger: TriggerKind;
 }
 
-export const syncBatch = defineOrchestration<{ mode: RunMode; work: IdentityWork[] }, IdentityOutcome[]>('syncBatch', function* (context) {
-  const { mode, work } = context.df.getInput<{ mode: RunMode; work: IdentityWork[] }>();
+export const syncBatch = defineOrchestration<{ mode: RunMode; work: IdentityWork[] }, IdentityOutcome[]>('syncBatch', function* (context, { mode, work }) {
   return yield* applyWork(context, mode, work);
 });
 
-export const driftCheck = defineOrchestration<DriftInput, RunResult>('driftCheck', function* (context) {
-  const input = context.df.getInput<DriftInput>();
+export const driftCheck = defineOrchestration<DriftInput, RunResult>('driftCheck', function* (context, input) {
   const target = { kind: 'fleet' } as const;
   context.df.setCustomStatus({ phase: 'observing' });
   const scope = yield* loadScope.call(context, { target }, ACTIVITY_RETRY);

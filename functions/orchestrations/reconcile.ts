@@ -17,8 +17,7 @@ import { skipped, summarize } from './runResult';
 export const MAX_GATE_WAITS = 30;
 export const RERUN_EVENT = 'rerun';
 
-export const reconcile = defineOrchestration<ReconcileInput, RunResult | undefined>('reconcile', function* (context, _) {
-  const input = context.df.getInput<ReconcileInput>();
+export const reconcile = defineOrchestration<ReconcileInput, RunResult | undefined>('reconcile', function* (context, input) {
   const nowMs = () => context.df.currentUtcDateTime.getTime();
   context.df.setCustomStatus({ phase: 'observing' });
   const scope = yield* loadScope.call(context, { target: input.target }, ACTIVITY_RETRY);
