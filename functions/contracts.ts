@@ -3,13 +3,12 @@
  * All plain JSON (it is stored in the history), small (ids and desired FIC records, never whole
  * ARM resources: STYLE.md 14), and expected outcomes are data, not exceptions (STYLE.md 8).
  */
-import { type IdentityOutcome, type IdentityWork } from '../shared/federation/work';
+import { type IdentityOutcome, type IdentityWork, type RunMode } from '../shared/federation/work';
 import { type Finding } from '../shared/validation/findings';
 
-export type { IdentityWork, ScopeResult, SyncOutput, IdentityOutcome, IdentityStatus } from '../shared/federation/work';
+// The per-identity units live in shared/ (the core produces them); re-exported for the durable layer.
+export type { IdentityOutcome, IdentityStatus, IdentityWork, RunMode, ScopeResult, SyncOutput } from '../shared/federation/work';
 
-export type { RunMode } from '../shared/federation/work';
-import { type RunMode } from '../shared/federation/work';
 export type Change = 'write' | 'delete';
 export type TriggerKind = 'event' | 'http' | 'timer' | 'cli';
 
