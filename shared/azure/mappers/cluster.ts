@@ -5,8 +5,8 @@
 import { type ManagedCluster } from '@azure/arm-containerservice';
 import { type Cluster } from '../../core/model';
 import { TYPES } from '../../core/resourceId';
-import { asNonEmptyString, asRecord, asString, asTags, isTrue, type JsonRecord } from './json';
-import { trackedBase } from './resource';
+import { asNonEmptyString, asRecord, asString, isTrue, type JsonRecord } from './json';
+import { argRowBase, trackedBase } from './resource';
 
 /**
  * Maps the SDK's `ManagedCluster` (@azure/arm-containerservice 25.x flattens REST `properties` onto the
@@ -42,13 +42,9 @@ export function clusterFromModel(model: ManagedCluster): Cluster {
  * Sub-objects are passed through untouched: `clusterFromModel` narrows every value it reads.
  */
 export function managedClusterFromArgRow(row: JsonRecord): ManagedCluster {
-  const properties = asRecord(row['properties']) ?? {};
+  const { base, properties } = argRowBase(row);
   return {
-    id: asString(row['id']),
-    name: asString(row['name']),
-    type: asString(row['type']),
-    location: asString(row['location']) ?? '',
-    tags: asTags(row['tags']),
+    ...base,
     provisioningState: asString(properties['provisioningState']),
     oidcIssuerProfile: asRecord(properties['oidcIssuerProfile']),
     securityProfile: asRecord(properties['securityProfile']),

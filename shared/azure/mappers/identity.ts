@@ -4,8 +4,8 @@
 import { type Identity as SdkIdentity } from '@azure/arm-msi';
 import { type Identity } from '../../core/model';
 import { TYPES } from '../../core/resourceId';
-import { asNonEmptyString, asRecord, asString, asTags, type JsonRecord } from './json';
-import { trackedBase } from './resource';
+import { asNonEmptyString, asString, type JsonRecord } from './json';
+import { argRowBase, trackedBase } from './resource';
 
 /**
  * Maps @azure/arm-msi's `Identity` (REST `properties.tenantId/principalId/clientId` flattened by the
@@ -22,13 +22,9 @@ export function identityFromModel(model: SdkIdentity): Identity {
 
 /** A Resource Graph row as the SDK model a GET would have produced (see managedClusterFromArgRow). */
 export function sdkIdentityFromArgRow(row: JsonRecord): SdkIdentity {
-  const properties = asRecord(row['properties']) ?? {};
+  const { base, properties } = argRowBase(row);
   return {
-    id: asString(row['id']),
-    name: asString(row['name']),
-    type: asString(row['type']),
-    location: asString(row['location']) ?? '',
-    tags: asTags(row['tags']),
+    ...base,
     tenantId: asString(properties['tenantId']),
     principalId: asString(properties['principalId']),
     clientId: asString(properties['clientId']),

@@ -5,7 +5,7 @@
 import { type Identity } from '../../core/model';
 import { normalizeResourceId, parseResourceId, ResourceIdError, sameType } from '../../core/resourceId';
 import { localArmError } from '../errors';
-import { asNonEmptyString, asString, asTags } from './json';
+import { asNonEmptyString, asRecord, asString, asTags, type JsonRecord } from './json';
 
 /** What every tracked resource of the core model has (Cluster and Identity both extend it). */
 export type TrackedBase = Pick<Identity, 'id' | 'key' | 'name' | 'subscriptionId' | 'resourceGroup' | 'location' | 'tags'>;
@@ -47,5 +47,25 @@ export function trackedBase(
     // Tracked resources always have a location; '' rather than undefined keeps the core type simple.
     location: asString(raw.location) ?? '',
     tags: asTags(raw.tags),
+  };
+}
+
+/**
+ * The tracked-resource fields of a Resource Graph row as an SDK model has them, plus the row's
+ * `properties` (ARG nests them in REST casing) for the type-specific mapper to read.
+ */
+export function argRowBase(row: JsonRecord): {
+  base: { id: string | undefined; name: string | undefined; type: string | undefined; location: string; tags: Record<string, string> };
+  properties: JsonRecord;
+} {
+  return {
+    base: {
+      id: asString(row['id']),
+      name: asString(row['name']),
+      type: asString(row['type']),
+      location: asString(row['location']) ?? '',
+      tags: asTags(row['tags']),
+    },
+    properties: asRecord(row['properties']) ?? {},
   };
 }
