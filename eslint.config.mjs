@@ -7,8 +7,18 @@ const sdkPackages = ['@azure/arm-*', '@azure/identity', '@azure/core-*'];
 const hostPackages = ['@azure/functions', 'durable-functions', 'durable-functions/*'];
 
 export default tseslint.config(
-  // test/summaryReporter.js: plain JS that jest loads untransformed, outside the TypeScript project.
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '*.config.*', '.ci/**', 'test/summaryReporter.js'] },
+  // test/summaryReporter.js, test/globalSetup.js: plain JS that jest loads untransformed, outside the TypeScript project.
+  {
+    ignores: [
+      'dist/**',
+      'node_modules/**',
+      'coverage/**',
+      '*.config.*',
+      '.ci/**',
+      'test/summaryReporter.js',
+      'test/globalSetup.js',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -27,39 +37,80 @@ export default tseslint.config(
     files: ['shared/**/*.ts'],
     ignores: ['shared/azure/**'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [
-        { group: hostPackages, message: 'shared/ must not depend on the Functions host or durable-functions.' },
-        { group: sdkPackages, message: 'Only shared/azure/ talks to the Azure SDKs; map SDK models to core types there.' },
-      ] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: hostPackages,
+              message: 'shared/ must not depend on the Functions host or durable-functions.',
+            },
+            {
+              group: sdkPackages,
+              message: 'Only shared/azure/ talks to the Azure SDKs; map SDK models to core types there.',
+            },
+          ],
+        },
+      ],
     },
   },
   {
     files: ['shared/azure/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [
-        { group: hostPackages, message: 'shared/ must not depend on the Functions host or durable-functions.' },
-      ] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: hostPackages,
+              message: 'shared/ must not depend on the Functions host or durable-functions.',
+            },
+          ],
+        },
+      ],
     },
   },
   {
     // Orchestrators replay: anything non-deterministic breaks the Durable Task history check.
     files: ['functions/orchestrations/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [
-        { group: [...sdkPackages, '**/shared/azure/**', 'node:*', 'fs', 'http', 'https', 'crypto', 'child_process'],
-          message: 'Orchestrators are deterministic: call an activity for I/O.' },
-      ] }],
-      'no-restricted-globals': ['error',
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: [
+                ...sdkPackages,
+                '**/shared/azure/**',
+                'node:*',
+                'fs',
+                'http',
+                'https',
+                'crypto',
+                'child_process',
+              ],
+              message: 'Orchestrators are deterministic: call an activity for I/O.',
+            },
+          ],
+        },
+      ],
+      'no-restricted-globals': [
+        'error',
         { name: 'setTimeout', message: 'Use context.df.createTimer.' },
         { name: 'setInterval', message: 'Use context.df.createTimer.' },
         { name: 'fetch', message: 'Call an activity for I/O.' },
         { name: 'process', message: 'The orchestration input carries the config it needs.' },
       ],
-      'no-restricted-syntax': ['error',
-        { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'Use context.df.currentUtcDateTime (new Date(ms) from it is fine).' },
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "NewExpression[callee.name='Date'][arguments.length=0]",
+          message: 'Use context.df.currentUtcDateTime (new Date(ms) from it is fine).',
+        },
         { selector: "CallExpression[callee.name='Date']", message: 'Use context.df.currentUtcDateTime.' },
       ],
-      'no-restricted-properties': ['error',
+      'no-restricted-properties': [
+        'error',
         { object: 'Math', property: 'random', message: 'Use context.df.newGuid.' },
         { object: 'Date', property: 'now', message: 'Use context.df.currentUtcDateTime.' },
         { object: 'crypto', property: 'randomUUID', message: 'Use context.df.newGuid.' },

@@ -49,7 +49,8 @@ async function main(argv: readonly string[]): Promise<number> {
       },
       strict: true,
     });
-    if (values.output !== 'table' && values.output !== 'json') throw new InputError('--output must be table or json', { showUsage: true });
+    if (values.output !== 'table' && values.output !== 'json')
+      throw new InputError('--output must be table or json', { showUsage: true });
     const result = await runReconcile({
       mode: command,
       log,
@@ -76,8 +77,10 @@ async function main(argv: readonly string[]): Promise<number> {
       },
       strict: true,
     });
-    if (!values.estate || !values.config) throw new InputError('sandbox run needs --estate FILE and --config FILE', { showUsage: true });
-    if (values.mode !== 'plan' && values.mode !== 'apply') throw new InputError('--mode must be plan or apply', { showUsage: true });
+    if (!values.estate || !values.config)
+      throw new InputError('sandbox run needs --estate FILE and --config FILE', { showUsage: true });
+    if (values.mode !== 'plan' && values.mode !== 'apply')
+      throw new InputError('--mode must be plan or apply', { showUsage: true });
     const output = await runSandbox({
       estatePath: values.estate,
       configPath: values.config,
@@ -113,7 +116,9 @@ main(process.argv.slice(2)).then(
       process.stderr.write(`fedlink: ${(error as Error).message}\n${usage ? USAGE + '\n' : ''}`);
       process.exitCode = 2;
     } else {
-      process.stderr.write(`fedlink: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      process.stderr.write(
+        `fedlink: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+      );
       process.exitCode = 1;
     }
   },

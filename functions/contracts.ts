@@ -1,13 +1,20 @@
 /**
  * What crosses the durable boundary: orchestration inputs/outputs and activity inputs/outputs.
  * All plain JSON (it is stored in the history), small (ids and desired FIC records, never whole
- * ARM resources: STYLE.md 14), and expected outcomes are data, not exceptions (STYLE.md 8).
+ * ARM resources: docs/style.md 14), and expected outcomes are data, not exceptions (docs/style.md 8).
  */
 import { type IdentityOutcome, type IdentityWork, type RunMode } from '../shared/federation/work';
 import { type Finding } from '../shared/validation/findings';
 
 // The per-identity units live in shared/ (the core produces them); re-exported for the durable layer.
-export type { IdentityOutcome, IdentityStatus, IdentityWork, RunMode, ScopeResult, SyncOutput } from '../shared/federation/work';
+export type {
+  IdentityOutcome,
+  IdentityStatus,
+  IdentityWork,
+  RunMode,
+  ScopeResult,
+  SyncOutput,
+} from '../shared/federation/work';
 
 export type Change = 'write' | 'delete';
 export type TriggerKind = 'event' | 'http' | 'timer' | 'cli';
@@ -41,5 +48,11 @@ export interface RunResult {
   readonly reason?: string;
   readonly identities: readonly IdentityOutcome[];
   readonly findings: readonly Finding[];
-  readonly counts: { readonly creates: number; readonly updates: number; readonly deletes: number; readonly adopted: number; readonly unchanged: number };
+  readonly counts: {
+    readonly creates: number;
+    readonly updates: number;
+    readonly deletes: number;
+    readonly adopted: number;
+    readonly unchanged: number;
+  };
 }

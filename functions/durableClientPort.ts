@@ -6,7 +6,7 @@
  * `df.DurableClient` is assignable to this interface (checked at compile time in
  * test/orchestrations/clientPort.test.ts), so nothing here may drift from durable-functions' types.
  *
- * Semantics the triggers must code against (azure-facts.md §7.2; durable-functions
+ * Semantics the triggers must code against (docs/azure-behaviour.md §7.2; durable-functions
  * lib/src/durableClient/DurableClient.js):
  * - `startNew` rejects when an instance with that id is Pending or Running (the extension's
  *   `OrchestrationAlreadyExistsException`); a Completed, Failed or Terminated one is overwritten.
@@ -38,7 +38,7 @@ export interface OrchestrationStatus {
 
 /** durable-functions `StartNewOptions`. */
 export interface StartOptions {
-  /** Fixed per resource in fedlink (STYLE.md 12); random when omitted. */
+  /** Fixed per resource in fedlink (docs/style.md 12); random when omitted. */
   instanceId?: string;
   /** JSON-serializable; the orchestrator sees it after a JSON round trip. */
   input?: unknown;

@@ -4,7 +4,7 @@
  * ./activities and shared/.
  *
  * Outside the Functions host @azure/functions runs in "test mode" and skips registrations
- * (azure-facts.md §7.5), so importing this file elsewhere is harmless.
+ * (docs/azure-behaviour.md §7.5), so importing this file elsewhere is harmless.
  */
 import { app, type InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
@@ -22,7 +22,9 @@ for (const def of orchestrations.values()) {
   });
 }
 for (const def of activities.values()) {
-  df.app.activity(def.name, { handler: (input: unknown, _context: InvocationContext) => def.handler(input, runtimeDeps()) });
+  df.app.activity(def.name, {
+    handler: (input: unknown, _context: InvocationContext) => def.handler(input, runtimeDeps()),
+  });
 }
 for (const def of entities.values()) {
   df.app.entity(def.name, def.handler);
@@ -33,17 +35,42 @@ const client = df.input.durableClient();
 app.eventGrid('fedlinkEvents', {
   extraInputs: [client],
   handler: async (event, context) => {
-    await handleEventGridDelivery(event, { client: df.getClient(context), mode: 'apply', log: runtimeDeps().log });
+    await handleEventGridDelivery(event, {
+      client: df.getClient(context),
+      mode: 'apply',
+      log: runtimeDeps().log,
+    });
   },
 });
 
-app.http('runsPost', { route: 'runs', methods: ['POST'], authLevel: 'function', extraInputs: [client],
-  handler: (request, context) => postRun(request, { client: df.getClient(context), log: runtimeDeps().log }) });
-app.http('runsGet', { route: 'runs/{id}', methods: ['GET'], authLevel: 'function', extraInputs: [client],
-  handler: (request, context) => getRun(request, { client: df.getClient(context), log: runtimeDeps().log }) });
-app.http('report', { route: 'report', methods: ['GET'], authLevel: 'function', extraInputs: [client],
-  handler: (request, context) => getReport(request, { client: df.getClient(context), log: runtimeDeps().log }) });
-app.http('health', { route: 'health', methods: ['GET'], authLevel: 'anonymous', handler: () => Promise.resolve(getHealth()) });
+app.http('runsPost', {
+  route: 'runs',
+  methods: ['POST'],
+  authLevel: 'function',
+  extraInputs: [client],
+  handler: (request, context) => postRun(request, { client: df.getClient(context), log: runtimeDeps().log }),
+});
+app.http('runsGet', {
+  route: 'runs/{id}',
+  methods: ['GET'],
+  authLevel: 'function',
+  extraInputs: [client],
+  handler: (request, context) => getRun(request, { client: df.getClient(context), log: runtimeDeps().log }),
+});
+app.http('report', {
+  route: 'report',
+  methods: ['GET'],
+  authLevel: 'function',
+  extraInputs: [client],
+  handler: (request, context) =>
+    getReport(request, { client: df.getClient(context), log: runtimeDeps().log }),
+});
+app.http('health', {
+  route: 'health',
+  methods: ['GET'],
+  authLevel: 'anonymous',
+  handler: () => Promise.resolve(getHealth()),
+});
 
 app.timer('fedlinkDrift', {
   schedule: runtimeConfig().drift.schedule,

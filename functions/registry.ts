@@ -3,7 +3,7 @@
  * once, with `defineOrchestration` / `defineActivity` / `defineEntity`; `functions/index.ts` hands the
  * registry to the Azure Functions host (df.app.*), and the sandbox durable host runs the very same
  * definitions. Nothing is registered twice by hand, and no activity name is a loose string at a call
- * site (STYLE.md 13).
+ * site (docs/style.md 13).
  */
 import type * as df from 'durable-functions';
 import { type ActivityDeps } from './deps';
@@ -12,7 +12,10 @@ export type OrchestrationContext = df.OrchestrationContext;
 export type DfTask = df.Task;
 
 /** What an orchestration's generator looks like: it receives its input; `yield*` the typed helpers below inside it. */
-export type OrchestrationBody<I, O> = (context: OrchestrationContext, input: I) => Generator<DfTask, O, unknown>;
+export type OrchestrationBody<I, O> = (
+  context: OrchestrationContext,
+  input: I,
+) => Generator<DfTask, O, unknown>;
 
 export interface ActivityDef<I, O> {
   readonly kind: 'activity';
@@ -29,7 +32,12 @@ export interface OrchestrationDef<I, O> {
   readonly name: string;
   readonly body: OrchestrationBody<I, O>;
   task(context: OrchestrationContext, input: I, instanceId?: string, retry?: df.RetryOptions): DfTask;
-  call(context: OrchestrationContext, input: I, instanceId?: string, retry?: df.RetryOptions): Generator<DfTask, O, unknown>;
+  call(
+    context: OrchestrationContext,
+    input: I,
+    instanceId?: string,
+    retry?: df.RetryOptions,
+  ): Generator<DfTask, O, unknown>;
 }
 
 export interface EntityDef<S> {
@@ -51,7 +59,10 @@ function claim(name: string): void {
   }
 }
 
-export function defineActivity<I, O>(name: string, handler: (input: I, deps: ActivityDeps) => Promise<O>): ActivityDef<I, O> {
+export function defineActivity<I, O>(
+  name: string,
+  handler: (input: I, deps: ActivityDeps) => Promise<O>,
+): ActivityDef<I, O> {
   claim(name);
   const def: ActivityDef<I, O> = {
     kind: 'activity',
@@ -67,7 +78,10 @@ export function defineActivity<I, O>(name: string, handler: (input: I, deps: Act
   return def;
 }
 
-export function defineOrchestration<I, O>(name: string, body: OrchestrationBody<I, O>): OrchestrationDef<I, O> {
+export function defineOrchestration<I, O>(
+  name: string,
+  body: OrchestrationBody<I, O>,
+): OrchestrationDef<I, O> {
   claim(name);
   const def: OrchestrationDef<I, O> = {
     kind: 'orchestration',

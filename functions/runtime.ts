@@ -1,5 +1,5 @@
 /**
- * The production runtime: the ONE module that reads `process.env` (STYLE.md 9). Everything else gets
+ * The production runtime: the ONE module that reads `process.env` (docs/style.md 9). Everything else gets
  * a typed config and its dependencies injected.
  *
  * Environment (parsed by shared/config/env.ts, every problem reported at once):
@@ -7,7 +7,7 @@
  *   FEDLINK_CONFIG                   path of the config file (YAML or JSON), e.g. the deployed
  *                                    `fedlink.yaml` next to host.json
  *   FEDLINK_CONFIG_JSON              the config inline (an App Setting); use one of the two.
- *                                    Neither: every default (DESIGN.md "Config")
+ *                                    Neither: every default (docs/design.md "Config")
  *   AZURE_RESOURCE_MANAGER_ENDPOINT  ARM endpoint (https); default https://management.azure.com.
  *                                    For a sovereign cloud also set AZURE_AUTHORITY_HOST, which
  *                                    @azure/identity reads itself

@@ -1,8 +1,8 @@
 /**
  * Builders for ARM resources and Event Grid events in the exact shapes Azure publishes, for the demo
- * estate, tests and the benchmark. Shapes follow the verbatim examples in ../shared/fixtures:
+ * estate, tests and the benchmark. Shapes follow the verbatim examples in `test/fixtures/azure`:
  * clusters as containerservice/ManagedClustersCreate_SecurityProfile.json's 200 body (plus
- * `oidcIssuerProfile`, which no published example carries: azure-facts.md §2.1 gives its REST
+ * `oidcIssuerProfile`, which no published example carries: docs/azure-behaviour.md §2.1 gives its REST
  * casing, `issuerURL`), identities as managedidentity/IdentityCreate.json, FICs as
  * FederatedIdentityCredentialCreate.json, events as eventgrid/resource-write-success.*.json.
  */
@@ -25,7 +25,7 @@ export interface ClusterSpec {
   readonly privateCluster?: boolean;
 }
 
-/** The AKS issuer format, trailing slash included (azure-facts.md §2.2). */
+/** The AKS issuer format, trailing slash included (docs/azure-behaviour.md §2.2). */
 export function aksIssuer(location: string, tenantId: string, issuerId: string): string {
   return `https://${location}.oic.prod-aks.azure.com/${tenantId}/${issuerId}/`;
 }
@@ -42,7 +42,7 @@ export function clusterResource(spec: ClusterSpec): ArmResource {
   const oidc =
     spec.issuerId !== undefined
       ? { enabled: true, issuerURL: aksIssuer(spec.location, spec.tenantId, spec.issuerId) }
-      : { enabled: false }; // OBSERVED: no issuerURL key at all when disabled (azure-facts.md §2.1)
+      : { enabled: false }; // OBSERVED: no issuerURL key at all when disabled (docs/azure-behaviour.md §2.1)
   return {
     id: clusterId(spec.subscriptionId, spec.resourceGroup, spec.name),
     name: spec.name,
@@ -56,14 +56,28 @@ export function clusterResource(spec: ClusterSpec): ArmResource {
       dnsPrefix: `${spec.name}-dns`,
       fqdn: `${spec.name}-dns-abcd1234.hcp.${spec.location}.azmk8s.io`,
       agentPoolProfiles: [
-        { name: 'nodepool1', count: 3, vmSize: 'Standard_DS2_v2', osType: 'Linux', mode: 'System', type: 'VirtualMachineScaleSets', provisioningState: 'Succeeded' },
+        {
+          name: 'nodepool1',
+          count: 3,
+          vmSize: 'Standard_DS2_v2',
+          osType: 'Linux',
+          mode: 'System',
+          type: 'VirtualMachineScaleSets',
+          provisioningState: 'Succeeded',
+        },
       ],
       enableRBAC: true,
       nodeResourceGroup: `MC_${spec.resourceGroup}_${spec.name}_${spec.location}`,
       oidcIssuerProfile: oidc,
       securityProfile: spec.workloadIdentity === false ? {} : { workloadIdentity: { enabled: true } },
       ...(spec.privateCluster
-        ? { apiServerAccessProfile: { enablePrivateCluster: true, privateDNSZone: 'system', enablePrivateClusterPublicFQDN: false } }
+        ? {
+            apiServerAccessProfile: {
+              enablePrivateCluster: true,
+              privateDNSZone: 'system',
+              enablePrivateClusterPublicFQDN: false,
+            },
+          }
         : {}),
     },
   };
@@ -96,7 +110,13 @@ export function identityResource(spec: IdentitySpec): ArmResource {
   };
 }
 
-export function ficResource(identity: string, name: string, issuer: string, subject: string, audience = 'api://AzureADTokenExchange'): ArmResource {
+export function ficResource(
+  identity: string,
+  name: string,
+  issuer: string,
+  subject: string,
+  audience = 'api://AzureADTokenExchange',
+): ArmResource {
   return {
     id: `${identity}/federatedIdentityCredentials/${name}`,
     name,
@@ -105,7 +125,8 @@ export function ficResource(identity: string, name: string, issuer: string, subj
   };
 }
 
-export type ResourceEventType = 'Microsoft.Resources.ResourceWriteSuccess' | 'Microsoft.Resources.ResourceDeleteSuccess';
+export type ResourceEventType =
+  'Microsoft.Resources.ResourceWriteSuccess' | 'Microsoft.Resources.ResourceDeleteSuccess';
 
 /**
  * An ARM event in Event Grid schema as a subscription-scoped system topic delivers it. Like the
@@ -122,7 +143,12 @@ export function armEvent(options: {
   const subscriptionId = resourceId.split('/')[2] ?? '';
   const subject = resourceId.replace('/resourceGroups/', '/resourcegroups/');
   const provider = /\/providers\/([^/]+)\//.exec(resourceId)?.[1] ?? '';
-  const typePath = resourceId.split('/providers/')[1]?.split('/').filter((_, i) => i % 2 === 0).join('/') ?? '';
+  const typePath =
+    resourceId
+      .split('/providers/')[1]
+      ?.split('/')
+      .filter((_, i) => i % 2 === 0)
+      .join('/') ?? '';
   const action = options.eventType === 'Microsoft.Resources.ResourceWriteSuccess' ? 'write' : 'delete';
   const operationName = `${typePath}/${action}`;
   return {
@@ -134,7 +160,11 @@ export function armEvent(options: {
       authorization: {
         scope: subject,
         action: operationName,
-        evidence: { role: 'Contributor', roleAssignmentScope: `/subscriptions/${subscriptionId}`, principalType: 'User' },
+        evidence: {
+          role: 'Contributor',
+          roleAssignmentScope: `/subscriptions/${subscriptionId}`,
+          principalType: 'User',
+        },
       },
       claims: { ver: '1.0', 'http://schemas.microsoft.com/identity/claims/tenantid': tenantId },
       correlationId: options.eventId,
@@ -151,7 +181,7 @@ export function armEvent(options: {
   };
 }
 
-/** The same event in CloudEvents 1.0 schema (azure-facts.md §3.4 mapping). */
+/** The same event in CloudEvents 1.0 schema (docs/azure-behaviour.md §3.4 mapping). */
 export function toCloudEvent(event: Record<string, unknown>): Record<string, unknown> {
   return {
     specversion: '1.0',

@@ -1,5 +1,5 @@
 /**
- * The Estate: what the sandbox ARM emulator starts with and what `state()` dumps (DESIGN.md, "Estate").
+ * The Estate: what the sandbox ARM emulator starts with and what `state()` dumps (docs/design.md, "Estate").
  *
  *   { "tenants":   [{ "tenantId": "<guid>", "subscriptions": ["<id>" | { "subscriptionId", "displayName"? }] }],
  *     "resources": [ ...ARM resources exactly as a GET returns them... ] }
@@ -8,7 +8,7 @@
  * are entries of their own with full ids. `parseEstate` validates everything at once and throws one
  * EstateError naming the source and every problem found (the CLI prints it and exits 2).
  *
- * Subscription ids: ARM uses GUIDs, but the published examples in shared/fixtures use placeholders such
+ * Subscription ids: ARM uses GUIDs, but the published examples in `test/fixtures/azure` use placeholders such
  * as `subId` or `subscriptionId`, so any id that `parseResourceId` accepts (letters, digits, dashes) is
  * allowed; braces (`{subscription-id}`) are not, and fixture derivations substitute them.
  */

@@ -22,7 +22,10 @@ interface Route {
   readonly method: string;
   readonly pattern: RegExp;
   readonly anonymous?: boolean;
-  readonly handler: (request: HttpRequest, deps: HttpDeps) => Promise<HttpResponseInit | HttpResponse> | HttpResponseInit;
+  readonly handler: (
+    request: HttpRequest,
+    deps: HttpDeps,
+  ) => Promise<HttpResponseInit | HttpResponse> | HttpResponseInit;
 }
 
 const ROUTES: readonly Route[] = [
@@ -84,7 +87,12 @@ async function send(res: ServerResponse, init: HttpResponseInit | HttpResponse):
 }
 
 /** Starts the API on 127.0.0.1 (`port` 0 = ephemeral). */
-export async function startApiServer(options: { client: DurableClientPort; log: Logger; port?: number; key?: string }): Promise<ApiServer> {
+export async function startApiServer(options: {
+  client: DurableClientPort;
+  log: Logger;
+  port?: number;
+  key?: string;
+}): Promise<ApiServer> {
   const key = options.key ?? randomBytes(18).toString('base64url');
   const deps: HttpDeps = { client: options.client, log: options.log };
   let base = '';
@@ -95,17 +103,29 @@ export async function startApiServer(options: { client: DurableClientPort; log: 
         const route = ROUTES.find((r) => r.method === req.method && r.pattern.test(url.pathname));
         if (!route) {
           const known = ROUTES.some((r) => r.pattern.test(url.pathname));
-          await send(res, { status: known ? 405 : 404, jsonBody: { error: { message: known ? 'method not allowed' : 'not found' } } });
+          await send(res, {
+            status: known ? 405 : 404,
+            jsonBody: { error: { message: known ? 'method not allowed' : 'not found' } },
+          });
           return;
         }
-        if (!route.anonymous && !keyMatches(key, req.headers['x-functions-key']?.toString() ?? url.searchParams.get('code'))) {
-          await send(res, { status: 401, jsonBody: { error: { message: 'missing or invalid function key (x-functions-key header or ?code=)' } } });
+        if (
+          !route.anonymous &&
+          !keyMatches(key, req.headers['x-functions-key']?.toString() ?? url.searchParams.get('code'))
+        ) {
+          await send(res, {
+            status: 401,
+            jsonBody: {
+              error: { message: 'missing or invalid function key (x-functions-key header or ?code=)' },
+            },
+          });
           return;
         }
         const params = route.pattern.exec(url.pathname)?.groups ?? {};
         const body = req.method === 'POST' ? await readBody(req) : undefined;
         const headers: Record<string, string> = {};
-        for (const [name, value] of Object.entries(req.headers)) if (typeof value === 'string') headers[name] = value;
+        for (const [name, value] of Object.entries(req.headers))
+          if (typeof value === 'string') headers[name] = value;
         const request = new HttpRequest({
           method: req.method ?? 'GET',
           url: url.toString(),
@@ -116,8 +136,11 @@ export async function startApiServer(options: { client: DurableClientPort; log: 
         });
         await send(res, await route.handler(request, deps));
       } catch (error) {
-        options.log.error('api request failed', { error: error instanceof Error ? error.message : String(error) });
-        if (!res.headersSent) await send(res, { status: 500, jsonBody: { error: { message: 'internal error' } } });
+        options.log.error('api request failed', {
+          error: error instanceof Error ? error.message : String(error),
+        });
+        if (!res.headersSent)
+          await send(res, { status: 500, jsonBody: { error: { message: 'internal error' } } });
       }
     })();
   });

@@ -1,5 +1,5 @@
 /**
- * `fedlink sandbox run` (DESIGN.md "Sandbox run"): load an estate and a config, deliver events through
+ * `fedlink sandbox run` (docs/design.md "Sandbox run"): load an estate and a config, deliver events through
  * the real Event Grid trigger handler and orchestrations (or run a full drift check when there are no
  * events), then return one JSON object: operations, state.resources, report, metrics.
  *
@@ -54,17 +54,26 @@ function readJson(path: string, what: string): unknown {
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    throw new InputError(`${what} ${path}: cannot read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+    throw new InputError(
+      `${what} ${path}: cannot read (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
+    );
   }
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw new InputError(`${what} ${path}: not valid JSON (${error instanceof Error ? error.message : String(error)})`);
+    throw new InputError(
+      `${what} ${path}: not valid JSON (${error instanceof Error ? error.message : String(error)})`,
+    );
   }
 }
 
 /** Reads and validates every input before anything runs, so bad input never reaches ARM. */
-export function loadSandboxInputs(options: SandboxRunOptions): { estate: Estate; config: FedlinkConfig; events: unknown[] | undefined; faults: FaultSpec | undefined } {
+export function loadSandboxInputs(options: SandboxRunOptions): {
+  estate: Estate;
+  config: FedlinkConfig;
+  events: unknown[] | undefined;
+  faults: FaultSpec | undefined;
+} {
   let estate: Estate;
   let config: FedlinkConfig;
   try {
@@ -80,7 +89,8 @@ export function loadSandboxInputs(options: SandboxRunOptions): { estate: Estate;
   let events: unknown[] | undefined;
   if (options.eventsPath !== undefined) {
     const parsed = readJson(options.eventsPath, 'events file');
-    if (!Array.isArray(parsed)) throw new InputError(`events file ${options.eventsPath}: expected a JSON array of events`);
+    if (!Array.isArray(parsed))
+      throw new InputError(`events file ${options.eventsPath}: expected a JSON array of events`);
     events = parsed;
   }
   let faults: FaultSpec | undefined;
@@ -90,7 +100,9 @@ export function loadSandboxInputs(options: SandboxRunOptions): { estate: Estate;
     try {
       faults = parseFaultSpec(spec);
     } catch (error) {
-      throw new InputError(`fault spec ${JSON.stringify(options.faults)}: ${error instanceof Error ? error.message : String(error)}`);
+      throw new InputError(
+        `fault spec ${JSON.stringify(options.faults)}: ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
   }
   return { estate, config, events, faults };
@@ -101,7 +113,14 @@ function runFindings(runs: SandboxRunOutput['runs']): Finding[] {
   return runs.flatMap((run): Finding[] => {
     if (run.runtimeStatus === 'Completed' && run.output) return [...run.output.findings];
     if (run.runtimeStatus === 'Completed') return [];
-    return [{ check: 'run.completed', resourceId: run.instanceId, status: 'fail', message: `run ended ${run.runtimeStatus}` }];
+    return [
+      {
+        check: 'run.completed',
+        resourceId: run.instanceId,
+        status: 'fail',
+        message: `run ended ${run.runtimeStatus}`,
+      },
+    ];
   });
 }
 
@@ -120,19 +139,27 @@ export async function runSandbox(options: SandboxRunOptions): Promise<SandboxRun
   try {
     if (events) {
       // Event Grid delivers each event on its own, concurrently and in no particular order.
-      await Promise.all(events.map((event) => handleEventGridDelivery([event], { client: sandbox.host.client, mode, log })));
+      await Promise.all(
+        events.map((event) => handleEventGridDelivery([event], { client: sandbox.host.client, mode, log })),
+      );
     } else {
       const input: DriftInput = { mode, trigger: 'cli' };
       await sandbox.host.client.startNew(driftCheck.name, { instanceId: DRIFT_INSTANCE_ID, input });
     }
     await sandbox.host.runUntilIdle();
-    const runs = sandbox.host
-      .topLevelInstances()
-      .map((s) => ({ instanceId: s.instanceId, runtimeStatus: String(s.runtimeStatus), ...(s.output ? { output: s.output as RunResult } : {}) }));
+    const runs = sandbox.host.topLevelInstances().map((s) => ({
+      instanceId: s.instanceId,
+      runtimeStatus: String(s.runtimeStatus),
+      ...(s.output ? { output: s.output as RunResult } : {}),
+    }));
     const emulatorMetrics = sandbox.emulator.metrics();
     const hostMetrics = sandbox.host.metrics();
     return {
-      operations: sandbox.emulator.operations.map((o) => ({ method: o.method, path: o.path, status: o.status })),
+      operations: sandbox.emulator.operations.map((o) => ({
+        method: o.method,
+        path: o.path,
+        status: o.status,
+      })),
       state: { resources: sandbox.emulator.state().resources },
       report: buildReport(runFindings(runs)),
       runs,

@@ -46,7 +46,11 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
     ...(options.faults ? { faults: options.faults } : {}),
     ...(options.limits ? { limits: options.limits } : {}),
   });
-  const clients = createArmClients({ credential: emulator.credential, endpoint: emulator.endpoint, caPem: emulator.caPem });
+  const clients = createArmClients({
+    credential: emulator.credential,
+    endpoint: emulator.endpoint,
+    caPem: emulator.caPem,
+  });
   const azure = pacedGateway(createArmGateway(clients, { clock }), clock);
   const deps: ActivityDeps = { azure, config: options.config, clock, log };
   const host = new DurableHost({

@@ -44,8 +44,11 @@ function configFrom(path: string | undefined): FedlinkConfig {
 }
 
 export async function runReconcile(command: ReconcileCommand): Promise<RunResult> {
-  const targets = [command.cluster, command.identity, command.all ? 'all' : undefined].filter((t) => t !== undefined);
-  if (targets.length !== 1) throw new InputError('give exactly one of --cluster <id>, --identity <id> or --all', { showUsage: true });
+  const targets = [command.cluster, command.identity, command.all ? 'all' : undefined].filter(
+    (t) => t !== undefined,
+  );
+  if (targets.length !== 1)
+    throw new InputError('give exactly one of --cluster <id>, --identity <id> or --all', { showUsage: true });
   const { cluster, identity } = command;
   if (cluster !== undefined && !isResourceId(cluster, TYPES.managedCluster)) {
     throw new InputError(`--cluster: not a managed cluster resource id: ${String(cluster)}`);
@@ -69,7 +72,12 @@ export async function runReconcile(command: ReconcileCommand): Promise<RunResult
     host = sandbox.host;
     close = () => sandbox.close();
   } else {
-    const azure = pacedGateway(createArmGateway(createArmClients({ credential: new DefaultAzureCredential() }), { clock: systemClock }), systemClock);
+    const azure = pacedGateway(
+      createArmGateway(createArmClients({ credential: new DefaultAzureCredential() }), {
+        clock: systemClock,
+      }),
+      systemClock,
+    );
     const deps = { azure, config, clock: systemClock, log };
     host = new DurableHost({ functions: registeredFunctions(), deps: () => deps, clock: systemClock, log });
     close = () => host.close();
@@ -81,7 +89,10 @@ export async function runReconcile(command: ReconcileCommand): Promise<RunResult
       const input: DriftInput = { mode, trigger: 'cli' };
       await host.client.startNew(driftCheck.name, { instanceId, input });
     } else {
-      const [kind, id] = command.cluster !== undefined ? (['cluster', command.cluster] as const) : (['identity', command.identity ?? ''] as const);
+      const [kind, id] =
+        command.cluster !== undefined
+          ? (['cluster', command.cluster] as const)
+          : (['identity', command.identity ?? ''] as const);
       instanceId = instanceIdFor(kind, id);
       const target = kind === 'cluster' ? { kind, clusterId: id } : { kind, identityId: id };
       const input: ReconcileInput = { target, change: 'write', mode, trigger: 'cli' };
@@ -90,7 +101,9 @@ export async function runReconcile(command: ReconcileCommand): Promise<RunResult
     await host.runUntilIdle();
     const status = await host.client.getStatus(instanceId);
     if (status.runtimeStatus !== 'Completed') {
-      throw new Error(`run ${instanceId} ended ${String(status.runtimeStatus)}: ${JSON.stringify(status.output)}`);
+      throw new Error(
+        `run ${instanceId} ended ${String(status.runtimeStatus)}: ${JSON.stringify(status.output)}`,
+      );
     }
     return status.output as RunResult;
   } finally {

@@ -3,13 +3,16 @@ import { scopeForCluster, scopeForFleet, scopeForIdentity } from '../../shared/f
 import { type ScopeResult, type Target } from '../contracts';
 import { defineActivity } from '../registry';
 
-export const loadScope = defineActivity<{ target: Target }, ScopeResult>('loadScope', async ({ target }, { azure, config }) => {
-  switch (target.kind) {
-    case 'cluster':
-      return scopeForCluster(azure, config, target.clusterId);
-    case 'identity':
-      return scopeForIdentity(azure, config, target.identityId);
-    case 'fleet':
-      return scopeForFleet(azure, config);
-  }
-});
+export const loadScope = defineActivity<{ target: Target }, ScopeResult>(
+  'loadScope',
+  async ({ target }, { azure, config }) => {
+    switch (target.kind) {
+      case 'cluster':
+        return scopeForCluster(azure, config, target.clusterId);
+      case 'identity':
+        return scopeForIdentity(azure, config, target.identityId);
+      case 'fleet':
+        return scopeForFleet(azure, config);
+    }
+  },
+);

@@ -2,7 +2,7 @@
  * The per-identity write lock: a durable entity holding a lease.
  *
  * Azure rejects concurrent FIC writes to one identity with 409
- * ConcurrentFederatedIdentityCredentialsWritesForSingleManagedIdentity (azure-facts.md §1.5), so every
+ * ConcurrentFederatedIdentityCredentialsWritesForSingleManagedIdentity (docs/azure-behaviour.md §1.5), so every
  * fedlink run that writes FICs takes this lock first (invariant 3). Entity operations run one at a
  * time per entity, which makes acquire/release atomic. A lease (not a plain flag) means a holder that
  * crashed or was terminated cannot block the identity forever. Times come from the calling

@@ -29,7 +29,11 @@ function chunk<T>(items: readonly T[], size: number): T[][] {
   return out;
 }
 
-export function* applyWork(context: OrchestrationContext, mode: RunMode, work: readonly IdentityWork[]): Generator<DfTask, IdentityOutcome[], unknown> {
+export function* applyWork(
+  context: OrchestrationContext,
+  mode: RunMode,
+  work: readonly IdentityWork[],
+): Generator<DfTask, IdentityOutcome[], unknown> {
   if (work.length === 0) return [];
   const keys = work.map((w) => w.lockKey);
   if (mode === 'apply') yield* acquireLocks(context, keys);
@@ -48,9 +52,15 @@ export function* applyWork(context: OrchestrationContext, mode: RunMode, work: r
       const outputs = (yield context.df.Task.all(
         batches.map((batch) => syncIdentities.task(context, { mode, work: batch }, ACTIVITY_RETRY)),
       )) as { outcomes: IdentityOutcome[] }[];
-      for (const output of outputs) for (const outcome of output.outcomes) final.set(outcome.identityId, outcome);
+      for (const output of outputs)
+        for (const outcome of output.outcomes) final.set(outcome.identityId, outcome);
       pending = pending.filter((w) => final.get(w.identityId)?.status === 'retry');
-      context.df.setCustomStatus({ phase: 'syncing', done: work.length - pending.length, total: work.length, round });
+      context.df.setCustomStatus({
+        phase: 'syncing',
+        done: work.length - pending.length,
+        total: work.length,
+        round,
+      });
     }
     return work.map((w) => {
       const outcome = final.get(w.identityId);
@@ -67,7 +77,8 @@ export function* applyWork(context: OrchestrationContext, mode: RunMode, work: r
             resourceId: w.identityId,
             status: 'fail' as const,
             message: `gave up after ${MAX_ROUNDS} attempts: ${outcome?.reason ?? 'transient failures'}`,
-            remediation: 'The next drift check retries it; look for another writer on this identity or sustained throttling.',
+            remediation:
+              'The next drift check retries it; look for another writer on this identity or sustained throttling.',
           },
         ],
         reason: outcome?.reason ?? 'transient failures',

@@ -1,10 +1,16 @@
 /**
  * Orchestrations: the fleet-wide drift check (timer, HTTP `{scope: all}`, `fedlink sandbox run`
  * without events). One scope read through Resource Graph, then one sub-orchestration per batch of
- * identities so no history grows with the fleet (STYLE.md 14). `report` mode plans, `repair` applies.
+ * identities so no history grows with the fleet (docs/style.md 14). `report` mode plans, `repair` applies.
  */
 import { loadScope } from '../activities/loadScope';
-import { type IdentityOutcome, type IdentityWork, type RunMode, type RunResult, type TriggerKind } from '../contracts';
+import {
+  type IdentityOutcome,
+  type IdentityWork,
+  type RunMode,
+  type RunResult,
+  type TriggerKind,
+} from '../contracts';
 import { defineOrchestration } from '../registry';
 import { ACTIVITY_RETRY, applyWork } from './applyWork';
 import { skipped, summarize } from './runResult';
@@ -17,20 +23,29 @@ export interface DriftInput {
   readonly trigger: TriggerKind;
 }
 
-export const syncBatch = defineOrchestration<{ mode: RunMode; work: IdentityWork[] }, IdentityOutcome[]>('syncBatch', function* (context, { mode, work }) {
-  return yield* applyWork(context, mode, work);
-});
+export const syncBatch = defineOrchestration<{ mode: RunMode; work: IdentityWork[] }, IdentityOutcome[]>(
+  'syncBatch',
+  function* (context, { mode, work }) {
+    return yield* applyWork(context, mode, work);
+  },
+);
 
-export const driftCheck = defineOrchestration<DriftInput, RunResult>('driftCheck', function* (context, input) {
-  const target = { kind: 'fleet' } as const;
-  context.df.setCustomStatus({ phase: 'observing' });
-  const scope = yield* loadScope.call(context, { target }, ACTIVITY_RETRY);
-  if (scope.kind !== 'proceed') return skipped(target, input.mode, 'skipped', scope.reason, scope.findings);
-  const batches: IdentityWork[][] = [];
-  for (let i = 0; i < scope.work.length; i += IDENTITIES_PER_BATCH) batches.push(scope.work.slice(i, i + IDENTITIES_PER_BATCH));
-  context.df.setCustomStatus({ phase: 'syncing', batches: batches.length, identities: scope.work.length });
-  const outcomes = (yield context.df.Task.all(
-    batches.map((work, i) => syncBatch.task(context, { mode: input.mode, work }, `${context.df.instanceId}:batch:${i}`)),
-  )) as IdentityOutcome[][];
-  return summarize(target, input.mode, outcomes.flat(), scope.findings);
-});
+export const driftCheck = defineOrchestration<DriftInput, RunResult>(
+  'driftCheck',
+  function* (context, input) {
+    const target = { kind: 'fleet' } as const;
+    context.df.setCustomStatus({ phase: 'observing' });
+    const scope = yield* loadScope.call(context, { target }, ACTIVITY_RETRY);
+    if (scope.kind !== 'proceed') return skipped(target, input.mode, 'skipped', scope.reason, scope.findings);
+    const batches: IdentityWork[][] = [];
+    for (let i = 0; i < scope.work.length; i += IDENTITIES_PER_BATCH)
+      batches.push(scope.work.slice(i, i + IDENTITIES_PER_BATCH));
+    context.df.setCustomStatus({ phase: 'syncing', batches: batches.length, identities: scope.work.length });
+    const outcomes = (yield context.df.Task.all(
+      batches.map((work, i) =>
+        syncBatch.task(context, { mode: input.mode, work }, `${context.df.instanceId}:batch:${i}`),
+      ),
+    )) as IdentityOutcome[][];
+    return summarize(target, input.mode, outcomes.flat(), scope.findings);
+  },
+);

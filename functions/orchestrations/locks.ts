@@ -19,15 +19,27 @@ function lockIds(keys: readonly string[]): df.EntityId[] {
   return [...new Set(keys)].sort().map((key) => new df.EntityId(identityLock.name, key));
 }
 
-export function* acquireLocks(context: OrchestrationContext, keys: readonly string[]): Generator<DfTask, void, unknown> {
+export function* acquireLocks(
+  context: OrchestrationContext,
+  keys: readonly string[],
+): Generator<DfTask, void, unknown> {
   const owner = context.df.instanceId;
   for (const id of lockIds(keys)) {
     for (let attempt = 0; ; attempt++) {
       const nowMs = context.df.currentUtcDateTime.getTime();
-      const result = (yield context.df.callEntity(id, 'acquire', { owner, nowMs, leaseMs: LOCK_LEASE_MS })) as AcquireResult;
+      const result = (yield context.df.callEntity(id, 'acquire', {
+        owner,
+        nowMs,
+        leaseMs: LOCK_LEASE_MS,
+      })) as AcquireResult;
       if (result.granted) break;
-      if (!context.df.isReplaying) context.log(`waiting for identity lock ${id.key} held by ${result.holder}`);
-      const waitMs = Math.min(MAX_POLL_MS, 500 * 2 ** Math.min(attempt, 6), Math.max(100, result.untilMs - nowMs));
+      if (!context.df.isReplaying)
+        context.log(`waiting for identity lock ${id.key} held by ${result.holder}`);
+      const waitMs = Math.min(
+        MAX_POLL_MS,
+        500 * 2 ** Math.min(attempt, 6),
+        Math.max(100, result.untilMs - nowMs),
+      );
       yield context.df.createTimer(new Date(nowMs + waitMs));
     }
   }

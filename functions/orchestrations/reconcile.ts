@@ -17,38 +17,47 @@ import { skipped, summarize } from './runResult';
 export const MAX_GATE_WAITS = 30;
 export const RERUN_EVENT = 'rerun';
 
-export const reconcile = defineOrchestration<ReconcileInput, RunResult | undefined>('reconcile', function* (context, input) {
-  const nowMs = () => context.df.currentUtcDateTime.getTime();
-  context.df.setCustomStatus({ phase: 'observing' });
-  const scope = yield* loadScope.call(context, { target: input.target }, ACTIVITY_RETRY);
+export const reconcile = defineOrchestration<ReconcileInput, RunResult | undefined>(
+  'reconcile',
+  function* (context, input) {
+    const nowMs = () => context.df.currentUtcDateTime.getTime();
+    context.df.setCustomStatus({ phase: 'observing' });
+    const scope = yield* loadScope.call(context, { target: input.target }, ACTIVITY_RETRY);
 
-  let result: RunResult;
-  if (scope.kind === 'block') {
-    const attempt = input.attempt ?? 0;
-    if (attempt < MAX_GATE_WAITS) {
-      context.df.setCustomStatus({ phase: 'waiting', reason: scope.reason, attempt: attempt + 1 });
-      yield context.df.createTimer(new Date(nowMs() + scope.retryAfterSeconds * 1000));
-      context.df.continueAsNew({ ...input, attempt: attempt + 1 });
-      return undefined;
+    let result: RunResult;
+    if (scope.kind === 'block') {
+      const attempt = input.attempt ?? 0;
+      if (attempt < MAX_GATE_WAITS) {
+        context.df.setCustomStatus({ phase: 'waiting', reason: scope.reason, attempt: attempt + 1 });
+        yield context.df.createTimer(new Date(nowMs() + scope.retryAfterSeconds * 1000));
+        context.df.continueAsNew({ ...input, attempt: attempt + 1 });
+        return undefined;
+      }
+      result = skipped(
+        input.target,
+        input.mode,
+        'failed',
+        `${scope.reason}; still not ready after ${MAX_GATE_WAITS} waits`,
+        scope.findings,
+      );
+    } else if (scope.kind === 'skip') {
+      result = skipped(input.target, input.mode, 'skipped', scope.reason, scope.findings);
+    } else {
+      const outcomes = yield* applyWork(context, input.mode, scope.work);
+      result = summarize(input.target, input.mode, outcomes, scope.findings);
     }
-    result = skipped(input.target, input.mode, 'failed', `${scope.reason}; still not ready after ${MAX_GATE_WAITS} waits`, scope.findings);
-  } else if (scope.kind === 'skip') {
-    result = skipped(input.target, input.mode, 'skipped', scope.reason, scope.findings);
-  } else {
-    const outcomes = yield* applyWork(context, input.mode, scope.work);
-    result = summarize(input.target, input.mode, outcomes, scope.findings);
-  }
 
-  if (input.mode === 'apply') {
-    // A `rerun` raised while we worked is already in the history and wins against a zero-length timer.
-    const rerun = context.df.waitForExternalEvent(RERUN_EVENT);
-    const now = context.df.createTimer(new Date(nowMs()));
-    const winner = yield context.df.Task.any([rerun, now]);
-    if (winner === rerun) {
-      context.df.continueAsNew({ ...input, attempt: 0 });
-      return undefined;
+    if (input.mode === 'apply') {
+      // A `rerun` raised while we worked is already in the history and wins against a zero-length timer.
+      const rerun = context.df.waitForExternalEvent(RERUN_EVENT);
+      const now = context.df.createTimer(new Date(nowMs()));
+      const winner = yield context.df.Task.any([rerun, now]);
+      if (winner === rerun) {
+        context.df.continueAsNew({ ...input, attempt: 0 });
+        return undefined;
+      }
     }
-  }
-  context.df.setCustomStatus({ phase: 'done', status: result.status });
-  return result;
-});
+    context.df.setCustomStatus({ phase: 'done', status: result.status });
+    return result;
+  },
+);

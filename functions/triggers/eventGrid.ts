@@ -1,6 +1,6 @@
 /**
  * Event Grid trigger logic: ARM events name a resource; this starts (or re-runs) the reconcile
- * orchestration for it. Nothing from the payload but the validated resource id is used (DESIGN.md).
+ * orchestration for it. Nothing from the payload but the validated resource id is used (docs/design.md).
  */
 import { type Logger } from '../../shared/core/log';
 import { instanceIdFor } from '../../shared/core/instanceIds';
@@ -21,7 +21,10 @@ export interface EventHandlerOptions {
 }
 
 /** Handles one delivery (an event, or an array of them, in Event Grid or CloudEvents schema). */
-export async function handleEventGridDelivery(payload: unknown, options: EventHandlerOptions): Promise<EventDisposition[]> {
+export async function handleEventGridDelivery(
+  payload: unknown,
+  options: EventHandlerOptions,
+): Promise<EventDisposition[]> {
   const { client, mode, log } = options;
   let events;
   try {
@@ -35,12 +38,16 @@ export async function handleEventGridDelivery(payload: unknown, options: EventHa
   for (const event of events) {
     const key = keysForEvent(event);
     if (key.kind !== 'reconcile') {
-      const reason = key.kind === 'ignore' ? key.reason : 'subscription validation is answered by the Functions host';
+      const reason =
+        key.kind === 'ignore' ? key.reason : 'subscription validation is answered by the Functions host';
       log.debug('event ignored', { reason });
       dispositions.push({ kind: 'ignored', reason });
       continue;
     }
-    const target = key.target === 'cluster' ? { kind: 'cluster' as const, clusterId: key.resourceId } : { kind: 'identity' as const, identityId: key.resourceId };
+    const target =
+      key.target === 'cluster'
+        ? { kind: 'cluster' as const, clusterId: key.resourceId }
+        : { kind: 'identity' as const, identityId: key.resourceId };
     const instanceId = instanceIdFor(key.target, key.resourceId);
     const input: ReconcileInput = { target, change: key.change, mode, trigger: 'event' };
     const outcome = await startOrRerun(client, reconcile.name, instanceId, input, RERUN_EVENT, log);

@@ -1,5 +1,5 @@
 /**
- * HTTP API logic (DESIGN.md "HTTP"): POST /api/runs, GET /api/runs/{id}, GET /api/report,
+ * HTTP API logic (docs/design.md "HTTP"): POST /api/runs, GET /api/runs/{id}, GET /api/report,
  * GET /api/health. Thin: validate the body, start or query an orchestration, answer. Keys are checked
  * before these run (the Functions host for authLevel 'function'; the sandbox server likewise), so an
  * unauthenticated request never reaches ARM.
@@ -25,8 +25,23 @@ export interface HttpDeps {
 const runRequest = z
   .object({
     scope: z.union([
-      z.object({ clusterId: z.string().refine((v) => isResourceId(v, TYPES.managedCluster), 'expected a managed cluster resource id') }).strict(),
-      z.object({ identityId: z.string().refine((v) => isResourceId(v, TYPES.userAssignedIdentity), 'expected a user-assigned identity resource id') }).strict(),
+      z
+        .object({
+          clusterId: z
+            .string()
+            .refine((v) => isResourceId(v, TYPES.managedCluster), 'expected a managed cluster resource id'),
+        })
+        .strict(),
+      z
+        .object({
+          identityId: z
+            .string()
+            .refine(
+              (v) => isResourceId(v, TYPES.userAssignedIdentity),
+              'expected a user-assigned identity resource id',
+            ),
+        })
+        .strict(),
       z.object({ all: z.literal(true) }).strict(),
     ]),
     mode: z.enum(['plan', 'apply']).default('plan'),
@@ -43,11 +58,18 @@ export async function postRun(request: HttpRequest, { client, log }: HttpDeps): 
   try {
     body = JSON.parse(await request.text());
   } catch {
-    return problem(400, 'body must be JSON: {"scope": {"clusterId"|"identityId": "<resource id>"} | {"all": true}, "mode": "plan"|"apply"}');
+    return problem(
+      400,
+      'body must be JSON: {"scope": {"clusterId"|"identityId": "<resource id>"} | {"all": true}, "mode": "plan"|"apply"}',
+    );
   }
   const parsed = runRequest.safeParse(body);
   if (!parsed.success) {
-    return problem(400, 'invalid run request', parsed.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`));
+    return problem(
+      400,
+      'invalid run request',
+      parsed.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`),
+    );
   }
   const { scope, mode } = parsed.data;
   let instanceId: string;
@@ -57,10 +79,16 @@ export async function postRun(request: HttpRequest, { client, log }: HttpDeps): 
     try {
       await client.startNew(driftCheck.name, { instanceId, input });
     } catch {
-      return problem(409, `a fleet run is already in progress: GET /api/runs/${encodeURIComponent(instanceId)}`);
+      return problem(
+        409,
+        `a fleet run is already in progress: GET /api/runs/${encodeURIComponent(instanceId)}`,
+      );
     }
   } else {
-    const [kind, resourceId] = 'clusterId' in scope ? (['cluster', scope.clusterId] as const) : (['identity', scope.identityId] as const);
+    const [kind, resourceId] =
+      'clusterId' in scope
+        ? (['cluster', scope.clusterId] as const)
+        : (['identity', scope.identityId] as const);
     const target = kind === 'cluster' ? { kind, clusterId: resourceId } : { kind, identityId: resourceId };
     const input: ReconcileInput = { target, change: 'write', mode, trigger: 'http' };
     if (mode === 'apply') {
@@ -120,10 +148,15 @@ export async function getReport(request: HttpRequest, { client }: HttpDeps): Pro
   } catch {
     result = undefined;
   }
-  if (!result) return problem(404, 'no completed fleet check yet: POST /api/runs {"scope":{"all":true},"mode":"apply"} or wait for the timer');
+  if (!result)
+    return problem(
+      404,
+      'no completed fleet check yet: POST /api/runs {"scope":{"all":true},"mode":"apply"} or wait for the timer',
+    );
   const report = buildReport(result.findings);
   const accept = request.headers.get('accept') ?? '';
-  if (accept.includes('application/json') && !accept.includes('text/html')) return { status: 200, jsonBody: report };
+  if (accept.includes('application/json') && !accept.includes('text/html'))
+    return { status: 200, jsonBody: report };
   return { status: 200, headers: { 'content-type': 'text/html; charset=utf-8' }, body: renderHtml(report) };
 }
 

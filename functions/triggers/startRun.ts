@@ -1,5 +1,5 @@
 /**
- * Starting a per-resource run with the real `startNew` semantics (azure-facts.md §7.2): the instance
+ * Starting a per-resource run with the real `startNew` semantics (docs/azure-behaviour.md §7.2): the instance
  * id is fixed per resource, a Pending/Running instance with that id makes the start fail, and a
  * finished one is overwritten. So: try to start; if it is already running, raise `rerun` so the
  * running instance makes one more pass (an event during a run is never lost); if it finished in
@@ -53,5 +53,7 @@ export async function startOrRerun(
       // It finished meanwhile, perhaps without seeing the event: start again.
     }
   }
-  throw new Error(`could not start or signal ${instanceId}: ${lastError instanceof Error ? lastError.message : String(lastError)}`);
+  throw new Error(
+    `could not start or signal ${instanceId}: ${lastError instanceof Error ? lastError.message : String(lastError)}`,
+  );
 }

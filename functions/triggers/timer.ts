@@ -5,7 +5,11 @@ import { type FedlinkConfig } from '../../shared/config/schema';
 import { type DurableClientPort } from '../durableClientPort';
 import { driftCheck, type DriftInput } from '../orchestrations/drift';
 
-export async function startDriftCheck(client: DurableClientPort, config: FedlinkConfig, log: Logger): Promise<'started' | 'already-running'> {
+export async function startDriftCheck(
+  client: DurableClientPort,
+  config: FedlinkConfig,
+  log: Logger,
+): Promise<'started' | 'already-running'> {
   const input: DriftInput = { mode: config.drift.mode === 'repair' ? 'apply' : 'plan', trigger: 'timer' };
   try {
     await client.startNew(driftCheck.name, { instanceId: DRIFT_INSTANCE_ID, input });

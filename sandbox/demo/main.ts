@@ -28,8 +28,13 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
 const short = (id: string): string => id.split('/').pop() ?? id;
 
 async function main(): Promise<number> {
-  const { values } = parseArgs({ args: process.argv.slice(2), options: { once: { type: 'boolean' }, port: { type: 'string' } } });
-  const log = jsonLogger((process.env.FEDLINK_LOG_LEVEL as 'debug' | 'info' | 'warn' | 'error' | undefined) ?? 'error');
+  const { values } = parseArgs({
+    args: process.argv.slice(2),
+    options: { once: { type: 'boolean' }, port: { type: 'string' } },
+  });
+  const log = jsonLogger(
+    (process.env.FEDLINK_LOG_LEVEL as 'debug' | 'info' | 'warn' | 'error' | undefined) ?? 'error',
+  );
   const config = configSchema.parse(demoConfig);
   const estate = demoEstate();
   const started = Date.now();
@@ -43,7 +48,11 @@ async function main(): Promise<number> {
     },
   });
 
-  out('fedlink demo: an ARM emulator on ' + sandbox.emulator.endpoint + ', driven by the real @azure/arm-* clients');
+  out(
+    'fedlink demo: an ARM emulator on ' +
+      sandbox.emulator.endpoint +
+      ', driven by the real @azure/arm-* clients',
+  );
   out();
   out('The estate:');
   for (const tenant of estate.tenants) {
@@ -55,9 +64,13 @@ async function main(): Promise<number> {
   }
   for (const r of estate.resources) {
     const props = (r.properties ?? {}) as Record<string, { issuerURL?: string } | undefined>;
-    const tags = Object.entries((r.tags ?? {}) as Record<string, string>).map(([k, v]) => `${k}=${v}`).join(' ');
+    const tags = Object.entries((r.tags ?? {}) as Record<string, string>)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(' ');
     if (r.type === 'Microsoft.ContainerService/managedClusters') {
-      out(`  cluster   ${short(r.id).padEnd(22)} ${tags.padEnd(24)} issuer ${props.oidcIssuerProfile?.issuerURL ?? '(OIDC issuer disabled)'}`);
+      out(
+        `  cluster   ${short(r.id).padEnd(22)} ${tags.padEnd(24)} issuer ${props.oidcIssuerProfile?.issuerURL ?? '(OIDC issuer disabled)'}`,
+      );
     } else if (r.type === 'Microsoft.ManagedIdentity/userAssignedIdentities') {
       out(`  identity  ${short(r.id).padEnd(22)} ${tags}`);
     } else if (r.type.endsWith('federatedIdentityCredentials')) {
@@ -68,9 +81,15 @@ async function main(): Promise<number> {
   out();
 
   const arrival = newClusterArrival();
-  out(`A new cluster appears: ${short(arrival.resource.id)} (env=prod). ARM raises ResourceWriteSuccess; Event Grid delivers it:`);
+  out(
+    `A new cluster appears: ${short(arrival.resource.id)} (env=prod). ARM raises ResourceWriteSuccess; Event Grid delivers it:`,
+  );
   sandbox.emulator.putResource(arrival.resource);
-  const dispositions = await handleEventGridDelivery([arrival.event], { client: sandbox.host.client, mode: 'apply', log });
+  const dispositions = await handleEventGridDelivery([arrival.event], {
+    client: sandbox.host.client,
+    mode: 'apply',
+    log,
+  });
   await sandbox.host.runUntilIdle();
   const accepted = dispositions.find((d) => d.kind === 'started' || d.kind === 'coalesced');
   if (!accepted || accepted.kind === 'ignored') throw new Error('the demo event was not accepted');
@@ -82,18 +101,31 @@ async function main(): Promise<number> {
 
   out('Re-checking the whole fleet (drift check, report mode): a converged fleet costs zero writes.');
   const writesBefore = sandbox.emulator.metrics().armWrites;
-  await sandbox.host.client.startNew(driftCheck.name, { instanceId: DRIFT_INSTANCE_ID, input: { mode: 'plan', trigger: 'cli' } });
+  await sandbox.host.client.startNew(driftCheck.name, {
+    instanceId: DRIFT_INSTANCE_ID,
+    input: { mode: 'plan', trigger: 'cli' },
+  });
   await sandbox.host.runUntilIdle();
   const drift = (await sandbox.host.client.getStatus(DRIFT_INSTANCE_ID)).output as RunResult;
   const report = buildReport(drift.findings);
-  out(`  planned writes: ${drift.counts.creates + drift.counts.updates + drift.counts.deletes}; ARM writes during the check: ${sandbox.emulator.metrics().armWrites - writesBefore}`);
+  out(
+    `  planned writes: ${drift.counts.creates + drift.counts.updates + drift.counts.deletes}; ARM writes during the check: ${sandbox.emulator.metrics().armWrites - writesBefore}`,
+  );
   out();
   out('Validation report:');
   out(renderTable(report));
   const newFics = sandbox.emulator
     .state()
-    .resources.filter((r) => r.type.endsWith('federatedIdentityCredentials') && (r.properties as { issuer?: string }).issuer === (arrival.resource.properties as { oidcIssuerProfile: { issuerURL: string } }).oidcIssuerProfile.issuerURL);
-  out(`FICs now trusting ${short(arrival.resource.id)}: ${newFics.map((r) => `${r.id.split('/')[8]}/${short(r.id)}`).join(', ')}`);
+    .resources.filter(
+      (r) =>
+        r.type.endsWith('federatedIdentityCredentials') &&
+        (r.properties as { issuer?: string }).issuer ===
+          (arrival.resource.properties as { oidcIssuerProfile: { issuerURL: string } }).oidcIssuerProfile
+            .issuerURL,
+    );
+  out(
+    `FICs now trusting ${short(arrival.resource.id)}: ${newFics.map((r) => `${r.id.split('/')[8]}/${short(r.id)}`).join(', ')}`,
+  );
   const failed = report.summary.fail + (result.status === 'failed' ? 1 : 0);
 
   if (values.once) {
@@ -101,12 +133,22 @@ async function main(): Promise<number> {
     return failed > 0 ? 1 : 0;
   }
 
-  const api = await startApiServer({ client: sandbox.host.client, log, port: values.port ? Number(values.port) : 7071 });
-  const cluster = normalizeResourceId(arrival.resource.id) === normalizeResourceId(result.target.kind === 'cluster' ? result.target.clusterId : '') ? arrival.resource.id : '';
+  const api = await startApiServer({
+    client: sandbox.host.client,
+    log,
+    port: values.port ? Number(values.port) : 7071,
+  });
+  const cluster =
+    normalizeResourceId(arrival.resource.id) ===
+    normalizeResourceId(result.target.kind === 'cluster' ? result.target.clusterId : '')
+      ? arrival.resource.id
+      : '';
   out();
   out(`HTTP API on ${api.url} (function key: ${api.key}). Try:`);
   out(`  curl ${api.url}/api/health`);
-  out(`  curl -H 'x-functions-key: ${api.key}' -H 'content-type: application/json' -d '{"scope":{"clusterId":"${cluster}"},"mode":"plan"}' ${api.url}/api/runs`);
+  out(
+    `  curl -H 'x-functions-key: ${api.key}' -H 'content-type: application/json' -d '{"scope":{"clusterId":"${cluster}"},"mode":"plan"}' ${api.url}/api/runs`,
+  );
   out(`  curl -H 'x-functions-key: ${api.key}' ${api.url}/api/runs/<id from Location>`);
   out(`  open ${api.url}/api/report?code=${api.key}`);
   out('Ctrl-C to stop.');
@@ -120,7 +162,9 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    process.stderr.write(`demo failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.stderr.write(
+      `demo failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
     process.exit(1);
   },
 );

@@ -16,7 +16,9 @@ export function progressLine(event: DurableHostEvent): string | undefined {
     case 'activityCompleted':
       return `  done  ${event.name}${event.ok ? '' : ` FAILED: ${event.error ?? ''}`}`;
     case 'entityOperation':
-      return event.name.toLowerCase() === 'identitylock' ? `  lock  ${event.operation} ${event.instanceId.split('@').pop()?.split(':')[0] ?? ''}` : undefined;
+      return event.name.toLowerCase() === 'identitylock'
+        ? `  lock  ${event.operation} ${event.instanceId.split('@').pop()?.split(':')[0] ?? ''}`
+        : undefined;
     case 'timerCreated':
       return `  wait  durable timer until ${event.fireAt}`;
     case 'instanceContinuedAsNew':

@@ -8,7 +8,7 @@
  * Reason `Activity function '<name>' failed: <message>` and the serialized cause as Details. The JS
  * orchestrator then sees `new Error(`${Reason} \n ${Details}`)` (durable-js
  * TaskOrchestrationExecutor.setTaskValue): the message and stack survive, the error's class does not
- * (STYLE.md 8). ASSUMED: Details is `{"Message", "StackTrace", "ClassName"}` JSON; the extension's
+ * (docs/style.md 8). ASSUMED: Details is `{"Message", "StackTrace", "ClassName"}` JSON; the extension's
  * exact serialization of a worker RpcException differs in fields, not in what the orchestrator can use.
  */
 import { type ActivityDeps } from '../../functions/deps';

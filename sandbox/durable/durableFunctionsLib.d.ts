@@ -1,7 +1,7 @@
 /**
  * Types for the few durable-functions 3.5.0 internals the sandbox durable host drives. They live in
  * `durable-functions/lib/src/...`, have no .d.ts, and are not exported from the package root
- * (azure-facts.md §7.4); the package has no `exports` map, so the deep paths resolve. Only what the
+ * (docs/azure-behaviour.md §7.4); the package has no `exports` map, so the deep paths resolve. Only what the
  * host uses is declared, with the shapes read from the installed JS (lib/src/util/testingUtils.js,
  * lib/src/history/HistoryEventType.js, lib/src/actions/ActionType.js,
  * lib/src/orchestrations/ReplaySchema.js). Import them through ./lib.ts, never directly.

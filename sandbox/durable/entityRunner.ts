@@ -13,7 +13,7 @@
  * - A call (not a signal) gets a ResponseMessage back as an EventRaised named by the request id:
  *   `{result, exceptionType: "Error"}` for a failed operation. durable-js then throws `Error(result)`
  *   in the orchestrator, so a thrown Error arrives as "[object Object]" (JSON.stringify of an Error is
- *   "{}"): real behaviour, reproduced. Expected outcomes should be returned as data (STYLE.md 8).
+ *   "{}"): real behaviour, reproduced. Expected outcomes should be returned as data (docs/style.md 8).
  * - Signals the entity sends are queued on their targets.
  *
  * ASSUMED: batches are capped at `maxBatch` operations (host.json `maxEntityOperationBatchSize`).

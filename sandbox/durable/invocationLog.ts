@@ -1,7 +1,7 @@
 /**
  * Routes `context.log` / `context.info` ... of orchestrator and entity functions (the
  * @azure/functions InvocationContext log handler) to the host's injected logger, with the function
- * and instance as fields (STYLE.md 17). Quiet by default: the host's logger defaults to silent.
+ * and instance as fields (docs/style.md 17). Quiet by default: the host's logger defaults to silent.
  */
 import { type LogHandler } from '@azure/functions';
 import { inspect } from 'node:util';

@@ -4,7 +4,7 @@
  * not support (`NoRegisteredProviderFound`, what ARM answers for provider types).
  *
  * The lists hold the versions the installed SDKs send, the versions of the published examples in
- * shared/fixtures, the Azure CLI table (private endpoint connections) and versions named in azure-facts.md.
+ * `test/fixtures/azure`, the Azure CLI table (private endpoint connections) and versions named in docs/azure-behaviour.md.
  * ASSUMED: they are not complete lists of what Azure supports; a version missing here that Azure accepts
  * is a gap to fill, never a reason to loosen the check.
  */
@@ -107,7 +107,7 @@ export const PRIVATE_DNS_VERSIONS: readonly string[] = [
   '2024-06-01',
 ];
 
-/** Resource Graph: arm-resourcegraph 5 sends 2024-04-01; azure-facts §4.4 names 2021-03-01. */
+/** Resource Graph: arm-resourcegraph 5 sends 2024-04-01; docs/azure-behaviour.md §4.4 names 2021-03-01. */
 export const RESOURCE_GRAPH_VERSIONS: readonly string[] = [
   '2019-04-01',
   '2021-03-01',

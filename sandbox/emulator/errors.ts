@@ -1,6 +1,6 @@
 /**
  * ARM error responses the emulator produces, in one place so codes and messages stay consistent.
- * Codes and messages marked VERIFIED come from azure-facts.md or public ARM output; others are marked
+ * Codes and messages marked VERIFIED come from docs/azure-behaviour.md or public ARM output; others are marked
  * ASSUMED / UNVERIFIED where they are defined.
  */
 import { ArmError } from './http';

@@ -1,7 +1,7 @@
 /**
  * Seeded fault injection: throttles, server errors, connection resets, extra latency and a "foreign FIC
  * writer" (another party writing FICs to the same identity, which makes ours see the 409 of
- * azure-facts §1.5). Decisions come from KeyedRandom, so a seed repeats a run.
+ * docs/azure-behaviour.md §1.5). Decisions come from KeyedRandom, so a seed repeats a run.
  *
  * Scoping: `rules` are tried in order and the first whose `methods`/`path` match the request supplies
  * the rates; the spec's own top-level rates are the last, catch-all rule (scoped by its own
@@ -13,7 +13,7 @@ import { type KeyedRandom } from './prng';
 export interface FaultRates {
   /** 429 with Retry-After (retried by the SDK's throttling strategy). */
   readonly throttle429?: number;
-  /** 429 without Retry-After (NOT retried by the SDK, azure-facts §6.5). */
+  /** 429 without Retry-After (NOT retried by the SDK, docs/azure-behaviour.md §6.5). */
   readonly throttle429NoRetryAfter?: number;
   readonly serverError500?: number;
   /** 503 with Retry-After. */

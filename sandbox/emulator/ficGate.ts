@@ -1,5 +1,5 @@
 /**
- * In-flight FIC writes per managed identity (azure-facts §1.5): the managed identity service rejects a
+ * In-flight FIC writes per managed identity (docs/azure-behaviour.md §1.5): the managed identity service rejects a
  * FIC write or delete with 409 `ConcurrentFederatedIdentityCredentialsWritesForSingleManagedIdentity`
  * while another FIC write or delete on the same identity is in flight. Writes to different identities
  * proceed in parallel.

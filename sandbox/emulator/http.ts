@@ -1,6 +1,6 @@
 /**
  * The emulator's request/response model: what handlers receive and return. Errors are thrown as
- * ArmError and rendered with ARM's envelope `{ error: { code, message, details? } }` (azure-facts §6.2).
+ * ArmError and rendered with ARM's envelope `{ error: { code, message, details? } }` (docs/azure-behaviour.md §6.2).
  */
 import { type IncomingHttpHeaders } from 'node:http';
 import { type JsonObject, type JsonValue } from './json';

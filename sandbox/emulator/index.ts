@@ -1,8 +1,8 @@
 /**
  * The sandbox ARM emulator: a loopback HTTPS server that the real @azure/arm-* clients talk to
  * unchanged (point createArmClients at `endpoint`, trust `caPem`, authenticate with `credential`).
- * It serves the REST surface fedlink uses with the documented Azure behaviour (azure-facts.md), enforces
- * the limits of TARGETS.md in virtual time, injects seeded faults, and records every request.
+ * It serves the REST surface fedlink uses with the documented Azure behaviour (docs/azure-behaviour.md), enforces
+ * the limits of docs/targets.md in virtual time, injects seeded faults, and records every request.
  * See README.md in this folder for what is served and what is assumed.
  */
 import { type TokenCredential } from '@azure/core-auth';
@@ -38,7 +38,7 @@ export interface EmulatorOptions {
   readonly clock?: VirtualClock;
   /** Seeded fault injection; default none. */
   readonly faults?: FaultSpec;
-  /** 'azure' (default): TARGETS.md limits; 'off': no throttling; or overrides of individual limits. */
+  /** 'azure' (default): docs/targets.md limits; 'off': no throttling; or overrides of individual limits. */
   readonly limits?: LimitsOption;
   /** Virtual latencies (ms); defaults in context.ts (FIC writes 30-100, LROs 2000-6000, others 0). */
   readonly latency?: LatencyOptions;

@@ -1,18 +1,18 @@
 /**
- * The throttling limits the emulator enforces (TARGETS.md, "The limits the emulator enforces") and the
+ * The throttling limits the emulator enforces (docs/targets.md, "The limits the emulator enforces") and the
  * enforcer that keeps one bucket per (limit, key).
  *
  * - ARM token buckets per subscription (reads 250/25 per s, writes 200/10, deletes 200/10) and the same
  *   numbers per tenant for tenant-level requests such as GET /subscriptions and Resource Graph
- *   (azure-facts §6.3). One principal (the sandbox credential), one region.
- * - Managed identity service (azure-facts §1.5; TARGETS): create/update 10/s per tenant, 2/s per
+ *   (docs/azure-behaviour.md §6.3). One principal (the sandbox credential), one region.
+ * - Managed identity service (docs/azure-behaviour.md §1.5; docs/targets.md): create/update 10/s per tenant, 2/s per
  *   subscription, 1 per 4 s per identity; get 30/s per tenant; list 15/s per tenant; delete 10/2/0.25.
- *   ASSUMED to apply to FIC operations too, keyed by the parent identity (TARGETS says "assume the same
- *   for FICs"). azure-facts also documents GET 10/s and 0.5/s and list 5/s and 0.25/s per subscription and
- *   per resource; those are not enforced by default (TARGETS' floor uses the tenant rates) but can be set.
+ *   ASSUMED to apply to FIC operations too, keyed by the parent identity (docs/targets.md says "assume the same
+ *   for FICs"). docs/azure-behaviour.md also documents GET 10/s and 0.5/s and list 5/s and 0.25/s per subscription and
+ *   per resource; those are not enforced by default (docs/targets.md' floor uses the tenant rates) but can be set.
  *   Each "n/s" rate is a bucket of max(1, n) tokens refilled at n per second (ASSUMED burst).
- * - Private DNS virtual network links: 60 writes/min and 100 reads/min per zone (TARGETS).
- * - Resource Graph: 15 queries per 5 s window per user (azure-facts §6.4).
+ * - Private DNS virtual network links: 60 writes/min and 100 reads/min per zone (docs/targets.md).
+ * - Resource Graph: 15 queries per 5 s window per user (docs/azure-behaviour.md §6.4).
  */
 import { type RateLimit, TokenBucket, type WindowLimit, WindowQuota } from './tokenBucket';
 

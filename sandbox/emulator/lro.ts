@@ -1,5 +1,5 @@
 /**
- * Long-running operations (azure-facts §6.1): the initial answer is 201/202 with `Azure-AsyncOperation`
+ * Long-running operations (docs/azure-behaviour.md §6.1): the initial answer is 201/202 with `Azure-AsyncOperation`
  * (status URL), `Location` (result URL) and `Retry-After`; the resource shows a non-terminal
  * provisioningState until the operation completes in virtual time.
  *

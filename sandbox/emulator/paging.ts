@@ -1,7 +1,7 @@
 /**
  * ARM list paging: `{ value: [...], nextLink? }`, where nextLink is an absolute URL back to the emulator
  * carrying the api-version, any `$top`, and an opaque `$skiptoken` (the SDKs follow nextLink verbatim;
- * azure-facts §1.2 for MSI's `$top`/`$skiptoken`). nextLink is omitted on the last page rather than null.
+ * docs/azure-behaviour.md §1.2 for MSI's `$top`/`$skiptoken`). nextLink is omitted on the last page rather than null.
  */
 import { badRequest } from './errors';
 import { type ArmRequest, queryParam } from './http';

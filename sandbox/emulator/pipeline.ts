@@ -39,7 +39,7 @@ export interface PipelineDeps {
 function operationClassOf(method: string, target: RouteTarget): OperationClass {
   if (method === 'GET' || method === 'HEAD') return 'read';
   if (method === 'DELETE') return 'delete';
-  // Resource Graph queries are POSTs that read (TARGETS counts them as reads).
+  // Resource Graph queries are POSTs that read (docs/targets.md counts them as reads).
   if (target.kind === 'tenantProvider' && target.namespace.toLowerCase() === 'microsoft.resourcegraph')
     return 'read';
   return 'write';

@@ -1,7 +1,7 @@
 /**
  * Records every request the emulator answers and derives the metrics the sandbox reports.
  *
- * Retry hygiene (TARGETS, reliability 3): when the emulator answers 429 or 503 with Retry-After, it
+ * Retry hygiene (docs/targets.md, reliability 3): when the emulator answers 429 or 503 with Retry-After, it
  * remembers the client's `x-ms-client-request-id` (core-rest-pipeline keeps it across retries of one
  * operation) and the virtual time from which a retry is allowed. A later request with the same id is
  * recorded as a retry with how long it actually waited, so tests can assert every retry waited at least

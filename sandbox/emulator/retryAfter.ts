@@ -3,7 +3,7 @@
  *
  * The emulator speaks ARM's `Retry-After` in (virtual) seconds. The real SDK, however, waits in REAL time:
  * core-rest-pipeline's throttling strategy waits exactly the first present of `retry-after-ms`,
- * `x-ms-retry-after-ms` (ms) or `Retry-After` (s) on a 429/503 (azure-facts §6.5). When the virtual clock
+ * `x-ms-retry-after-ms` (ms) or `Retry-After` (s) on a 429/503 (docs/azure-behaviour.md §6.5). When the virtual clock
  * runs faster than real time (`clock.scale !== 1`) the emulator therefore ALSO sends
  * `retry-after-ms = ceil(RetryAfterSeconds × 1000 / scale) + 1`, so the real client waits the scaled
  * equivalent of what it was told and arrives at least Retry-After later in virtual time. The +1 ms covers

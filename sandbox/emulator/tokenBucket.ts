@@ -1,7 +1,7 @@
 /**
  * Token buckets and fixed windows in virtual time: the two throttling shapes Azure documents.
  * ARM and the managed identity service use token buckets (bucket size, refill per second;
- * azure-facts §6.3, §1.5); Resource Graph uses a quota per fixed window with a reset countdown
+ * docs/azure-behaviour.md §6.3, §1.5); Resource Graph uses a quota per fixed window with a reset countdown
  * (`x-ms-user-quota-resets-after`, §6.4).
  */
 

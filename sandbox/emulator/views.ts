@@ -4,7 +4,7 @@
  * estate dumps exactly as it was loaded; after a write, `refreshDerived` folds the same projection into
  * the stored parent so `state()` stays consistent with what reads show.
  *
- * - Managed clusters: keys with null values are omitted (azure-facts §2.1 OBSERVED: absent, never null).
+ * - Managed clusters: keys with null values are omitted (docs/azure-behaviour.md §2.1 OBSERVED: absent, never null).
  * - Private-link parents: `properties.privateEndpointConnections` shows the connection children (shape per
  *   type, providers/privateLinkTypes.ts): an entry with a child's id shows the child, children missing
  *   from the list are appended, and entries the estate embedded without a child resource are kept (an

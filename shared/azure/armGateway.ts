@@ -8,7 +8,7 @@
  *   `ArmError` classified by ./errors.ts.
  * - List methods drain every page (the SDK's iterators follow `nextLink`).
  * - No retry loop here: the SDK pipeline retries 429-with-Retry-After, 408, 5xx and socket errors
- *   (azure-facts §6.5); 409 concurrency is retried by the orchestration layer with durable timers,
+ *   (docs/azure-behaviour.md §6.5); 409 concurrency is retried by the orchestration layer with durable timers,
  *   where waiting costs nothing and survives restarts.
  */
 import { TYPES, parseResourceId, sameType, type ResourceId } from '../core/resourceId';
@@ -31,7 +31,7 @@ export interface ArmGatewayOptions {
   readonly log?: Logger;
   /** Rows per Resource Graph page (default and maximum 1,000). */
   readonly argPageSize?: number;
-  /** Subscriptions per Resource Graph query (default 250; must stay below 300, azure-facts §6.4). */
+  /** Subscriptions per Resource Graph query (default 250; must stay below 300, docs/azure-behaviour.md §6.4). */
   readonly argSubscriptionsPerQuery?: number;
 }
 
@@ -181,7 +181,7 @@ export function createArmGateway(clients: ArmClients, options: ArmGatewayOptions
       const t = targetOf(identityId, TYPES.userAssignedIdentity);
       const ficId = `${identityId}/federatedIdentityCredentials/${ficName}`;
       // issuer and subject go out exactly as given: the planner took them byte for byte from the
-      // cluster and the binding (azure-facts §1.4).
+      // cluster and the binding (docs/azure-behaviour.md §1.4).
       const model = await call(ficId, () =>
         clients
           .forSubscription(t.subscriptionId)
@@ -197,7 +197,7 @@ export function createArmGateway(clients: ArmClients, options: ArmGatewayOptions
     async deleteFic(identityId: string, ficName: string): Promise<'deleted' | 'absent'> {
       const t = targetOf(identityId, TYPES.userAssignedIdentity);
       const ficId = `${identityId}/federatedIdentityCredentials/${ficName}`;
-      // The SDK returns void for both 200 (deleted) and 204 (did not exist, azure-facts §1.2); the raw
+      // The SDK returns void for both 200 (deleted) and 204 (did not exist, docs/azure-behaviour.md §1.2); the raw
       // status tells them apart. onResponse fires per attempt: the last one is the answer.
       let status: number | undefined;
       await call(ficId, () =>

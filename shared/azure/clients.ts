@@ -63,7 +63,9 @@ export function createArmClients(connection: ArmConnection): ArmClients {
   const endpoint = connection.endpoint ?? AZURE_PUBLIC_ENDPOINT;
   const common = {
     endpoint,
-    additionalPolicies: connection.caPem ? [{ policy: trustPolicy(connection.caPem), position: 'perCall' as const }] : [],
+    additionalPolicies: connection.caPem
+      ? [{ policy: trustPolicy(connection.caPem), position: 'perCall' as const }]
+      : [],
     ...(connection.maxRetries !== undefined ? { retryOptions: { maxRetries: connection.maxRetries } } : {}),
     ...(connection.httpClient ? { httpClient: connection.httpClient } : {}),
   };

@@ -1,16 +1,16 @@
 /**
- * ARM error classification: ONE table, code first, then status (STYLE.md 7).
+ * ARM error classification: ONE table, code first, then status (docs/style.md 7).
  *
  *   retryable  transient; try again (after `retryAfterSeconds` when ARM sent one)
  *   throttled  a rate limit; wait `retryAfterSeconds` (Retry-After) before trying again
  *   terminal   retrying cannot help; report it
  *
  * The SDK pipeline has already retried what core-rest-pipeline retries (429/503 with Retry-After,
- * 408, 5xx but 501/505, connection resets: azure-facts.md §6.5) by the time an error reaches this
+ * 408, 5xx but 501/505, connection resets: docs/azure-behaviour.md §6.5) by the time an error reaches this
  * table, so a retryable error here is one for the orchestration layer: it retries 409 concurrency
  * (which the SDK never retries) and anything the SDK gave up on, with durable timers.
  *
- * An error's class does not survive the durable activity boundary (STYLE.md 8), so `ArmError` has a
+ * An error's class does not survive the durable activity boundary (docs/style.md 8), so `ArmError` has a
  * plain JSON form (`ArmErrorData`, `toData()` / `ArmError.fromData()`); `toArmError` accepts either.
  */
 import { isRestError } from '@azure/core-rest-pipeline';
@@ -35,7 +35,7 @@ export const ERROR_TABLE: readonly ErrorRule[] = [
   {
     code: 'ConcurrentFederatedIdentityCredentialsWritesForSingleManagedIdentity',
     classification: 'retryable',
-    why: '409 from two FIC writes (or deletes) under one identity at once; the SDK does not retry 409 (azure-facts §1.5)',
+    why: '409 from two FIC writes (or deletes) under one identity at once; the SDK does not retry 409 (docs/azure-behaviour.md §1.5)',
   },
   {
     code: 'AnotherOperationInProgress',
@@ -45,9 +45,9 @@ export const ERROR_TABLE: readonly ErrorRule[] = [
   {
     code: 'RetryableErrorDueToAnotherOperation',
     classification: 'retryable',
-    why: 'Network RP 429 while the target is locked by another operation: not throttling, but retry (azure-facts §6.3)',
+    why: 'Network RP 429 while the target is locked by another operation: not throttling, but retry (docs/azure-behaviour.md §6.3)',
   },
-  // Node/undici socket errors; the first six are the ones core-rest-pipeline retries (azure-facts §6.5).
+  // Node/undici socket errors; the first six are the ones core-rest-pipeline retries (docs/azure-behaviour.md §6.5).
   { code: 'ECONNRESET', classification: 'retryable', why: 'connection reset' },
   { code: 'ETIMEDOUT', classification: 'retryable', why: 'connection timed out' },
   { code: 'ESOCKETTIMEDOUT', classification: 'retryable', why: 'socket timed out' },
@@ -72,12 +72,12 @@ export const ERROR_TABLE: readonly ErrorRule[] = [
   {
     code: 'SubscriptionRequestsThrottled',
     classification: 'throttled',
-    why: 'ARM subscription token bucket empty (azure-facts §6.3)',
+    why: 'ARM subscription token bucket empty (docs/azure-behaviour.md §6.3)',
   },
   {
     code: 'TooManyRequestsReceived',
     classification: 'throttled',
-    why: 'ARM/AKS read limit (azure-facts §6.3)',
+    why: 'ARM/AKS read limit (docs/azure-behaviour.md §6.3)',
   },
   { code: 'TooManyRequests', classification: 'throttled', why: 'generic 429 code' },
   // --- codes: terminal although their status would say retry --------------------------------------
@@ -106,22 +106,22 @@ export const ERROR_TABLE: readonly ErrorRule[] = [
   {
     status: 409,
     classification: 'retryable',
-    why: 'conflict: concurrent writers (the documented FIC 409 is a bare "Conflict" in the Entra table, azure-facts §1.5); never give up on 409',
+    why: 'conflict: concurrent writers (the documented FIC 409 is a bare "Conflict" in the Entra table, docs/azure-behaviour.md §1.5); never give up on 409',
   },
   {
     status: 429,
     classification: 'throttled',
-    why: 'too many requests; honour Retry-After (azure-facts §6.3, §6.4)',
+    why: 'too many requests; honour Retry-After (docs/azure-behaviour.md §6.3, §6.4)',
   },
   {
     status: 501,
     classification: 'terminal',
-    why: '501: the server lacks the feature, so a retry cannot help; core-rest-pipeline does not retry it either (azure-facts §6.5)',
+    why: '501: the server lacks the feature, so a retry cannot help; core-rest-pipeline does not retry it either (docs/azure-behaviour.md §6.5)',
   },
   {
     status: 505,
     classification: 'terminal',
-    why: 'HTTP version not supported; not retried by core-rest-pipeline (azure-facts §6.5)',
+    why: 'HTTP version not supported; not retried by core-rest-pipeline (docs/azure-behaviour.md §6.5)',
   },
   { status: '5xx', classification: 'retryable', why: 'server error' },
   {
@@ -276,7 +276,7 @@ interface HeaderSource {
 
 /**
  * Retry-After in whole seconds (rounded up), from, in order: `Retry-After` (seconds or an HTTP date:
- * what ARM sends on a 429, azure-facts §6.3), then `retry-after-ms` / `x-ms-retry-after-ms`
+ * what ARM sends on a 429, docs/azure-behaviour.md §6.3), then `retry-after-ms` / `x-ms-retry-after-ms`
  * (milliseconds, the other headers core-rest-pipeline honours, §6.5), then Resource Graph's
  * `x-ms-user-quota-resets-after` (`hh:mm:ss`, §6.4). `Retry-After` comes first because this value
  * schedules a durable timer: in Azure the headers agree, while the sandbox emulator also sends a

@@ -17,7 +17,9 @@ export interface FicSpec {
 
 export interface AzureGateway {
   /** Subscriptions the credential can see, with their tenant. */
-  listSubscriptions(): Promise<readonly { subscriptionId: string; tenantId: string | undefined; displayName: string | undefined }[]>;
+  listSubscriptions(): Promise<
+    readonly { subscriptionId: string; tenantId: string | undefined; displayName: string | undefined }[]
+  >;
 
   getCluster(clusterId: string): Promise<Cluster | undefined>;
   listClusters(subscriptionId: string): Promise<readonly Cluster[]>;

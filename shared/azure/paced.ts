@@ -1,8 +1,8 @@
 /**
  * A gateway that paces itself below the managed identity service's documented limits, so fedlink
- * does not cause the 429s it would otherwise spend Retry-After waits on (TARGETS.md performance 3).
+ * does not cause the 429s it would otherwise spend Retry-After waits on (docs/targets.md performance 3).
  *
- * Limits (azure-facts.md §1.5, TARGETS.md): create/update and delete 10/s per tenant, 2/s per
+ * Limits (docs/azure-behaviour.md §1.5, docs/targets.md): create/update and delete 10/s per tenant, 2/s per
  * subscription, 0.25/s per resource; list 15/s per tenant. Whether they apply to FIC operations is
  * UNVERIFIED; the emulator assumes they do, keyed by the parent identity, and so do we. Pacing is per
  * process: several Function workers share the budget only approximately, and a 429 that still

@@ -23,5 +23,5 @@ export const IDENTITIES_QUERY =
 /** ARG's maximum `$top`. */
 export const ARG_PAGE_SIZE = 1000;
 
-/** Subscriptions per query: fewer than 300, as ARG's throttling guidance asks (azure-facts §6.4). */
+/** Subscriptions per query: fewer than 300, as ARG's throttling guidance asks (docs/azure-behaviour.md §6.4). */
 export const ARG_SUBSCRIPTIONS_PER_QUERY = 250;

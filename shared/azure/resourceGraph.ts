@@ -1,7 +1,7 @@
 /**
  * Resource Graph paging: one query over many subscriptions, drained page by page.
  *
- * - Subscriptions go in batches of fewer than 300 per query (azure-facts §6.4); batches run one
+ * - Subscriptions go in batches of fewer than 300 per query (docs/azure-behaviour.md §6.4); batches run one
  *   after another, since ARG's quota is per user (e.g. 15 queries per 5 s) and parallel batches
  *   would only spend it faster.
  * - Pages of up to 1,000 rows follow `$skipToken` until there is none.

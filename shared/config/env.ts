@@ -1,13 +1,13 @@
 /**
  * Runtime settings from environment variables, parsed once and all problems reported at once.
  * This module does not read `process.env` itself: functions/runtime.ts (the one module that does,
- * STYLE.md 9) hands the environment in, and tests hand in a plain object.
+ * docs/style.md 9) hands the environment in, and tests hand in a plain object.
  *
  * | variable                          | meaning                                                              |
  * | --------------------------------- | -------------------------------------------------------------------- |
  * | FEDLINK_CONFIG                    | path of the config file (YAML or JSON)                               |
  * | FEDLINK_CONFIG_JSON               | the config itself, inline (JSON; YAML also accepted)                 |
- * |                                   | neither set: every default (DESIGN.md "Config"); both set: an error  |
+ * |                                   | neither set: every default (docs/design.md "Config"); both set: an error  |
  * | AZURE_RESOURCE_MANAGER_ENDPOINT   | ARM endpoint, https; default https://management.azure.com            |
  * | FEDLINK_LOG_LEVEL                 | debug, info (default), warn or error                                 |
  * | AZURE_CLIENT_ID                   | client id of the app's user-assigned managed identity; when set, the |

@@ -31,7 +31,7 @@ export function summarizeIssues(source: string, issues: readonly ConfigIssue[]):
   return `invalid config ${source}: ${issues.length} problem${issues.length === 1 ? '' : 's'}\n${lines.join('\n')}`;
 }
 
-/** Thrown by parseConfig/loadConfig: every problem found, at once (STYLE.md 9). */
+/** Thrown by parseConfig/loadConfig: every problem found, at once (docs/style.md 9). */
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
   constructor(

@@ -1,6 +1,6 @@
 /**
  * The config loader: text (YAML or JSON) → `FedlinkConfig` with every default applied, or a
- * `ConfigError` listing every problem at once, each with its path and line (STYLE.md 9).
+ * `ConfigError` listing every problem at once, each with its path and line (docs/style.md 9).
  *
  *   parseConfig(text, sourceName)  format from the name's extension, else from the content
  *   loadConfig(path)               reads the file (synchronously: config is read once, at startup,

@@ -1,5 +1,5 @@
 /**
- * The fedlink config contract (DESIGN.md "Config"). Unknown keys are errors; new keys are welcome.
+ * The fedlink config contract (docs/design.md "Config"). Unknown keys are errors; new keys are welcome.
  * Parsing and error reporting live in load.ts; this file is only the shape and its defaults.
  */
 import { z } from 'zod';
@@ -19,7 +19,10 @@ const armId = (type: string) =>
     try {
       found = `got an id of type ${parseResourceId(v).type ?? '(a subscription or resource group)'}`;
     } catch (error) {
-      const reason = error instanceof ResourceIdError ? /^not an ARM resource id \((.*)\): "/s.exec(error.message)?.[1] : undefined;
+      const reason =
+        error instanceof ResourceIdError
+          ? /^not an ARM resource id \((.*)\): "/s.exec(error.message)?.[1]
+          : undefined;
       found = `got something else${reason ? ` (${reason})` : ''}`;
     }
     ctx.addIssue({ code: 'custom', message: `expected an ARM resource id of type ${type}, ${found}` });
@@ -38,7 +41,12 @@ function uniqueNames(what: string, list: string) {
       const name = typeof item === 'object' && item !== null ? (item as { name?: unknown }).name : undefined;
       if (typeof name !== 'string') return;
       const prev = seen.get(name);
-      if (prev !== undefined) ctx.addIssue({ code: 'custom', path: [i, 'name'], message: `duplicate ${what} name (also ${list}[${prev}])` });
+      if (prev !== undefined)
+        ctx.addIssue({
+          code: 'custom',
+          path: [i, 'name'],
+          message: `duplicate ${what} name (also ${list}[${prev}])`,
+        });
       else seen.set(name, i);
     });
   };
@@ -50,7 +58,9 @@ const K8S_SA = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
 export const serviceAccountRef = z.string().refine(
   (v) => {
     const [ns, sa, extra] = v.split('/');
-    return extra === undefined && ns !== undefined && sa !== undefined && K8S_NAMESPACE.test(ns) && K8S_SA.test(sa);
+    return (
+      extra === undefined && ns !== undefined && sa !== undefined && K8S_NAMESPACE.test(ns) && K8S_SA.test(sa)
+    );
   },
   { message: 'expected "namespace/name" (Kubernetes names: lower-case letters, digits, "-")' },
 );
@@ -65,7 +75,8 @@ const clusterSelector = z
   .strict()
   .superRefine(
     (s, ctx) => {
-      if (s.tags !== undefined && s.ids !== undefined) ctx.addIssue({ code: 'custom', message: 'use either tags or ids, not both' });
+      if (s.tags !== undefined && s.ids !== undefined)
+        ctx.addIssue({ code: 'custom', message: 'use either tags or ids, not both' });
     },
     { when: (payload) => typeof payload.value === 'object' && payload.value !== null },
   );
@@ -76,7 +87,9 @@ const HOST_PATTERN = /^\.?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-
 
 const binding = z
   .object({
-    name: z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9-_.]{0,62}$/, { message: 'expected a short name (letters, digits, -, _, .)' }),
+    name: z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9-_.]{0,62}$/, {
+      message: 'expected a short name (letters, digits, -, _, .)',
+    }),
     identity: armId(TYPES.userAssignedIdentity),
     clusters: clusterSelector.optional(),
     serviceAccounts: z.array(serviceAccountRef).min(1),
@@ -87,7 +100,13 @@ const privateLinkRule = z
   .object({
     name: z.string().min(1),
     action: z.enum(['approve', 'reject']),
-    resourceTypes: z.array(z.string().regex(/^[A-Za-z][A-Za-z0-9.]*\/[A-Za-z][A-Za-z0-9/]*$/, { message: 'expected a resource type like Microsoft.KeyVault/vaults' })).min(1),
+    resourceTypes: z
+      .array(
+        z.string().regex(/^[A-Za-z][A-Za-z0-9.]*\/[A-Za-z][A-Za-z0-9/]*$/, {
+          message: 'expected a resource type like Microsoft.KeyVault/vaults',
+        }),
+      )
+      .min(1),
     groupIds: z.array(z.string().min(1)).min(1).optional(),
     requesterSubscriptions: z.array(guid).min(1).optional(),
   })
@@ -109,12 +128,20 @@ export const configSchema = z
       .default({}),
     federation: z
       .object({
-        audience: z.literal(AUDIENCE, { message: `Azure accepts exactly one audience: ${AUDIENCE}` }).default(AUDIENCE),
+        audience: z
+          .literal(AUDIENCE, { message: `Azure accepts exactly one audience: ${AUDIENCE}` })
+          .default(AUDIENCE),
         bindings: z.array(binding).superRefine(uniqueNames('binding', 'bindings'), everyList).default([]),
         identityTags: z.boolean().default(true),
         prune: z.boolean().default(true),
         /** Issuer hosts allowed besides the AKS ones (e.g. a sovereign cloud's); `.suffix` or an exact name. */
-        issuerHosts: z.array(z.string().regex(HOST_PATTERN, { message: 'expected a lower-case DNS name, or a suffix starting with "."' })).default([]),
+        issuerHosts: z
+          .array(
+            z.string().regex(HOST_PATTERN, {
+              message: 'expected a lower-case DNS name, or a suffix starting with "."',
+            }),
+          )
+          .default([]),
       })
       .strict()
       .default({ audience: AUDIENCE, bindings: [], identityTags: true, prune: true, issuerHosts: [] }),

@@ -1,5 +1,5 @@
 /**
- * Deterministic durable instance ids and entity keys, one per resource (STYLE.md 12).
+ * Deterministic durable instance ids and entity keys, one per resource (docs/style.md 12).
  *
  * Derived from the normalized resource id, so duplicate or differently-cased events for one resource
  * coalesce onto one instance. ARM ids cannot be used as they are: the Azure Storage task hub keeps

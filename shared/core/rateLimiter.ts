@@ -1,6 +1,6 @@
 /**
  * Client-side pacing: keyed token buckets that make a caller wait for its turn instead of being
- * answered 429 (TARGETS.md performance 3: zero self-caused 429s).
+ * answered 429 (docs/targets.md performance 3: zero self-caused 429s).
  *
  * GCRA form of a token bucket (capacity `burst`, refilled at `perSecond`): each bucket keeps a
  * theoretical arrival time; a request that claims several buckets proceeds when all of them conform,

@@ -2,7 +2,7 @@
  * ARM resource ids: parsing, validation and normalization.
  *
  * ARM ids are case-insensitive, and real payloads mix `resourcegroups` / `resourceGroups` and provider
- * casing (azure-facts.md §3.1), so every comparison, map key and durable instance id uses
+ * casing (docs/azure-behaviour.md §3.1), so every comparison, map key and durable instance id uses
  * `normalizeResourceId`. The original string is kept for writes and reports.
  */
 
@@ -27,8 +27,13 @@ const NAME = /^[^/\s\p{Cc}](?:[^/\p{Cc}]*[^/\s\p{Cc}])?$/u;
 const MAX_ID_LENGTH = 2048;
 
 export class ResourceIdError extends Error {
-  constructor(readonly input: string, reason: string) {
-    super(`not an ARM resource id (${reason}): ${JSON.stringify(input.length > 200 ? input.slice(0, 200) + '…' : input)}`);
+  constructor(
+    readonly input: string,
+    reason: string,
+  ) {
+    super(
+      `not an ARM resource id (${reason}): ${JSON.stringify(input.length > 200 ? input.slice(0, 200) + '…' : input)}`,
+    );
     this.name = 'ResourceIdError';
   }
 }
@@ -36,7 +41,8 @@ export class ResourceIdError extends Error {
 /** Parses an ARM id; throws ResourceIdError with the reason when it is not one. */
 export function parseResourceId(input: string): ResourceId {
   if (typeof input !== 'string') throw new ResourceIdError(String(input), 'not a string');
-  if (input.length > MAX_ID_LENGTH) throw new ResourceIdError(input, `longer than ${MAX_ID_LENGTH} characters`);
+  if (input.length > MAX_ID_LENGTH)
+    throw new ResourceIdError(input, `longer than ${MAX_ID_LENGTH} characters`);
   if (!input.startsWith('/')) throw new ResourceIdError(input, 'must start with /subscriptions/');
   const parts = input.slice(1).split('/');
   if (parts.some((p) => p === '')) throw new ResourceIdError(input, 'empty segment');
@@ -54,7 +60,15 @@ export function parseResourceId(input: string): ResourceId {
     i += 2;
   }
   if (i === parts.length) {
-    return { id: input, subscriptionId, resourceGroup, provider: undefined, type: undefined, name: resourceGroup, segments: [] };
+    return {
+      id: input,
+      subscriptionId,
+      resourceGroup,
+      provider: undefined,
+      type: undefined,
+      name: resourceGroup,
+      segments: [],
+    };
   }
   if (parts[i]?.toLowerCase() !== 'providers' || parts[i + 1] === undefined) {
     throw new ResourceIdError(input, 'expected /providers/{namespace} after the resource group');
@@ -65,17 +79,27 @@ export function parseResourceId(input: string): ResourceId {
   }
   i += 2;
   const rest = parts.slice(i);
-  if (rest.length === 0 || rest.length % 2 !== 0) throw new ResourceIdError(input, 'expected type/name pairs after the provider');
+  if (rest.length === 0 || rest.length % 2 !== 0)
+    throw new ResourceIdError(input, 'expected type/name pairs after the provider');
   const segments: { type: string; name: string }[] = [];
   for (let k = 0; k < rest.length; k += 2) {
     const type = rest[k]!;
     const name = rest[k + 1]!;
-    if (!/^[A-Za-z][A-Za-z0-9]*$/.test(type)) throw new ResourceIdError(input, `malformed resource type segment "${type}"`);
+    if (!/^[A-Za-z][A-Za-z0-9]*$/.test(type))
+      throw new ResourceIdError(input, `malformed resource type segment "${type}"`);
     if (!NAME.test(name)) throw new ResourceIdError(input, `malformed resource name "${name}"`);
     segments.push({ type, name });
   }
   const type = [provider, ...segments.map((s) => s.type)].join('/');
-  return { id: input, subscriptionId, resourceGroup, provider, type, name: segments[segments.length - 1]!.name, segments };
+  return {
+    id: input,
+    subscriptionId,
+    resourceGroup,
+    provider,
+    type,
+    name: segments[segments.length - 1]!.name,
+    segments,
+  };
 }
 
 /** True when `input` parses as an ARM id (optionally of the given type, compared case-insensitively). */
@@ -115,7 +139,8 @@ export function parentResourceId(id: string): string | undefined {
 export const TYPES = {
   managedCluster: 'Microsoft.ContainerService/managedClusters',
   userAssignedIdentity: 'Microsoft.ManagedIdentity/userAssignedIdentities',
-  federatedIdentityCredential: 'Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials',
+  federatedIdentityCredential:
+    'Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials',
   privateDnsZone: 'Microsoft.Network/privateDnsZones',
   virtualNetworkLink: 'Microsoft.Network/privateDnsZones/virtualNetworkLinks',
   virtualNetwork: 'Microsoft.Network/virtualNetworks',

@@ -1,8 +1,8 @@
 /**
- * keysForEvent: a delivered event → what to reconcile (STYLE.md 2, controller-runtime's `Request`).
+ * keysForEvent: a delivered event → what to reconcile (docs/style.md 2, controller-runtime's `Request`).
  * Pure: no I/O, no clock, never throws; anything it cannot use is `ignore`, with the reason.
  *
- * Reconciled: `Microsoft.Resources.ResourceWriteSuccess` / `ResourceDeleteSuccess` (azure-facts §3.1)
+ * Reconciled: `Microsoft.Resources.ResourceWriteSuccess` / `ResourceDeleteSuccess` (docs/azure-behaviour.md §3.1)
  * whose subject is a managed cluster, a user-assigned identity, or a federated identity credential
  * (→ its identity). Failure, cancel and action events change nothing fedlink reads: ignored.
  *
@@ -65,7 +65,7 @@ function record(value: unknown): Readonly<Record<string, unknown>> | undefined {
 
 type ValidEvent = Exclude<DeliveredEvent, { schema: 'invalid' }>;
 
-/** isSystemEvent compares the type string only (azure-facts §3.9); `data` is always narrowed by hand here. */
+/** isSystemEvent compares the type string only (docs/azure-behaviour.md §3.9); `data` is always narrowed by hand here. */
 function isType(delivered: ValidEvent, type: KnownSystemEventTypes): boolean {
   return delivered.schema === 'EventGridSchema'
     ? isSystemEvent(type, delivered.event)

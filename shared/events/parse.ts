@@ -1,9 +1,9 @@
 /**
- * Event Grid delivery → typed events, through @azure/eventgrid's `EventGridDeserializer` (STYLE.md 6):
+ * Event Grid delivery → typed events, through @azure/eventgrid's `EventGridDeserializer` (docs/style.md 6):
  * it validates the envelope (required string fields, `metadataVersion` "1", `specversion` "1.0") and
  * turns `eventTime` / `time` into Dates. This file only decides, per event, which schema to ask it for.
  *
- * Accepted shapes (azure-facts §3.3, §3.4, §3.6, §3.8):
+ * Accepted shapes (docs/azure-behaviour.md §3.3, §3.4, §3.6, §3.8):
  * - a JSON array of events (an Event Grid webhook delivery, even of one event), or a single object
  *   (a CloudEvents delivery, or what the Functions `app.eventGrid` trigger hands over: one event,
  *   already parsed, with CloudEvents passed under the EventGridEvent type);
@@ -23,7 +23,7 @@ import { type DeliveredEvent } from './types';
  * the work an oversized or hostile body can cause.
  */
 export const MAX_PAYLOAD_BYTES = 2 * 1024 * 1024;
-/** `maxEventsPerBatch` is at most 5000 (azure-facts §3.6). */
+/** `maxEventsPerBatch` is at most 5000 (docs/azure-behaviour.md §3.6). */
 export const MAX_EVENTS_PER_DELIVERY = 5000;
 
 export class EventPayloadError extends Error {

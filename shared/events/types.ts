@@ -1,6 +1,6 @@
 /**
  * What the events edge produces: delivered events (narrowed by @azure/eventgrid's deserializer) and
- * the reconcile keys derived from them. Keys carry resource ids only (DESIGN.md: events say *what*
+ * the reconcile keys derived from them. Keys carry resource ids only (docs/design.md: events say *what*
  * to reconcile; the reconciler re-reads ARM).
  */
 import { type CloudEvent, type EventGridEvent } from '@azure/eventgrid';
@@ -20,7 +20,7 @@ export type EventKey =
       readonly target: ReconcileTarget;
       /** The target's id as the event spelled it (for a FIC event: its parent identity's id). */
       readonly resourceId: string;
-      /** `normalizeResourceId(resourceId)`: for comparison, map keys and instance ids (STYLE.md 12). */
+      /** `normalizeResourceId(resourceId)`: for comparison, map keys and instance ids (docs/style.md 12). */
       readonly resourceKey: string;
       /** What happened to the target: a FIC write or delete is a `write` of its identity. */
       readonly change: ResourceChange;
@@ -31,7 +31,7 @@ export type EventKey =
     }
   | {
       readonly kind: 'validation';
-      /** `data.validationCode`, to echo as `{ "validationResponse": code }` (azure-facts §3.7). */
+      /** `data.validationCode`, to echo as `{ "validationResponse": code }` (docs/azure-behaviour.md §3.7). */
       readonly code: string;
       readonly validationUrl?: string;
       readonly eventId: string;

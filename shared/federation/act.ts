@@ -2,8 +2,8 @@
  * Act: for each identity, observe its FICs, plan, apply (in `apply` mode), read back and validate.
  *
  * Writes to one identity run one after another (Azure rejects concurrent FIC writes to one identity
- * with 409, azure-facts.md §1.5; across runs the caller holds the identity's lock); different
- * identities proceed in parallel. Outcomes are data (STYLE.md 8): a terminal error fails that identity
+ * with 409, docs/azure-behaviour.md §1.5; across runs the caller holds the identity's lock); different
+ * identities proceed in parallel. Outcomes are data (docs/style.md 8): a terminal error fails that identity
  * with a reason, a transient one (409 from another writer, throttling, 5xx after the SDK's own
  * retries) asks the caller to retry it later. Nothing here throws for an expected ARM answer.
  */
@@ -27,9 +27,16 @@ export interface ActDeps {
 /** Identities handled in parallel by one call (each one's writes stay serial). */
 const IDENTITY_CONCURRENCY = 8;
 
-type Observed = { readonly ok: true; readonly fics: readonly Fic[] } | { readonly ok: false; readonly outcome: IdentityOutcome };
+type Observed =
+  | { readonly ok: true; readonly fics: readonly Fic[] }
+  | { readonly ok: false; readonly outcome: IdentityOutcome };
 
-function failure(identityId: string, error: unknown, stage: string, writes: readonly FicWrite[] = []): IdentityOutcome {
+function failure(
+  identityId: string,
+  error: unknown,
+  stage: string,
+  writes: readonly FicWrite[] = [],
+): IdentityOutcome {
   const armError = toArmError(error);
   const transient = armError.classification !== 'terminal';
   return {
@@ -45,8 +52,11 @@ function failure(identityId: string, error: unknown, stage: string, writes: read
             check: 'federation.apply',
             resourceId: identityId,
             status: 'fail',
-            message: `${stage} failed: ${armError.status ?? ''} ${armError.code ?? ''} ${armError.message}`.replace(/\s+/g, ' ').trim(),
-            remediation: 'Check the identity exists and that fedlink may read and write its federated identity credentials.',
+            message: `${stage} failed: ${armError.status ?? ''} ${armError.code ?? ''} ${armError.message}`
+              .replace(/\s+/g, ' ')
+              .trim(),
+            remediation:
+              'Check the identity exists and that fedlink may read and write its federated identity credentials.',
           },
         ],
     reason: `${stage}: ${armError.code ?? armError.status ?? 'error'}: ${armError.message}`,
@@ -62,13 +72,21 @@ async function observe(azure: AzureGateway, identityId: string): Promise<Observe
   }
 }
 
-async function applyWrites(azure: AzureGateway, identityId: string, writes: readonly FicWrite[]): Promise<FicWrite[]> {
+async function applyWrites(
+  azure: AzureGateway,
+  identityId: string,
+  writes: readonly FicWrite[],
+): Promise<FicWrite[]> {
   const done: FicWrite[] = [];
   for (const write of writes) {
     switch (write.kind) {
       case 'create':
       case 'update':
-        await azure.putFic(identityId, write.name, { issuer: write.issuer, subject: write.subject, audiences: [write.audience] });
+        await azure.putFic(identityId, write.name, {
+          issuer: write.issuer,
+          subject: write.subject,
+          audiences: [write.audience],
+        });
         break;
       case 'delete':
         await azure.deleteFic(identityId, write.name);
@@ -80,7 +98,11 @@ async function applyWrites(azure: AzureGateway, identityId: string, writes: read
 }
 
 /** Observe → plan → act → read back → validate, for every identity of `work`. */
-export async function syncIdentities(deps: ActDeps, mode: RunMode, work: readonly IdentityWork[]): Promise<IdentityOutcome[]> {
+export async function syncIdentities(
+  deps: ActDeps,
+  mode: RunMode,
+  work: readonly IdentityWork[],
+): Promise<IdentityOutcome[]> {
   const { azure, config } = deps;
   const observed = await mapLimit(work, IDENTITY_CONCURRENCY, (w) => observe(azure, w.identityId));
 
@@ -113,13 +135,36 @@ export async function syncIdentities(deps: ActDeps, mode: RunMode, work: readonl
       liveIssuers: issuers,
       prune: config.federation.prune && needsLive,
     });
-    const base = { identityId: w.identityId, adopted: plan.adopted.filter((a) => !a.owned).length, unchanged: plan.adopted.filter((a) => a.owned).length };
+    const base = {
+      identityId: w.identityId,
+      adopted: plan.adopted.filter((a) => !a.owned).length,
+      unchanged: plan.adopted.filter((a) => a.owned).length,
+    };
     if (plan.refused) {
-      return { ...base, status: 'refused', writes: [], findings: plan.findings, reason: plan.findings[0]?.message ?? 'refused' };
+      return {
+        ...base,
+        status: 'refused',
+        writes: [],
+        findings: plan.findings,
+        reason: plan.findings[0]?.message ?? 'refused',
+      };
     }
     if (mode === 'plan' || plan.writes.length === 0) {
-      const findings: Finding[] = [...plan.findings, ...checkIdentityFederation({ identityId: w.identityId, desired: w.desired, observed: o.fics, pending: plan.writes })];
-      return { ...base, status: plan.writes.length === 0 ? 'converged' : 'planned', writes: plan.writes, findings };
+      const findings: Finding[] = [
+        ...plan.findings,
+        ...checkIdentityFederation({
+          identityId: w.identityId,
+          desired: w.desired,
+          observed: o.fics,
+          pending: plan.writes,
+        }),
+      ];
+      return {
+        ...base,
+        status: plan.writes.length === 0 ? 'converged' : 'planned',
+        writes: plan.writes,
+        findings,
+      };
     }
     let done: FicWrite[] = [];
     try {
@@ -133,7 +178,15 @@ export async function syncIdentities(deps: ActDeps, mode: RunMode, work: readonl
       ...base,
       status: 'changed',
       writes: done,
-      findings: [...plan.findings, ...checkIdentityFederation({ identityId: w.identityId, desired: w.desired, observed: after.fics, pending: [] })],
+      findings: [
+        ...plan.findings,
+        ...checkIdentityFederation({
+          identityId: w.identityId,
+          desired: w.desired,
+          observed: after.fics,
+          pending: [],
+        }),
+      ],
     };
   });
 }

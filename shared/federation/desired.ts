@@ -15,7 +15,7 @@ export interface DesiredFic {
   readonly clusterId: string;
   readonly clusterKey: string;
   readonly clusterName: string;
-  /** `oidcIssuerProfile.issuerURL` of the live cluster, byte for byte (DESIGN.md invariant 1). */
+  /** `oidcIssuerProfile.issuerURL` of the live cluster, byte for byte (docs/design.md invariant 1). */
   readonly issuer: string;
   /** `system:serviceaccount:<ns>:<sa>`. */
   readonly subject: string;
@@ -26,7 +26,7 @@ export interface DesiredFic {
   readonly bindings: readonly string[];
 }
 
-/** The subject Kubernetes puts in a service account token (azure-facts.md §1.3). */
+/** The subject Kubernetes puts in a service account token (docs/azure-behaviour.md §1.3). */
 export function serviceAccountSubject(namespace: string, serviceAccount: string): string {
   return `system:serviceaccount:${namespace}:${serviceAccount}`;
 }

@@ -1,5 +1,5 @@
 /**
- * Cluster gate (STYLE.md 4): may fedlink federate this cluster now, later, or not at all?
+ * Cluster gate (docs/style.md 4): may fedlink federate this cluster now, later, or not at all?
  * A pure predicate over the cluster as just read from ARM; the result says why.
  */
 import { type Cluster } from '../core/model';
@@ -26,7 +26,7 @@ export const TERMINAL_PROVISIONING_STATES: readonly string[] = ['Succeeded', 'Fa
 /**
  * Decides, in this order:
  * 1. an operation in flight → block. It comes first because the operation may be the one enabling
- *    the OIDC issuer (which also changes the issuer, azure-facts.md §2.2) or deleting the cluster;
+ *    the OIDC issuer (which also changes the issuer, docs/azure-behaviour.md §2.2) or deleting the cluster;
  *    once it settles the re-read tells the truth.
  * 2. OIDC issuer disabled, or no `issuerURL` → skip.
  * 3. an issuer that fails the shape check (issuer.ts) → skip; it is never written.

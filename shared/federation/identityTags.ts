@@ -1,5 +1,5 @@
 /**
- * Bindings declared on an identity with tags (DESIGN.md "Identity tags"). Azure tag names cannot hold
+ * Bindings declared on an identity with tags (docs/design.md "Identity tags"). Azure tag names cannot hold
  * `/`, so the tags are:
  *   fedlink-service-accounts = `ns/sa` entries separated by spaces or commas
  *   fedlink-clusters         = `key=value` pairs over cluster tags (all must match), or `*`

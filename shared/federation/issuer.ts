@@ -4,16 +4,16 @@
  * Pinning comes first from where the issuer is taken: only `oidcIssuerProfile.issuerURL` of a cluster
  * fedlink has just read from ARM (never an event payload, a config value or a tag). This module adds a
  * shape check on top, so that even a corrupted or hostile read is never written: token exchange
- * compares the issuer byte for byte (azure-facts.md §1.4), so an issuer that is not exactly a plain
+ * compares the issuer byte for byte (docs/azure-behaviour.md §1.4), so an issuer that is not exactly a plain
  * `https://host/path` would at best never match and at worst trust a host nobody meant to trust.
  */
 
-/** Azure rejects a FIC issuer longer than this (azure-facts.md §1.3). */
+/** Azure rejects a FIC issuer longer than this (docs/azure-behaviour.md §1.3). */
 export const MAX_ISSUER_LENGTH = 600;
 
 /**
  * Hosts AKS issuers are known to use: the regional format `https://{region}.oic.prod-aks.azure.com/...`
- * (azure-facts.md §2.2) and the legacy global host `oidc.prod-aks.azure.com` (sigstore/fulcio#971).
+ * (docs/azure-behaviour.md §2.2) and the legacy global host `oidc.prod-aks.azure.com` (sigstore/fulcio#971).
  * An entry starting with `.` is a suffix; otherwise the host must equal it. Sovereign clouds use other
  * hosts that no source here confirms: fedlink refuses an issuer on any other host (fail closed) unless
  * the config lists it in `federation.issuerHosts`.
@@ -27,7 +27,7 @@ export type IssuerShape =
   { readonly ok: true; readonly host: string } | { readonly ok: false; readonly reason: string };
 
 // Whitespace, control and invisible format characters (zero-width space, bidi overrides): around
-// or inside `iss` they block exchange (azure-facts.md §1.3) or hide what the string really says.
+// or inside `iss` they block exchange (docs/azure-behaviour.md §1.3) or hide what the string really says.
 const INVISIBLE = /[\s\p{Cc}\p{Cf}]/u;
 // eslint-disable-next-line no-control-regex -- the range is the point: ASCII only
 const NON_ASCII = /[^\x00-\x7f]/;
@@ -39,7 +39,7 @@ const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
  * single label like `localhost`), no user info, port, query or fragment, already in the canonical form
  * a URL parser gives it (lower-case host, no `..` segments, no backslashes), and not a look-alike of a
  * known AKS host (`….oic.prod-aks.azure.com.example.net`). It never repairs: a trimmed or re-cased
- * issuer is a different issuer (azure-facts.md §1.4).
+ * issuer is a different issuer (docs/azure-behaviour.md §1.4).
  */
 export function checkIssuerShape(issuer: string): IssuerShape {
   if (issuer.length === 0) return { ok: false, reason: 'issuer is empty' };
@@ -115,9 +115,9 @@ export function issuerTenant(issuer: string): string | undefined {
 }
 
 /**
- * Which issuers fedlink may write (TARGETS.md security 1): the shape above, a host from `hosts`, and
+ * Which issuers fedlink may write (docs/targets.md security 1): the shape above, a host from `hosts`, and
  * for the AKS hosts the exact AKS path `/{tenant id}/{issuer id}/` (lower-case GUIDs, one trailing
- * slash: ASSUMED from every published AKS issuer, azure-facts.md §2.2) naming a tenant of `tenants`
+ * slash: ASSUMED from every published AKS issuer, docs/azure-behaviour.md §2.2) naming a tenant of `tenants`
  * when that is set. Anything else is refused with the reason, never repaired.
  */
 export interface IssuerPolicy {
@@ -150,12 +150,19 @@ export function checkIssuerPinned(issuer: string, policy: IssuerPolicy = DEFAULT
   const { host } = shape;
   if (!policy.hosts.some((expected) => isHost(host, expected))) {
     const allowed = policy.hosts.map((h) => (h.startsWith('.') ? `*${h}` : h)).join(', ');
-    return { ok: false, reason: `issuer host "${host}" is not an allowed issuer host (${allowed}); list it in federation.issuerHosts if your cloud uses it` };
+    return {
+      ok: false,
+      reason: `issuer host "${host}" is not an allowed issuer host (${allowed}); list it in federation.issuerHosts if your cloud uses it`,
+    };
   }
   if (EXPECTED_ISSUER_HOSTS.some((expected) => isHost(host, expected))) {
     const path = new URL(issuer).pathname;
     const match = AKS_PATH.exec(path);
-    if (!match) return { ok: false, reason: `issuer path "${path}" is not the AKS form /<tenant id>/<issuer id>/ (lower-case GUIDs, trailing slash included)` };
+    if (!match)
+      return {
+        ok: false,
+        reason: `issuer path "${path}" is not the AKS form /<tenant id>/<issuer id>/ (lower-case GUIDs, trailing slash included)`,
+      };
     const tenant = match[1] ?? '';
     if (policy.tenants && !policy.tenants.some((t) => t.toLowerCase() === tenant)) {
       return { ok: false, reason: `issuer belongs to tenant ${tenant}, which is not in scope.tenants` };

@@ -1,9 +1,9 @@
 /**
- * Deterministic FIC names (STYLE.md 15, DESIGN.md invariant 2).
+ * Deterministic FIC names (docs/style.md 15, docs/design.md invariant 2).
  *
  * `fedlink-<cluster>-<namespace>-<serviceaccount>-<hash>`: the readable part is for people reading
  * the portal; the hash makes the name unique and stable. The hash is over the exact issuer and
- * subject, so the FIC for a re-created cluster (same name, new issuer URL, azure-facts.md §2.2) gets a
+ * subject, so the FIC for a re-created cluster (same name, new issuer URL, docs/azure-behaviour.md §2.2) gets a
  * new name and never collides with the old FIC, which prune deletes on its own schedule. The prefix is
  * what ownership means: fedlink changes or deletes only FICs whose names start with it.
  */
@@ -12,7 +12,7 @@ import { createHash } from 'node:crypto';
 /** FICs whose names start with this are fedlink's; every other FIC is never changed or deleted. */
 export const OWNED_PREFIX = 'fedlink-';
 
-/** Azure's FIC name rule: 3-120 characters, alphanumeric first (azure-facts.md §1.3). */
+/** Azure's FIC name rule: 3-120 characters, alphanumeric first (docs/azure-behaviour.md §1.3). */
 export const FIC_NAME_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9-_]{2,119}$/;
 export const MAX_FIC_NAME_LENGTH = 120;
 

@@ -1,7 +1,7 @@
 /**
  * Observe: read what a run needs from ARM and decide its scope of work.
  *
- * Events only say *which* resource to look at; everything here is re-read from ARM (DESIGN.md rules),
+ * Events only say *which* resource to look at; everything here is re-read from ARM (docs/design.md rules),
  * so a stale, duplicated or reordered event can never undo newer state. Reads per call: the target
  * itself (one GET) plus one Resource Graph query per 1,000 clusters and per 1,000 identities in scope.
  */
@@ -27,7 +27,10 @@ export interface Fleet {
 }
 
 /** The subscriptions in scope: the configured list, or every subscription the credential sees in the configured tenants. */
-export async function scopeSubscriptions(azure: AzureGateway, config: FedlinkConfig): Promise<readonly string[]> {
+export async function scopeSubscriptions(
+  azure: AzureGateway,
+  config: FedlinkConfig,
+): Promise<readonly string[]> {
   if (config.scope.subscriptions) return config.scope.subscriptions;
   const tenants = config.scope.tenants?.map((t) => t.toLowerCase());
   const visible = await azure.listSubscriptions();
@@ -42,14 +45,20 @@ export async function loadFleet(azure: AzureGateway, config: FedlinkConfig): Pro
   if (subscriptions.length === 0) {
     return { subscriptions, clusters: [], identities: [], bindings: [], findings: [] };
   }
-  const [clusters, identities] = await Promise.all([azure.queryClusters(subscriptions), azure.queryIdentities(subscriptions)]);
+  const [clusters, identities] = await Promise.all([
+    azure.queryClusters(subscriptions),
+    azure.queryIdentities(subscriptions),
+  ]);
   const { bindings, findings } = resolveBindings(config, identities);
   return { subscriptions, clusters, identities, bindings, findings };
 }
 
 /** What checkClusterFederation needs of the config: the tenants and issuer hosts that are allowed. */
 function tenantsOf(config: FedlinkConfig): { tenants?: readonly string[]; issuerHosts: readonly string[] } {
-  return { issuerHosts: config.federation.issuerHosts, ...(config.scope.tenants ? { tenants: config.scope.tenants } : {}) };
+  return {
+    issuerHosts: config.federation.issuerHosts,
+    ...(config.scope.tenants ? { tenants: config.scope.tenants } : {}),
+  };
 }
 
 function inScope(fleet: Fleet, subscriptionId: string): boolean {
@@ -57,13 +66,20 @@ function inScope(fleet: Fleet, subscriptionId: string): boolean {
 }
 
 /** The complete desired set of each identity: all its bindings × every gated-in cluster they select. */
-export function workFor(fleet: Fleet, identityKeys: ReadonlySet<string>, config: FedlinkConfig): IdentityWork[] {
+export function workFor(
+  fleet: Fleet,
+  identityKeys: ReadonlySet<string>,
+  config: FedlinkConfig,
+): IdentityWork[] {
   const policy = issuerPolicy(config);
   const proceeding = fleet.clusters.filter((c) => clusterGate(c, policy).kind === 'proceed');
   const identityIds = new Map<string, string>();
-  for (const identity of fleet.identities) if (identityKeys.has(identity.key)) identityIds.set(identity.key, identity.id);
+  for (const identity of fleet.identities)
+    if (identityKeys.has(identity.key)) identityIds.set(identity.key, identity.id);
   // A config binding may name an identity Resource Graph has not indexed yet; keep its id as configured.
-  for (const b of fleet.bindings) if (identityKeys.has(b.identityKey) && !identityIds.has(b.identityKey)) identityIds.set(b.identityKey, b.identityId);
+  for (const b of fleet.bindings)
+    if (identityKeys.has(b.identityKey) && !identityIds.has(b.identityKey))
+      identityIds.set(b.identityKey, b.identityId);
   return [...identityIds.entries()]
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([key, identityId]) => ({
@@ -83,7 +99,11 @@ export function workFor(fleet: Fleet, identityKeys: ReadonlySet<string>, config:
  * cluster is gone, and so are its tags, so it touches every identity whose binding could have selected
  * it (all clusters, a tag selector, or an id list naming it): their FICs for its issuer are pruned.
  */
-export async function scopeForCluster(azure: AzureGateway, config: FedlinkConfig, clusterId: string): Promise<ScopeResult> {
+export async function scopeForCluster(
+  azure: AzureGateway,
+  config: FedlinkConfig,
+  clusterId: string,
+): Promise<ScopeResult> {
   const [cluster, fleet] = await Promise.all([azure.getCluster(clusterId), loadFleet(azure, config)]);
   const key = normalizeResourceId(clusterId);
   const subscription = clusterId.split('/')[2] ?? '';
@@ -93,27 +113,56 @@ export async function scopeForCluster(azure: AzureGateway, config: FedlinkConfig
   // The GET is the freshest truth; Resource Graph may lag it by seconds, so the GET wins.
   const clusters = [...fleet.clusters.filter((c) => c.key !== key), ...(cluster ? [cluster] : [])];
   const current: Fleet = { ...fleet, clusters };
-  const identitiesOf = (bindings: readonly ResolvedBinding[]): Set<string> => new Set(bindings.map((b) => b.identityKey));
+  const identitiesOf = (bindings: readonly ResolvedBinding[]): Set<string> =>
+    new Set(bindings.map((b) => b.identityKey));
   if (!cluster) {
-    const couldHaveSelected = fleet.bindings.filter((b) => b.clusters.kind !== 'ids' || b.clusters.keys.includes(key));
-    return { kind: 'proceed', work: workFor(current, identitiesOf(couldHaveSelected), config), findings: fleet.findings };
+    const couldHaveSelected = fleet.bindings.filter(
+      (b) => b.clusters.kind !== 'ids' || b.clusters.keys.includes(key),
+    );
+    return {
+      kind: 'proceed',
+      work: workFor(current, identitiesOf(couldHaveSelected), config),
+      findings: fleet.findings,
+    };
   }
   const gate = clusterGate(cluster, issuerPolicy(config));
   const clusterFindings = checkClusterFederation({ cluster, bindings: fleet.bindings, ...tenantsOf(config) });
-  if (gate.kind === 'block') return { kind: 'block', reason: gate.reason, retryAfterSeconds: gate.retryAfterSeconds, findings: clusterFindings };
+  if (gate.kind === 'block')
+    return {
+      kind: 'block',
+      reason: gate.reason,
+      retryAfterSeconds: gate.retryAfterSeconds,
+      findings: clusterFindings,
+    };
   if (gate.kind === 'skip') return { kind: 'skip', reason: gate.reason, findings: clusterFindings };
   const selecting = fleet.bindings.filter((b) => clusterMatches(b.clusters, cluster));
-  return { kind: 'proceed', work: workFor(current, identitiesOf(selecting), config), findings: [...fleet.findings, ...clusterFindings] };
+  return {
+    kind: 'proceed',
+    work: workFor(current, identitiesOf(selecting), config),
+    findings: [...fleet.findings, ...clusterFindings],
+  };
 }
 
 /** Scope of an identity event: that identity against every cluster its bindings select. */
-export async function scopeForIdentity(azure: AzureGateway, config: FedlinkConfig, identityId: string): Promise<ScopeResult> {
+export async function scopeForIdentity(
+  azure: AzureGateway,
+  config: FedlinkConfig,
+  identityId: string,
+): Promise<ScopeResult> {
   const [identity, fleet] = await Promise.all([azure.getIdentity(identityId), loadFleet(azure, config)]);
   if (!identity) {
-    return { kind: 'skip', reason: 'identity does not exist (its federated credentials were deleted with it)', findings: [] };
+    return {
+      kind: 'skip',
+      reason: 'identity does not exist (its federated credentials were deleted with it)',
+      findings: [],
+    };
   }
   if (!inScope(fleet, identity.subscriptionId)) {
-    return { kind: 'skip', reason: `identity's subscription ${identity.subscriptionId} is not in scope`, findings: [] };
+    return {
+      kind: 'skip',
+      reason: `identity's subscription ${identity.subscriptionId} is not in scope`,
+      findings: [],
+    };
   }
   // Use the GET (fresh tags) rather than the Resource Graph row, which may lag a tag change.
   const identities = [...fleet.identities.filter((i) => i.key !== identity.key), identity];
@@ -125,7 +174,9 @@ export async function scopeForIdentity(azure: AzureGateway, config: FedlinkConfi
     work: workFor(current, new Set([identity.key]), config),
     findings: [
       ...findings.filter((f) => normalizeResourceId(f.resourceId) === identity.key),
-      ...fleet.clusters.flatMap((cluster) => checkClusterFederation({ cluster, bindings: own, ...tenantsOf(config) })),
+      ...fleet.clusters.flatMap((cluster) =>
+        checkClusterFederation({ cluster, bindings: own, ...tenantsOf(config) }),
+      ),
     ],
   };
 }
@@ -134,8 +185,14 @@ export async function scopeForIdentity(azure: AzureGateway, config: FedlinkConfi
 export async function scopeForFleet(azure: AzureGateway, config: FedlinkConfig): Promise<ScopeResult> {
   const fleet = await loadFleet(azure, config);
   const keys = new Set([...fleet.identities.map((i) => i.key), ...fleet.bindings.map((b) => b.identityKey)]);
-  const clusterFindings = fleet.clusters.flatMap((cluster) => checkClusterFederation({ cluster, bindings: fleet.bindings, ...tenantsOf(config) }));
-  return { kind: 'proceed', work: workFor(fleet, keys, config), findings: [...fleet.findings, ...clusterFindings] };
+  const clusterFindings = fleet.clusters.flatMap((cluster) =>
+    checkClusterFederation({ cluster, bindings: fleet.bindings, ...tenantsOf(config) }),
+  );
+  return {
+    kind: 'proceed',
+    work: workFor(fleet, keys, config),
+    findings: [...fleet.findings, ...clusterFindings],
+  };
 }
 
 /** Exact issuer strings of every cluster that exists in scope now, whatever its gate (prune must not race an update). */

@@ -1,5 +1,5 @@
 /**
- * The planner (STYLE.md 3): desired FICs + observed FICs → the writes that make one identity right.
+ * The planner (docs/style.md 3): desired FICs + observed FICs → the writes that make one identity right.
  * Pure and deterministic; converged input gives `writes: []`. Executors (act.ts) do the I/O.
  */
 import { type Fic } from '../core/model';
@@ -15,7 +15,7 @@ import { type DesiredFic } from './desired';
 import { checkIssuerShape } from './issuer';
 import { isOwned } from './names';
 
-/** Azure's limit of FICs per user-assigned identity (azure-facts.md §1.5). */
+/** Azure's limit of FICs per user-assigned identity (docs/azure-behaviour.md §1.5). */
 export const FIC_LIMIT = 20;
 
 /** One write to one identity's FICs: a closed union on `kind`. */
@@ -88,7 +88,7 @@ export interface PlanInput {
 }
 
 /**
- * Plans one identity. Rules (DESIGN.md invariants 1, 2, 4; azure-facts.md §1.4, §1.5):
+ * Plans one identity. Rules (docs/design.md invariants 1, 2, 4; docs/azure-behaviour.md §1.4, §1.5):
  * - A desired FIC is satisfied by any observed FIC, owned or foreign, with the same issuer and subject
  *   (exact, case-sensitive, trailing slash included) and exactly the desired audience → adopted.
  *   A near miss (issuer differing by a trailing slash or case) is a different issuer: it satisfies
@@ -98,7 +98,7 @@ export interface PlanInput {
  * - Otherwise create it under its deterministic name. If an owned FIC already has that name with other
  *   content, update it; if a foreign FIC holds the name (ARM names are case-insensitive), no write.
  * - With `prune`, delete each owned FIC nobody adopted whose issuer is not in `liveIssuers`. An owned
- *   FIC whose issuer is live but which no binding asks for stays (prune goes by issuer, DESIGN.md) with
+ *   FIC whose issuer is live but which no binding asks for stays (prune goes by issuer, docs/design.md) with
  *   a warning. Foreign FICs are never written or deleted.
  * - If the identity would end above `limit` FICs, nothing is written for it, not even deletes.
  *
@@ -258,7 +258,7 @@ function write(kind: 'create' | 'update', name: string, d: DesiredFic, reason: s
   return { kind, name, issuer: d.issuer, subject: d.subject, audience: d.audience, reason };
 }
 
-/** Azure requires exactly one audience (azure-facts.md §1.3); anything else needs rewriting. */
+/** Azure requires exactly one audience (docs/azure-behaviour.md §1.3); anything else needs rewriting. */
 function hasExactly(audiences: readonly string[], audience: string): boolean {
   return audiences.length === 1 && audiences[0] === audience;
 }

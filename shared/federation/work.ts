@@ -17,9 +17,18 @@ export interface IdentityWork {
 
 /** Output of the scope activity: what the run has to do, or why it does nothing. */
 export type ScopeResult =
-  | { readonly kind: 'proceed'; readonly work: readonly IdentityWork[]; readonly findings: readonly Finding[] }
+  | {
+      readonly kind: 'proceed';
+      readonly work: readonly IdentityWork[];
+      readonly findings: readonly Finding[];
+    }
   | { readonly kind: 'skip'; readonly reason: string; readonly findings: readonly Finding[] }
-  | { readonly kind: 'block'; readonly reason: string; readonly retryAfterSeconds: number; readonly findings: readonly Finding[] };
+  | {
+      readonly kind: 'block';
+      readonly reason: string;
+      readonly retryAfterSeconds: number;
+      readonly findings: readonly Finding[];
+    };
 
 export type IdentityStatus = 'converged' | 'changed' | 'planned' | 'refused' | 'failed' | 'retry';
 
@@ -40,4 +49,3 @@ export interface IdentityOutcome {
 export interface SyncOutput {
   readonly outcomes: readonly IdentityOutcome[];
 }
-

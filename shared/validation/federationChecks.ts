@@ -2,7 +2,7 @@
  * Federation checks: does each identity hold exactly the credentials its bindings need, and can each
  * bound cluster be federated at all? Pure functions of observed state → findings.
  *
- * Token exchange compares issuer and subject byte for byte (azure-facts.md §1.4): a FIC whose issuer
+ * Token exchange compares issuer and subject byte for byte (docs/azure-behaviour.md §1.4): a FIC whose issuer
  * lacks the AKS issuer's trailing slash fails with AADSTS70021 ("No matching federated identity
  * record"), and one differing only by case fails with AADSTS7002138. Those near misses look right in
  * the portal, so they get findings of their own.
@@ -159,7 +159,7 @@ function capacity(
 /**
  * How `o` misses `d` if it differs only by a trailing slash, surrounding whitespace or letter case,
  * and the error token exchange then gives. Only a pure case difference matches case-insensitively,
- * hence AADSTS7002138; anything else finds no record at all: AADSTS70021 (azure-facts.md §1.4).
+ * hence AADSTS7002138; anything else finds no record at all: AADSTS70021 (docs/azure-behaviour.md §1.4).
  */
 function nearMiss(
   o: Fic,
@@ -213,7 +213,10 @@ export function checkClusterFederation(input: ClusterFederationInput): Finding[]
   const selectors = unique.length === 1 ? `binding ${names} selects it` : `bindings ${names} select it`;
   const named = bound.some((b) => b.clusters.kind === 'ids');
   const base = { resourceId: cluster.id };
-  const gate = clusterGate(cluster, { hosts: [...EXPECTED_ISSUER_HOSTS, ...(input.issuerHosts ?? [])], ...(input.tenants ? { tenants: input.tenants } : {}) });
+  const gate = clusterGate(cluster, {
+    hosts: [...EXPECTED_ISSUER_HOSTS, ...(input.issuerHosts ?? [])],
+    ...(input.tenants ? { tenants: input.tenants } : {}),
+  });
   switch (gate.kind) {
     case 'block':
       return [

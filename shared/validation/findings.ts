@@ -1,5 +1,5 @@
 /**
- * Findings: the unit of every check and of the report (DESIGN.md "Sandbox run": `report.findings`).
+ * Findings: the unit of every check and of the report (docs/design.md "Sandbox run": `report.findings`).
  * Plain JSON, so they cross the durable activity boundary and print as they are.
  */
 

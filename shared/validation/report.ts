@@ -1,5 +1,5 @@
 /**
- * The report (DESIGN.md "Sandbox run" and `GET /api/report`): findings in a stable order with their
+ * The report (docs/design.md "Sandbox run" and `GET /api/report`): findings in a stable order with their
  * counts, and its three renderings (JSON here; table and HTML in their own files).
  */
 import { type Finding, type FindingStatus } from './findings';

@@ -19,29 +19,53 @@ let api: ApiServer;
 let browser: Browser;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found: run scripts/install-chromium.sh (as root)`);
+  if (!existsSync(CHROMIUM))
+    throw new Error(`${CHROMIUM} not found: run scripts/install-chromium.sh (as root)`);
   const ok = identity('id-ok');
   const full = identity('id-full');
-  const existing = Array.from({ length: 20 }, (_, i) => ficResource(full.id, `handmade-${i}`, 'https://token.actions.githubusercontent.com', `repo:org/app:environment:e${i}`));
-  sandbox = await running([ok, full, cluster('aks-report', 'fafafafa-0000-4000-8000-000000000001'), ...existing], {
-    federation: {
-      bindings: [
-        { name: 'ok', identity: ok.id, serviceAccounts: ['web/frontend'] },
-        { name: 'full', identity: full.id, serviceAccounts: ['web/backend'] },
-      ],
+  const existing = Array.from({ length: 20 }, (_, i) =>
+    ficResource(
+      full.id,
+      `handmade-${i}`,
+      'https://token.actions.githubusercontent.com',
+      `repo:org/app:environment:e${i}`,
+    ),
+  );
+  sandbox = await running(
+    [ok, full, cluster('aks-report', 'fafafafa-0000-4000-8000-000000000001'), ...existing],
+    {
+      federation: {
+        bindings: [
+          { name: 'ok', identity: ok.id, serviceAccounts: ['web/frontend'] },
+          { name: 'full', identity: full.id, serviceAccounts: ['web/backend'] },
+        ],
+      },
     },
-  });
+  );
   api = await startApiServer({ client: sandbox.host.client, log: silentLogger });
-  const res = await fetch(`${api.url}/api/runs?code=${api.key}`, { method: 'POST', body: JSON.stringify({ scope: { all: true }, mode: 'apply' }) });
+  const res = await fetch(`${api.url}/api/runs?code=${api.key}`, {
+    method: 'POST',
+    body: JSON.stringify({ scope: { all: true }, mode: 'apply' }),
+  });
   const { id } = (await res.json()) as { id: string };
   for (let i = 0; i < 400; i++) {
-    const status = (await (await fetch(`${api.url}/api/runs/${encodeURIComponent(id)}?code=${api.key}`)).json()) as { runtimeStatus: string };
+    const status = (await (
+      await fetch(`${api.url}/api/runs/${encodeURIComponent(id)}?code=${api.key}`)
+    ).json()) as { runtimeStatus: string };
     if (status.runtimeStatus === 'Completed') break;
     await new Promise((r) => setTimeout(r, 25));
   }
   browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 }, 60_000);
 
@@ -69,7 +93,9 @@ it('shows the summary and the findings, and filters them by status', async () =>
   expect(await page.locator('tr.finding:visible').count()).toBe(fail);
   expect(await page.locator('tr.finding[data-status="pass"]:visible').count()).toBe(0);
   await page.click('label[for="filter-all"]');
-  expect(await page.locator('tr.finding:visible').count()).toBe(Number(await page.getAttribute('#findings', 'data-count')));
+  expect(await page.locator('tr.finding:visible').count()).toBe(
+    Number(await page.getAttribute('#findings', 'data-count')),
+  );
 
   mkdirSync(resolve(__dirname, '../../test-results'), { recursive: true });
   await page.screenshot({ path: resolve(__dirname, '../../test-results/report.png'), fullPage: true });

@@ -1,6 +1,6 @@
 /**
  * Fidelity: each documented behaviour fedlink depends on has a test here that fails if the emulator
- * stops doing it (DESIGN.md "The sandbox"; azure-facts §1, §5, §6; TARGETS limits).
+ * stops doing it (docs/design.md "The sandbox"; docs/azure-behaviour.md §1, §5, §6; docs/targets.md limits).
  */
 import { ManagedServiceIdentityClient } from '@azure/arm-msi';
 import { PrivateDnsManagementClient } from '@azure/arm-privatedns';
@@ -100,7 +100,7 @@ describe('fidelity: documented behaviours', () => {
       400,
       'Issuer and subject combination already exists for this Managed Identity.',
     ]);
-    // Matching is exact: a different case of the subject is another FIC (azure-facts §1.4).
+    // Matching is exact: a different case of the subject is another FIC (docs/azure-behaviour.md §1.4).
     await msi.federatedIdentityCredentials.createOrUpdate(RG, 'id-a', 'second', {
       issuer: ISSUER,
       subject: SUBJECT.toUpperCase(),

@@ -1,5 +1,5 @@
 /**
- * Fidelity: every documented error of azure-facts §1 (FICs) and §6 (ARM) reproduced through the real
+ * Fidelity: every documented error of docs/azure-behaviour.md §1 (FICs) and §6 (ARM) reproduced through the real
  * SDK clients, asserting what fedlink's error table sees: RestError.statusCode and RestError.code.
  */
 import { ManagedServiceIdentityClient } from '@azure/arm-msi';

@@ -1,5 +1,5 @@
 /**
- * Fidelity: every published example in shared/fixtures that belongs to an operation the emulator
+ * Fidelity: every published example in `test/fixtures/azure` that belongs to an operation the emulator
  * serves is replayed through the REAL SDK client against an emulator holding the example's resources
  * (test/helpers/fixtureEstate.ts), and the raw REST answer must equal the published one, except the
  * fields each case lists (server-set values and published oddities). At the end the suite prints how

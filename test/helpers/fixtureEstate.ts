@@ -1,5 +1,5 @@
 /**
- * Estates derived, in code, from the verbatim published examples in shared/fixtures (never edited):
+ * Estates derived, in code, from the verbatim published examples in `test/fixtures/azure` (never edited):
  * one FixtureCase per example the emulator can replay (its own small estate, the request to send and
  * the published answer to expect), the list of examples it cannot use and why, and `fixtureEstate()`,
  * one estate holding every usable example's resources (for round-trip tests).
@@ -20,7 +20,7 @@ import { join, relative, resolve } from 'node:path';
 import { normalizeResourceId } from '../../shared/core/resourceId';
 import { type ArmResource, type Estate } from '../../sandbox/estate';
 
-export const FIXTURES_DIR = resolve(__dirname, '../../../shared/fixtures');
+export const FIXTURES_DIR = resolve(__dirname, '../fixtures/azure');
 /** The tenant of the published IdentityCreate example; every fixture subscription is placed in it. */
 export const FIXTURE_TENANT = 'b6c948ef-f6b5-4384-8354-da3a15eca969';
 /** Stands for the `{subscription-id}` placeholder of the Storage examples. */
@@ -34,7 +34,7 @@ export interface Example {
 }
 
 export interface FixtureCase {
-  /** Path under shared/fixtures. */
+  /** Path under `test/fixtures/azure`. */
   readonly file: string;
   /** The operation replayed against the emulator. */
   readonly operation: string;
@@ -65,7 +65,7 @@ export function readFixture(file: string): Example {
   return JSON.parse(readFileSync(join(FIXTURES_DIR, file), 'utf8')) as Example;
 }
 
-/** Every JSON file under shared/fixtures, relative paths, sorted. */
+/** Every JSON file under `test/fixtures/azure`, relative paths, sorted. */
 export function allFixtureFiles(): string[] {
   const out: string[] = [];
   const walk = (dir: string): void => {
@@ -652,7 +652,7 @@ function privateLinkCases(): FixtureCase[] {
       derivation: [
         'estate: the private endpoint of PrivateEndpointGet.json moved to subscription 00000000-…, with customDnsConfigs abc/abc2 → 10.0.0.4/10.0.0.5 (the records the published answer lists)',
         'estate: zone zone1.com, PrivateZoneGet.json re-homed',
-        'expected: the published 201 body is the final state; the emulator answers 201 with the operation in progress (azure-facts §6.1) and the poller reads the final body',
+        'expected: the published 201 body is the final state; the emulator answers 201 with the operation in progress (docs/azure-behaviour.md §6.1) and the poller reads the final body',
       ],
     },
     {

@@ -6,24 +6,60 @@ import { type RunResult } from '../../functions/contracts';
 import { handleEventGridDelivery } from '../../functions/triggers/eventGrid';
 import { configSchema, type FedlinkConfig } from '../../shared/config/schema';
 import { silentLogger } from '../../shared/core/log';
-import { aksIssuer, armEvent, type ArmResource, clusterResource, type ClusterSpec, identityResource, type IdentitySpec, type ResourceEventType } from '../../sandbox/builders';
+import {
+  aksIssuer,
+  armEvent,
+  type ArmResource,
+  clusterResource,
+  type ClusterSpec,
+  identityResource,
+  type IdentitySpec,
+  type ResourceEventType,
+} from '../../sandbox/builders';
 import { type Estate } from '../../sandbox/estate';
 import { createSandbox, type Sandbox, type SandboxOptions } from '../../sandbox/runtime';
 
 export const TENANT = '72f988bf-0000-4000-8000-00000000aaaa';
 export const SUB = '0b1c2d3e-4f50-4617-8293-a4b5c6d7e8f9';
 
-export function cluster(name: string, issuerId: string | undefined, extra: Partial<ClusterSpec> = {}): ArmResource {
-  return clusterResource({ subscriptionId: SUB, resourceGroup: 'rg-aks', name, location: 'eastus', tenantId: TENANT, tags: { env: 'prod' }, ...(issuerId !== undefined ? { issuerId } : {}), ...extra });
+export function cluster(
+  name: string,
+  issuerId: string | undefined,
+  extra: Partial<ClusterSpec> = {},
+): ArmResource {
+  return clusterResource({
+    subscriptionId: SUB,
+    resourceGroup: 'rg-aks',
+    name,
+    location: 'eastus',
+    tenantId: TENANT,
+    tags: { env: 'prod' },
+    ...(issuerId !== undefined ? { issuerId } : {}),
+    ...extra,
+  });
 }
 
 export function issuerOf(resource: ArmResource): string {
   return (resource.properties as { oidcIssuerProfile: { issuerURL: string } }).oidcIssuerProfile.issuerURL;
 }
 
-export function identity(name: string, tags: Record<string, string> = {}, extra: Partial<IdentitySpec> = {}): ArmResource {
+export function identity(
+  name: string,
+  tags: Record<string, string> = {},
+  extra: Partial<IdentitySpec> = {},
+): ArmResource {
   const n = name.length.toString(16).padStart(4, '0');
-  return identityResource({ subscriptionId: SUB, resourceGroup: 'rg-id', name, location: 'eastus', tenantId: TENANT, clientId: `c1e00000-0000-4000-8000-00000000${n}`, principalId: `a1e00000-0000-4000-8000-00000000${n}`, tags, ...extra });
+  return identityResource({
+    subscriptionId: SUB,
+    resourceGroup: 'rg-id',
+    name,
+    location: 'eastus',
+    tenantId: TENANT,
+    clientId: `c1e00000-0000-4000-8000-00000000${n}`,
+    principalId: `a1e00000-0000-4000-8000-00000000${n}`,
+    tags,
+    ...extra,
+  });
 }
 
 export function estate(resources: ArmResource[]): Estate {
@@ -39,7 +75,13 @@ export { aksIssuer };
 let eventCounter = 0;
 export function event(eventType: ResourceEventType, resourceId: string): Record<string, unknown> {
   eventCounter++;
-  return armEvent({ eventType, resourceId, tenantId: TENANT, eventId: `00000000-0000-4000-8000-${eventCounter.toString().padStart(12, '0')}`, eventTime: '2026-11-23T10:00:00Z' });
+  return armEvent({
+    eventType,
+    resourceId,
+    tenantId: TENANT,
+    eventId: `00000000-0000-4000-8000-${eventCounter.toString().padStart(12, '0')}`,
+    eventTime: '2026-11-23T10:00:00Z',
+  });
 }
 
 export interface Running extends Sandbox {
@@ -51,7 +93,11 @@ export interface Running extends Sandbox {
   writes(): { method: string; path: string; status: number }[];
 }
 
-export async function running(resources: ArmResource[], rawConfig: unknown, options: Partial<SandboxOptions> = {}): Promise<Running> {
+export async function running(
+  resources: ArmResource[],
+  rawConfig: unknown,
+  options: Partial<SandboxOptions> = {},
+): Promise<Running> {
   const sandbox = await createSandbox({
     estate: estate(resources),
     config: config(rawConfig),
@@ -61,13 +107,20 @@ export async function running(resources: ArmResource[], rawConfig: unknown, opti
   return {
     ...sandbox,
     async deliver(events) {
-      const dispositions = await Promise.all(events.map((e) => handleEventGridDelivery([e], { client: sandbox.host.client, mode: 'apply', log: silentLogger })));
+      const dispositions = await Promise.all(
+        events.map((e) =>
+          handleEventGridDelivery([e], { client: sandbox.host.client, mode: 'apply', log: silentLogger }),
+        ),
+      );
       await sandbox.host.runUntilIdle();
-      const ids = [...new Set(dispositions.flat().flatMap((d) => (d.kind === 'ignored' ? [] : [d.instanceId])))];
+      const ids = [
+        ...new Set(dispositions.flat().flatMap((d) => (d.kind === 'ignored' ? [] : [d.instanceId]))),
+      ];
       const results: RunResult[] = [];
       for (const id of ids) {
         const status = await sandbox.host.client.getStatus(id);
-        if (status.runtimeStatus !== 'Completed') throw new Error(`${id} ended ${String(status.runtimeStatus)}: ${JSON.stringify(status.output)}`);
+        if (status.runtimeStatus !== 'Completed')
+          throw new Error(`${id} ended ${String(status.runtimeStatus)}: ${JSON.stringify(status.output)}`);
         results.push(status.output as RunResult);
       }
       return results;
@@ -84,7 +137,9 @@ export async function running(resources: ArmResource[], rawConfig: unknown, opti
         .sort((a, b) => a.name.localeCompare(b.name));
     },
     writes() {
-      return sandbox.emulator.operations.filter((o) => o.method === 'PUT' || o.method === 'DELETE' || o.method === 'PATCH').map((o) => ({ method: o.method, path: o.path, status: o.status }));
+      return sandbox.emulator.operations
+        .filter((o) => o.method === 'PUT' || o.method === 'DELETE' || o.method === 'PATCH')
+        .map((o) => ({ method: o.method, path: o.path, status: o.status }));
     },
   };
 }

@@ -8,7 +8,10 @@ import { join, resolve } from 'node:path';
 import { EXAMPLES_DIR, exampleFiles } from '../../sandbox/demo/examples';
 
 it('the scripted demo federates the new cluster, re-checks with zero writes and exits 0', () => {
-  const run = spawnSync(process.execPath, [resolve(__dirname, '../../dist/sandbox/demo/main.js'), '--once'], { encoding: 'utf8', timeout: 120_000 });
+  const run = spawnSync(process.execPath, [resolve(__dirname, '../../dist/sandbox/demo/main.js'), '--once'], {
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
   expect(run.stderr).toBe('');
   expect(run.status).toBe(0);
   expect(run.stdout).toContain('A new cluster appears: aks-prod-westus3');

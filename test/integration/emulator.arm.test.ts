@@ -97,7 +97,7 @@ describe('emulator: ARM endpoints, clusters and identities', () => {
     expect(inRg).toEqual(['aks-other']);
   });
 
-  it('omits null-valued keys from clusters (azure-facts §2.1: absent, never null) but stores the estate as given', async () => {
+  it('omits null-valued keys from clusters (docs/azure-behaviour.md §2.1: absent, never null) but stores the estate as given', async () => {
     const client = new ContainerServiceClient(emulator.credential, SUB, sdkOptions(emulator));
     const seen = capture(client.pipeline);
     await client.managedClusters.get(RG, 'aks-null');

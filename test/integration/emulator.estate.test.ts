@@ -1,5 +1,5 @@
 /**
- * The estate contract (DESIGN.md "Estate"): validation with one clear error naming the source, the
+ * The estate contract (docs/design.md "Estate"): validation with one clear error naming the source, the
  * round trip (no writes → state() deep-equals the input), out-of-band changes, case-insensitive ids,
  * and the operations record.
  */

@@ -1,5 +1,5 @@
 /**
- * Seeded fault injection (TARGETS reliability 1) as the real SDK experiences it: throttles with and
+ * Seeded fault injection (docs/targets.md reliability 1) as the real SDK experiences it: throttles with and
  * without Retry-After, 5xx, connection resets before and after a write, extra latency, scoping, and
  * the same faults for the same seed.
  */

@@ -1,5 +1,5 @@
 /**
- * Federated identity credentials through the real @azure/arm-msi client (azure-facts §1): synchronous
+ * Federated identity credentials through the real @azure/arm-msi client (docs/azure-behaviour.md §1): synchronous
  * PUT 201/200, DELETE 200/204, paging, the documented 400s, the 20 limit, and the 409 for concurrent
  * writes to one identity, detected from real overlap in time.
  */

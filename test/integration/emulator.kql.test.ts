@@ -148,7 +148,7 @@ describe('emulator: Resource Graph KQL subset', () => {
     });
   });
 
-  it("azure-facts §4.4's pending-connection query finds pending connections, reflected children and embedded ones alike", async () => {
+  it("docs/azure-behaviour.md §4.4's pending-connection query finds pending connections, reflected children and embedded ones alike", async () => {
     const query = `resources
 | where isnotnull(properties.privateEndpointConnections)
 | mv-expand pec = properties.privateEndpointConnections

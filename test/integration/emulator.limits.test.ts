@@ -1,5 +1,5 @@
 /**
- * The TARGETS.md limits in virtual time: ARM token buckets per subscription and per tenant, the
+ * The docs/targets.md limits in virtual time: ARM token buckets per subscription and per tenant, the
  * managed identity service limits (assumed for FICs too), 'off', and the rate-limit headers.
  */
 import { ManagedServiceIdentityClient } from '@azure/arm-msi';

@@ -1,5 +1,5 @@
 /**
- * Private DNS (azure-facts §5) through the real @azure/arm-privatedns client: link LROs (create,
+ * Private DNS (docs/azure-behaviour.md §5) through the real @azure/arm-privatedns client: link LROs (create,
  * delete), conditional writes, refusals, zone counters, record sets, and the per-zone link limit.
  */
 import { PrivateDnsManagementClient } from '@azure/arm-privatedns';

@@ -1,5 +1,5 @@
 /**
- * Private endpoint connections on the provider side (azure-facts §4) through the real clients:
+ * Private endpoint connections on the provider side (docs/azure-behaviour.md §4) through the real clients:
  * approval reflected in the parent and in the consumer's private endpoint, sync vs LRO per type,
  * deletes, and the refusals.
  */

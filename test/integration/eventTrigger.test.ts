@@ -1,6 +1,6 @@
 /**
  * The Event Grid trigger handler with real payloads: the verbatim published samples in
- * ../shared/fixtures/eventgrid and AKS/identity variants derived from them in code.
+ * `test/fixtures/azure/eventgrid` and AKS/identity variants derived from them in code.
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -10,12 +10,16 @@ import { silentLogger } from '../../shared/core/log';
 import { toCloudEvent } from '../../sandbox/builders';
 import { cluster, event, identity, running, type Running } from '../helpers/scenario';
 
-const FIXTURES = resolve(__dirname, '../../../shared/fixtures/eventgrid');
+const FIXTURES = resolve(__dirname, '../fixtures/azure/eventgrid');
 const fixture = (name: string): unknown => JSON.parse(readFileSync(resolve(FIXTURES, name), 'utf8'));
 
 const payments = identity('id-payments');
 const aks = cluster('aks-events', 'efefefef-0000-4000-8000-000000000001');
-const cfg = { federation: { bindings: [{ name: 'p', identity: payments.id, serviceAccounts: ['payments/api', 'payments/worker'] }] } };
+const cfg = {
+  federation: {
+    bindings: [{ name: 'p', identity: payments.id, serviceAccounts: ['payments/api', 'payments/worker'] }],
+  },
+};
 
 let sandbox: Running;
 beforeEach(async () => {
@@ -23,7 +27,8 @@ beforeEach(async () => {
 });
 afterEach(() => sandbox.close());
 
-const deliver = (payload: unknown) => handleEventGridDelivery(payload, { client: sandbox.host.client, mode: 'apply', log: silentLogger });
+const deliver = (payload: unknown) =>
+  handleEventGridDelivery(payload, { client: sandbox.host.client, mode: 'apply', log: silentLogger });
 
 it.each([
   ['resource-write-success.eventgrid-schema.json', 'a storage account write'],
@@ -41,7 +46,11 @@ it.each([
 
 it('starts one run per resource for Event Grid and CloudEvents deliveries, whatever the id casing', async () => {
   const eg = event('Microsoft.Resources.ResourceWriteSuccess', aks.id);
-  const upper = JSON.parse(JSON.stringify(eg).replaceAll('resourcegroups', 'resourceGroups').replaceAll('Microsoft.ContainerService', 'MICROSOFT.CONTAINERSERVICE')) as unknown;
+  const upper = JSON.parse(
+    JSON.stringify(eg)
+      .replaceAll('resourcegroups', 'resourceGroups')
+      .replaceAll('Microsoft.ContainerService', 'MICROSOFT.CONTAINERSERVICE'),
+  ) as unknown;
   const cloud = toCloudEvent(event('Microsoft.Resources.ResourceWriteSuccess', aks.id));
   const results = await Promise.all([deliver([eg]), deliver([upper]), deliver(cloud), deliver([cloud])]);
   const ids = new Set(results.flat().map((d) => (d.kind === 'ignored' ? d.reason : d.instanceId)));
@@ -54,8 +63,11 @@ it('starts one run per resource for Event Grid and CloudEvents deliveries, whate
 });
 
 it('ignores a spoofed event whose subject and resourceUri disagree', async () => {
-  const spoofed = event('Microsoft.Resources.ResourceWriteSuccess', aks.id) as { data: { resourceUri: string } };
-  spoofed.data.resourceUri = '/subscriptions/00000000-0000-4000-8000-000000000000/resourcegroups/evil/providers/Microsoft.ContainerService/managedClusters/evil';
+  const spoofed = event('Microsoft.Resources.ResourceWriteSuccess', aks.id) as {
+    data: { resourceUri: string };
+  };
+  spoofed.data.resourceUri =
+    '/subscriptions/00000000-0000-4000-8000-000000000000/resourcegroups/evil/providers/Microsoft.ContainerService/managedClusters/evil';
   const [d] = await deliver([spoofed]);
   expect(d?.kind).toBe('ignored');
   expect(sandbox.emulator.operations).toEqual([]);
@@ -67,7 +79,12 @@ it('an identity tag change federates the newly declared service account', async 
   const tagged = { ...payments, tags: { 'fedlink-service-accounts': 'batch/cron', 'fedlink-clusters': '*' } };
   sandbox.emulator.putResource(tagged);
   await sandbox.deliver([event('Microsoft.Resources.ResourceWriteSuccess', payments.id)]);
-  expect(sandbox.fics(payments.id).map((f) => f.subject).sort()).toEqual([
+  expect(
+    sandbox
+      .fics(payments.id)
+      .map((f) => f.subject)
+      .sort(),
+  ).toEqual([
     'system:serviceaccount:batch:cron',
     'system:serviceaccount:payments:api',
     'system:serviceaccount:payments:worker',

@@ -14,17 +14,38 @@ const WRITE = 'Microsoft.Resources.ResourceWriteSuccess' as const;
 const DELETE = 'Microsoft.Resources.ResourceDeleteSuccess' as const;
 
 const payments = identity('id-payments');
-const orders = identity('id-orders', { 'fedlink-service-accounts': 'orders/api', 'fedlink-clusters': 'env=prod' });
+const orders = identity('id-orders', {
+  'fedlink-service-accounts': 'orders/api',
+  'fedlink-clusters': 'env=prod',
+});
 const bindings = {
-  federation: { bindings: [{ name: 'payments', identity: payments.id, clusters: { tags: { env: 'prod' } }, serviceAccounts: ['payments/api', 'payments/worker'] }] },
+  federation: {
+    bindings: [
+      {
+        name: 'payments',
+        identity: payments.id,
+        clusters: { tags: { env: 'prod' } },
+        serviceAccounts: ['payments/api', 'payments/worker'],
+      },
+    ],
+  },
 };
 
 function expectedName(clusterName: string, ns: string, sa: string, issuer: string): string {
-  return ficName({ clusterName, namespace: ns, serviceAccount: sa, issuer, subject: `system:serviceaccount:${ns}:${sa}` });
+  return ficName({
+    clusterName,
+    namespace: ns,
+    serviceAccount: sa,
+    issuer,
+    subject: `system:serviceaccount:${ns}:${sa}`,
+  });
 }
 
 async function drift(sandbox: Running, mode: 'plan' | 'apply'): Promise<void> {
-  await sandbox.host.client.startNew(driftCheck.name, { instanceId: `${DRIFT_INSTANCE_ID}:${mode}:${Math.random()}`, input: { mode, trigger: 'cli' } });
+  await sandbox.host.client.startNew(driftCheck.name, {
+    instanceId: `${DRIFT_INSTANCE_ID}:${mode}:${Math.random()}`,
+    input: { mode, trigger: 'cli' },
+  });
   await sandbox.host.runUntilIdle();
 }
 
@@ -41,15 +62,32 @@ describe('a new cluster', () => {
     const [result] = await sandbox.deliver([event(WRITE, aks.id)]);
     expect(result?.status).toBe('changed');
     const issuer = issuerOf(aks);
-    expect(issuer).toBe('https://eastus.oic.prod-aks.azure.com/72f988bf-0000-4000-8000-00000000aaaa/11111111-2222-4333-8444-555555555555/');
+    expect(issuer).toBe(
+      'https://eastus.oic.prod-aks.azure.com/72f988bf-0000-4000-8000-00000000aaaa/11111111-2222-4333-8444-555555555555/',
+    );
     expect(sandbox.fics(payments.id)).toEqual(
       [
-        { name: expectedName('aks-prod-1', 'payments', 'api', issuer), issuer, subject: 'system:serviceaccount:payments:api', audiences: [AUD] },
-        { name: expectedName('aks-prod-1', 'payments', 'worker', issuer), issuer, subject: 'system:serviceaccount:payments:worker', audiences: [AUD] },
+        {
+          name: expectedName('aks-prod-1', 'payments', 'api', issuer),
+          issuer,
+          subject: 'system:serviceaccount:payments:api',
+          audiences: [AUD],
+        },
+        {
+          name: expectedName('aks-prod-1', 'payments', 'worker', issuer),
+          issuer,
+          subject: 'system:serviceaccount:payments:worker',
+          audiences: [AUD],
+        },
       ].sort((a, b) => a.name.localeCompare(b.name)),
     );
     expect(sandbox.fics(orders.id)).toEqual([
-      { name: expectedName('aks-prod-1', 'orders', 'api', issuer), issuer, subject: 'system:serviceaccount:orders:api', audiences: [AUD] },
+      {
+        name: expectedName('aks-prod-1', 'orders', 'api', issuer),
+        issuer,
+        subject: 'system:serviceaccount:orders:api',
+        audiences: [AUD],
+      },
     ]);
     const writesAfterFirst = sandbox.writes().length;
     expect(writesAfterFirst).toBe(3);
@@ -67,16 +105,26 @@ describe('a new cluster', () => {
     sandbox = await running([payments, orders, aks], bindings);
     await sandbox.host.client.startNew('reconcile', {
       instanceId: 'plan-1',
-      input: { target: { kind: 'cluster', clusterId: aks.id }, change: 'write', mode: 'plan', trigger: 'cli' },
+      input: {
+        target: { kind: 'cluster', clusterId: aks.id },
+        change: 'write',
+        mode: 'plan',
+        trigger: 'cli',
+      },
     });
     await sandbox.host.runUntilIdle();
-    const plan = (await sandbox.host.client.getStatus('plan-1')).output as { status: string; identities: { writes: { kind: string; name: string }[] }[] };
+    const plan = (await sandbox.host.client.getStatus('plan-1')).output as {
+      status: string;
+      identities: { writes: { kind: string; name: string }[] }[];
+    };
     expect(plan.status).toBe('planned');
     expect(sandbox.writes()).toHaveLength(0);
     const planned = plan.identities.flatMap((i) => i.writes.map((w) => `${w.kind} ${w.name}`)).sort();
 
     const [applied] = await sandbox.deliver([event(WRITE, aks.id)]);
-    const done = (applied?.identities ?? []).flatMap((i) => i.writes.map((w) => `${w.kind} ${w.name}`)).sort();
+    const done = (applied?.identities ?? [])
+      .flatMap((i) => i.writes.map((w) => `${w.kind} ${w.name}`))
+      .sort();
     expect(done).toEqual(planned);
     expect(sandbox.writes().map((w) => w.method)).toEqual(['PUT', 'PUT', 'PUT']);
   });
@@ -91,8 +139,18 @@ describe('a re-created cluster', () => {
     const oldIssuer = issuerOf(old);
     const recreated = cluster('aks-prod-3', '33333333-0000-4000-8000-000000000002');
     const newIssuer = issuerOf(recreated);
-    const foreignOld = ficResource(payments.id, 'handmade-legacy', oldIssuer, 'system:serviceaccount:legacy:app');
-    const foreignNew = ficResource(payments.id, 'handmade-api', newIssuer, 'system:serviceaccount:payments:api');
+    const foreignOld = ficResource(
+      payments.id,
+      'handmade-legacy',
+      oldIssuer,
+      'system:serviceaccount:legacy:app',
+    );
+    const foreignNew = ficResource(
+      payments.id,
+      'handmade-api',
+      newIssuer,
+      'system:serviceaccount:payments:api',
+    );
     sandbox = await running([payments, orders, old, foreignOld], bindings);
     await sandbox.deliver([event(WRITE, old.id)]);
     expect(sandbox.fics(payments.id).filter((f) => f.issuer === oldIssuer)).toHaveLength(3);
@@ -105,9 +163,24 @@ describe('a re-created cluster', () => {
 
     expect(sandbox.fics(payments.id)).toEqual(
       [
-        { name: 'handmade-api', issuer: newIssuer, subject: 'system:serviceaccount:payments:api', audiences: [AUD] },
-        { name: 'handmade-legacy', issuer: oldIssuer, subject: 'system:serviceaccount:legacy:app', audiences: [AUD] },
-        { name: expectedName('aks-prod-3', 'payments', 'worker', newIssuer), issuer: newIssuer, subject: 'system:serviceaccount:payments:worker', audiences: [AUD] },
+        {
+          name: 'handmade-api',
+          issuer: newIssuer,
+          subject: 'system:serviceaccount:payments:api',
+          audiences: [AUD],
+        },
+        {
+          name: 'handmade-legacy',
+          issuer: oldIssuer,
+          subject: 'system:serviceaccount:legacy:app',
+          audiences: [AUD],
+        },
+        {
+          name: expectedName('aks-prod-3', 'payments', 'worker', newIssuer),
+          issuer: newIssuer,
+          subject: 'system:serviceaccount:payments:worker',
+          audiences: [AUD],
+        },
       ].sort((a, b) => a.name.localeCompare(b.name)),
     );
     expect(sandbox.fics(orders.id).map((f) => f.issuer)).toEqual([newIssuer]);
@@ -135,7 +208,9 @@ describe('concurrency', () => {
   afterEach(() => sandbox?.close());
 
   it('ten cluster events at once on the same identities: no 409 caused by fedlink, exactly the expected FICs', async () => {
-    const clusters = Array.from({ length: 10 }, (_, i) => cluster(`aks-burst-${i}`, `55555555-0000-4000-8000-0000000000${i.toString().padStart(2, '0')}`));
+    const clusters = Array.from({ length: 10 }, (_, i) =>
+      cluster(`aks-burst-${i}`, `55555555-0000-4000-8000-0000000000${i.toString().padStart(2, '0')}`),
+    );
     sandbox = await running([payments, orders], bindings);
     for (const c of clusters) sandbox.emulator.putResource(c);
     const results = await sandbox.deliver(clusters.map((c) => event(WRITE, c.id)));
@@ -145,12 +220,17 @@ describe('concurrency', () => {
     expect(sandbox.fics(orders.id)).toHaveLength(10);
     expect(new Set(sandbox.fics(payments.id).map((f) => f.issuer))).toEqual(new Set(clusters.map(issuerOf)));
     // No FIC was written twice.
-    const puts = sandbox.writes().filter((w) => w.method === 'PUT' && w.status < 300).map((w) => w.path.toLowerCase());
+    const puts = sandbox
+      .writes()
+      .filter((w) => w.method === 'PUT' && w.status < 300)
+      .map((w) => w.path.toLowerCase());
     expect(new Set(puts).size).toBe(puts.length);
   });
 
   it('converges when another writer causes 409s on the same identities', async () => {
-    const clusters = Array.from({ length: 4 }, (_, i) => cluster(`aks-contend-${i}`, `66666666-0000-4000-8000-0000000000${i.toString().padStart(2, '0')}`));
+    const clusters = Array.from({ length: 4 }, (_, i) =>
+      cluster(`aks-contend-${i}`, `66666666-0000-4000-8000-0000000000${i.toString().padStart(2, '0')}`),
+    );
     sandbox = await running([payments, orders], bindings, { faults: { seed: 7, foreignFicWriter: 0.3 } });
     for (const c of clusters) sandbox.emulator.putResource(c);
     const results = await sandbox.deliver(clusters.map((c) => event(WRITE, c.id)));
@@ -167,9 +247,18 @@ describe('limits and gates', () => {
 
   it('an identity that would need a 21st FIC gets none of the new ones and a finding naming the count', async () => {
     const busy = identity('id-busy');
-    const existing = Array.from({ length: 19 }, (_, i) => ficResource(busy.id, `handmade-${i}`, 'https://token.actions.githubusercontent.com', `repo:org/app:ref:refs/heads/b${i}`));
+    const existing = Array.from({ length: 19 }, (_, i) =>
+      ficResource(
+        busy.id,
+        `handmade-${i}`,
+        'https://token.actions.githubusercontent.com',
+        `repo:org/app:ref:refs/heads/b${i}`,
+      ),
+    );
     const aks = cluster('aks-prod-5', '77777777-0000-4000-8000-000000000001');
-    sandbox = await running([busy, aks, ...existing], { federation: { bindings: [{ name: 'busy', identity: busy.id, serviceAccounts: ['a/one', 'a/two'] }] } });
+    sandbox = await running([busy, aks, ...existing], {
+      federation: { bindings: [{ name: 'busy', identity: busy.id, serviceAccounts: ['a/one', 'a/two'] }] },
+    });
     const [result] = await sandbox.deliver([event(WRITE, aks.id)]);
     expect(sandbox.fics(busy.id)).toHaveLength(19);
     expect(sandbox.writes()).toEqual([]);
@@ -179,7 +268,9 @@ describe('limits and gates', () => {
   });
 
   it('a cluster still Updating is waited for with a durable timer, then federated', async () => {
-    const updating = cluster('aks-prod-6', '88888888-0000-4000-8000-000000000001', { provisioningState: 'Updating' });
+    const updating = cluster('aks-prod-6', '88888888-0000-4000-8000-000000000001', {
+      provisioningState: 'Updating',
+    });
     const ready = cluster('aks-prod-6', '88888888-0000-4000-8000-000000000001');
     let waits = 0;
     let gateRounds = 0;

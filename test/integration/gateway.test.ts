@@ -1,6 +1,6 @@
 /**
  * The real gateway (real @azure/arm-* clients, real pipeline, retries on) against the sandbox ARM
- * emulator over loopback HTTPS. Resources are the published examples of ../shared/fixtures, derived
+ * emulator over loopback HTTPS. Resources are the published examples of `test/fixtures/azure`, derived
  * in code (an OIDC issuer added to the SecurityProfile cluster, ids re-pointed); the fixtures are
  * never edited. Outcomes are asserted on what the gateway returns and on the emulator's state and
  * recorded operations, not on call order.
@@ -19,7 +19,7 @@ const TENANT = '72f988bf-86f1-41af-91ab-2d7cd011db47';
 const SUB = '00000000-0000-0000-0000-000000000000'; // the subscription of the published AKS examples
 const SUB2 = '5b0f8b5d-2c0e-4d8a-9f1e-0a1b2c3d4e5f';
 const IDENTITY_ID = `/subscriptions/${SUB}/resourceGroups/rg-id/providers/Microsoft.ManagedIdentity/userAssignedIdentities/payments`;
-// The AKS issuer format with its trailing slash (azure-facts §2.2), in mixed case: it must come back byte for byte.
+// The AKS issuer format with its trailing slash (docs/azure-behaviour.md §2.2), in mixed case: it must come back byte for byte.
 const ISSUER =
   'https://eastus.oic.prod-aks.azure.com/72F988BF-86f1-41af-91ab-2d7cd011db47/7bd3c2a1-Aa11-4b6e-9c1d-0e2f3a4b5c6d/';
 
@@ -267,7 +267,7 @@ describe('federated identity credentials', () => {
       code: 'ConcurrentFederatedIdentityCredentialsWritesForSingleManagedIdentity',
       classification: 'retryable',
     });
-    // The SDK did not retry the 409 (azure-facts §6.5): one request each.
+    // The SDK did not retry the 409 (docs/azure-behaviour.md §6.5): one request each.
     expect(emulator.operations.filter((o) => o.method === 'PUT')).toHaveLength(2);
   });
 
@@ -307,7 +307,7 @@ describe('federated identity credentials', () => {
   });
 
   it('leaves throttling to the SDK: a 429 with Retry-After is waited out and the write succeeds', async () => {
-    // Azure limits: one FIC write per identity per 4 s (sandbox TARGETS), so the second write is throttled.
+    // Azure limits: one FIC write per identity per 4 s (sandbox docs/targets.md), so the second write is throttled.
     const { gateway, emulator } = await run([identity()], {
       limits: 'azure',
       clock: new VirtualClock({ scale: 100 }),

@@ -1,5 +1,5 @@
 /**
- * The HTTP API (DESIGN.md "HTTP") over real sockets: the sandbox server feeds the same handlers the
+ * The HTTP API (docs/design.md "HTTP") over real sockets: the sandbox server feeds the same handlers the
  * Function App registers. Security target 3: no key, no ARM call.
  */
 import { startApiServer, type ApiServer } from '../../sandbox/httpServer';
@@ -8,7 +8,9 @@ import { cluster, identity, running, type Running } from '../helpers/scenario';
 
 const payments = identity('id-payments');
 const aks = cluster('aks-http', 'cdcdcdcd-0000-4000-8000-000000000001');
-const cfg = { federation: { bindings: [{ name: 'p', identity: payments.id, serviceAccounts: ['payments/api'] }] } };
+const cfg = {
+  federation: { bindings: [{ name: 'p', identity: payments.id, serviceAccounts: ['payments/api'] }] },
+};
 
 let sandbox: Running;
 let api: ApiServer;
@@ -28,10 +30,15 @@ async function call(path: string, init: RequestInit & { key?: string | false } =
   return fetch(`${api.url}${path}`, { ...init, headers });
 }
 
-async function waitFor(instanceId: string): Promise<{ runtimeStatus: string; output: { status: string; counts: { creates: number } } }> {
+async function waitFor(
+  instanceId: string,
+): Promise<{ runtimeStatus: string; output: { status: string; counts: { creates: number } } }> {
   for (let i = 0; i < 200; i++) {
     const res = await call(`/api/runs/${encodeURIComponent(instanceId)}`);
-    const body = (await res.json()) as { runtimeStatus: string; output: { status: string; counts: { creates: number } } };
+    const body = (await res.json()) as {
+      runtimeStatus: string;
+      output: { status: string; counts: { creates: number } };
+    };
     if (body.runtimeStatus === 'Completed' || body.runtimeStatus === 'Failed') return body;
     await new Promise((r) => setTimeout(r, 25));
   }
@@ -50,7 +57,12 @@ it('rejects requests without a valid key before any ARM call', async () => {
 it.each([
   ['not JSON', '{scope'],
   ['no scope', JSON.stringify({ mode: 'plan' })],
-  ['a storage account id as cluster', JSON.stringify({ scope: { clusterId: '/subscriptions/s/resourceGroups/r/providers/Microsoft.Storage/storageAccounts/x' } })],
+  [
+    'a storage account id as cluster',
+    JSON.stringify({
+      scope: { clusterId: '/subscriptions/s/resourceGroups/r/providers/Microsoft.Storage/storageAccounts/x' },
+    }),
+  ],
   ['an unknown mode', JSON.stringify({ scope: { all: true }, mode: 'yolo' })],
   ['an unknown key', JSON.stringify({ scope: { all: true }, force: true })],
 ])('answers 400 with what is wrong for %s, and starts nothing', async (_what, body) => {
@@ -63,9 +75,16 @@ it.each([
 });
 
 it('starts a plan run with 202 and status URLs, then serves its result; plan writes nothing', async () => {
-  const res = await call('/api/runs', { method: 'POST', body: JSON.stringify({ scope: { clusterId: aks.id }, mode: 'plan' }) });
+  const res = await call('/api/runs', {
+    method: 'POST',
+    body: JSON.stringify({ scope: { clusterId: aks.id }, mode: 'plan' }),
+  });
   expect(res.status).toBe(202);
-  const { id, runUri, statusQueryGetUri } = (await res.json()) as { id: string; runUri: string; statusQueryGetUri: string };
+  const { id, runUri, statusQueryGetUri } = (await res.json()) as {
+    id: string;
+    runUri: string;
+    statusQueryGetUri: string;
+  };
   expect(res.headers.get('location')).toBe(`${api.url}/api/runs/${encodeURIComponent(id)}`);
   expect(runUri).toBe(res.headers.get('location'));
   expect(statusQueryGetUri).toContain(`/runtime/webhooks/durabletask/instances/${id}`);
@@ -78,7 +97,10 @@ it('starts a plan run with 202 and status URLs, then serves its result; plan wri
 
 it('serves the fleet report as HTML and as JSON after a fleet run', async () => {
   expect((await call('/api/report')).status).toBe(404);
-  const res = await call('/api/runs', { method: 'POST', body: JSON.stringify({ scope: { all: true }, mode: 'apply' }) });
+  const res = await call('/api/runs', {
+    method: 'POST',
+    body: JSON.stringify({ scope: { all: true }, mode: 'apply' }),
+  });
   expect(res.status).toBe(202);
   const { id } = (await res.json()) as { id: string };
   await waitFor(id);

@@ -1,5 +1,5 @@
 /**
- * TARGETS.md security 1: a corpus of bad inputs (other-tenant issuers, look-alike hosts, http://, case
+ * docs/targets.md security 1: a corpus of bad inputs (other-tenant issuers, look-alike hosts, http://, case
  * and whitespace variants, trailing-slash variants, oversized strings, malformed resource ids, spoofed
  * event subjects and data) yields zero ARM writes and a clear error for each. Every variant is derived
  * in code from a well-formed AKS issuer and the published event shape.
@@ -84,12 +84,20 @@ describe('issuer pinning corpus', () => {
       federation: { bindings: [{ name: 'all', identity: victim.id, serviceAccounts: ['app/web'] }] },
     });
     try {
-      await sandbox.host.client.startNew(driftCheck.name, { instanceId: 'pinning', input: { mode: 'apply', trigger: 'cli' } });
+      await sandbox.host.client.startNew(driftCheck.name, {
+        instanceId: 'pinning',
+        input: { mode: 'apply', trigger: 'cli' },
+      });
       await sandbox.host.runUntilIdle();
       const result = (await sandbox.host.client.getStatus('pinning')).output as RunResult;
       expect(sandbox.writes()).toEqual([]);
       expect(sandbox.fics(victim.id)).toEqual([]);
-      const unexplained = corpus.filter(({ resource }) => !result.findings.some((f) => f.resourceId === resource.id && f.status !== 'pass' && f.message.length > 20));
+      const unexplained = corpus.filter(
+        ({ resource }) =>
+          !result.findings.some(
+            (f) => f.resourceId === resource.id && f.status !== 'pass' && f.message.length > 20,
+          ),
+      );
       expect(unexplained.map((c) => c.label)).toEqual([]);
     } finally {
       await sandbox.close();
@@ -101,11 +109,24 @@ describe('spoofed and malformed events', () => {
   const payments = identity('id-payments');
   const good = cluster('aks-good', ISSUER_ID);
   const issuer = aksIssuer('eastus', TENANT, ISSUER_ID);
-  const existing = ficResource(payments.id, ficName({ clusterName: 'aks-good', namespace: 'app', serviceAccount: 'web', issuer, subject: 'system:serviceaccount:app:web' }), issuer, 'system:serviceaccount:app:web');
+  const existing = ficResource(
+    payments.id,
+    ficName({
+      clusterName: 'aks-good',
+      namespace: 'app',
+      serviceAccount: 'web',
+      issuer,
+      subject: 'system:serviceaccount:app:web',
+    }),
+    issuer,
+    'system:serviceaccount:app:web',
+  );
 
   function variants(): Record<string, unknown> {
     const base = (): Record<string, unknown> & { data: Record<string, unknown> } =>
-      event('Microsoft.Resources.ResourceWriteSuccess', good.id) as Record<string, unknown> & { data: Record<string, unknown> };
+      event('Microsoft.Resources.ResourceWriteSuccess', good.id) as Record<string, unknown> & {
+        data: Record<string, unknown>;
+      };
     const withData = (patch: Record<string, unknown>) => {
       const e = base();
       e.data = { ...e.data, ...patch };
@@ -113,15 +134,23 @@ describe('spoofed and malformed events', () => {
     };
     const withEnvelope = (patch: Record<string, unknown>) => ({ ...base(), ...patch });
     const out: Record<string, unknown> = {
-      'issuer injected in data': withData({ properties: { oidcIssuerProfile: { issuerURL: 'https://evil.example/' } } }),
+      'issuer injected in data': withData({
+        properties: { oidcIssuerProfile: { issuerURL: 'https://evil.example/' } },
+      }),
       'resourceUri of another cluster': withData({ resourceUri: good.id.replace('aks-good', 'aks-evil') }),
-      'resourceUri of a storage account': withData({ resourceUri: `/subscriptions/${SUB}/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/x` }),
-      'subject of another subscription than the topic': withEnvelope({ topic: '/subscriptions/11111111-2222-4333-8444-555555555555' }),
+      'resourceUri of a storage account': withData({
+        resourceUri: `/subscriptions/${SUB}/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/x`,
+      }),
+      'subject of another subscription than the topic': withEnvelope({
+        topic: '/subscriptions/11111111-2222-4333-8444-555555555555',
+      }),
       'subject with a query': withEnvelope({ subject: `${good.id}?x=1` }),
       'subject with spaces': withEnvelope({ subject: ` ${good.id} ` }),
       'subject with a traversal': withEnvelope({ subject: good.id.replace('/providers/', '/../providers/') }),
       'subject without providers': withEnvelope({ subject: `/subscriptions/${SUB}/resourceGroups/rg-aks` }),
-      'subject of a role assignment': withEnvelope({ subject: `/subscriptions/${SUB}/providers/Microsoft.Authorization/roleAssignments/x` }),
+      'subject of a role assignment': withEnvelope({
+        subject: `/subscriptions/${SUB}/providers/Microsoft.Authorization/roleAssignments/x`,
+      }),
       'oversized subject': withEnvelope({ subject: good.id + 'a'.repeat(5000) }),
       'empty subject': withEnvelope({ subject: '' }),
       'numeric subject': withEnvelope({ subject: 42 }),
@@ -143,7 +172,10 @@ describe('spoofed and malformed events', () => {
         delete c.specversion;
         return c;
       })(),
-      'cloud event with a spoofed source': { ...toCloudEvent(base()), source: '/subscriptions/11111111-2222-4333-8444-555555555555' },
+      'cloud event with a spoofed source': {
+        ...toCloudEvent(base()),
+        source: '/subscriptions/11111111-2222-4333-8444-555555555555',
+      },
     };
     // Malformed ids in every position of the subject.
     const segments = good.id.split('/');
@@ -167,12 +199,15 @@ describe('spoofed and malformed events', () => {
       const cases = Object.entries(variants());
       expect(cases.length).toBeGreaterThanOrEqual(40);
       for (const [label, payload] of cases) {
-        const dispositions = await handleEventGridDelivery([payload], { client: sandbox.host.client, mode: 'apply', log: silentLogger }).catch(
-          (error: unknown) => [{ kind: 'ignored' as const, reason: `rejected: ${String(error)}` }],
-        );
+        const dispositions = await handleEventGridDelivery([payload], {
+          client: sandbox.host.client,
+          mode: 'apply',
+          log: silentLogger,
+        }).catch((error: unknown) => [{ kind: 'ignored' as const, reason: `rejected: ${String(error)}` }]);
         await sandbox.host.runUntilIdle();
         for (const d of dispositions) {
-          if (d.kind === 'ignored') expect({ label, reason: d.reason.length > 5 }).toEqual({ label, reason: true });
+          if (d.kind === 'ignored')
+            expect({ label, reason: d.reason.length > 5 }).toEqual({ label, reason: true });
         }
       }
       expect(sandbox.writes()).toEqual([]);

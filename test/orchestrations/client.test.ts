@@ -1,5 +1,5 @@
 /**
- * The host's DurableClientPort against durable-functions' DurableClient semantics (azure-facts.md §7.2),
+ * The host's DurableClientPort against durable-functions' DurableClient semantics (docs/azure-behaviour.md §7.2),
  * and the compile-time proof that the real `df.DurableClient` fits the port.
  */
 import { HttpRequest } from '@azure/functions';

@@ -1,5 +1,5 @@
 /**
- * HTTP conditional writes for Private DNS (azure-facts §5.1): `If-Match: <etag>` updates only that
+ * HTTP conditional writes for Private DNS (docs/azure-behaviour.md §5.1): `If-Match: <etag>` updates only that
  * version, `If-None-Match: *` creates only if absent. UNVERIFIED: the failure answer; ARM convention is
  * 412 `PreconditionFailed`, used here.
  */

@@ -1,5 +1,5 @@
 /**
- * Federated identity credentials (azure-facts §1): synchronous PUT (201 create / 200 update), DELETE
+ * Federated identity credentials (docs/azure-behaviour.md §1): synchronous PUT (201 create / 200 update), DELETE
  * (200 / 204 when absent), GET, and LIST with `$top` / `$skiptoken` + nextLink.
  *
  * Order of checks for a write (ASSUMED: the RP's internal order is not documented):
@@ -36,11 +36,11 @@ import {
 } from './common';
 import { chargeMsi, FIC_TYPE, msiFicId } from './msiCommon';
 
-/** azure-facts §1.5: 20 FICs per identity. */
+/** docs/azure-behaviour.md §1.5: 20 FICs per identity. */
 export const MAX_FICS_PER_IDENTITY = 20;
 const NAME = /^[a-zA-Z0-9]{1}[a-zA-Z0-9-_]{2,119}$/;
 const MAX_CLAIM_LENGTH = 600;
-/** azure-facts §1.5: FICs are not supported on identities created in these regions. */
+/** docs/azure-behaviour.md §1.5: FICs are not supported on identities created in these regions. */
 const UNSUPPORTED_REGIONS = new Set(['malaysiasouth', 'newzealandnorth']);
 
 function fail400(message: string): ArmError {
@@ -51,7 +51,7 @@ function parentMissing(): ArmError {
   return new ArmError(404, 'ParentResourceNotFound', "The parent user-assigned identity doesn't exist.");
 }
 
-/** OBSERVED code and message (azure-facts §1.5), identity id lower-cased. */
+/** OBSERVED code and message (docs/azure-behaviour.md §1.5), identity id lower-cased. */
 export function concurrentWrites(identityId: string): ArmError {
   return new ArmError(
     409,
@@ -62,7 +62,7 @@ export function concurrentWrites(identityId: string): ArmError {
 }
 
 /**
- * UNVERIFIED: Azure's answer to a 21st FIC is not documented (azure-facts §1.5), so this code is
+ * UNVERIFIED: Azure's answer to a 21st FIC is not documented (docs/azure-behaviour.md §1.5), so this code is
  * deliberately synthetic; fedlink must never rely on it (it refuses such plans before writing).
  */
 export function ficLimitExceeded(identityId: string): ArmError {

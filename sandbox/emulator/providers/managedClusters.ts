@@ -1,6 +1,6 @@
 /**
  * Microsoft.ContainerService/managedClusters: GET, list by subscription and by resource group, with
- * nextLink paging. Responses omit null-valued keys (views.ts; azure-facts §2.1 OBSERVED). Writes are not
+ * nextLink paging. Responses omit null-valued keys (views.ts; docs/azure-behaviour.md §2.1 OBSERVED). Writes are not
  * emulated: clusters are seeded through the estate (or Emulator.putResource for tests).
  */
 import { CONTAINER_SERVICE_VERSIONS } from '../apiVersions';

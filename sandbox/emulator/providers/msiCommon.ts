@@ -1,6 +1,6 @@
 /**
  * What the managed identity handlers share: MSI-style ids and the managed identity service's own
- * throttles (azure-facts §1.5, TARGETS), charged per tenant, per subscription and per identity.
+ * throttles (docs/azure-behaviour.md §1.5, docs/targets.md), charged per tenant, per subscription and per identity.
  */
 import { chargeService, type EmulatorCore } from '../context';
 import { type BucketClaim, type Limits } from '../limits';

@@ -1,6 +1,6 @@
 /**
  * Microsoft.Network resources other than Private DNS: private endpoints (GET, list), their private DNS
- * zone groups (GET, list, PUT and DELETE as long-running operations, azure-facts §5.2), virtual
+ * zone groups (GET, list, PUT and DELETE as long-running operations, docs/azure-behaviour.md §5.2), virtual
  * networks and every other Network type the estate holds (read-only).
  *
  * Zone group PUT: 201 (create) / 200 (update) with provisioningState Updating and Azure-AsyncOperation

@@ -1,5 +1,5 @@
 /**
- * Microsoft.Network/privateDnsZones (azure-facts §5): zones (GET, list), virtual network links (GET,
+ * Microsoft.Network/privateDnsZones (docs/azure-behaviour.md §5): zones (GET, list), virtual network links (GET,
  * list, PUT and DELETE as long-running operations) and record sets (GET, list, synchronous PUT/DELETE).
  *
  * Virtual network link PUT (VirtualNetworkLinkPut.json; §5.1): 201 (create) / 200 (update) with the
@@ -7,7 +7,7 @@
  * Azure-AsyncOperation (privateDnsOperationStatuses), Location (privateDnsOperationResults) and
  * Retry-After; it becomes Succeeded / Completed when the operation completes (lro.ts). `location`
  * is stored as "global" (the published answer to a PUT with "Global"). If-Match / If-None-Match: 412.
- * Limits: 60 link writes and 100 link reads per minute per zone (TARGETS).
+ * Limits: 60 link writes and 100 link reads per minute per zone (docs/targets.md).
  * ASSUMED / UNVERIFIED: 400 `BadRequest` for a location other than global or a missing/malformed
  * virtual network id; 409 `Conflict` when the virtual network is already linked to the zone by another
  * link; 409 `AnotherOperationInProgress` for a write while the link's operation runs. The virtual

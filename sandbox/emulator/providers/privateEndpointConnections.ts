@@ -1,5 +1,5 @@
 /**
- * `{parentId}/privateEndpointConnections[/{name}]` on any provider resource (azure-facts §4): LIST, GET,
+ * `{parentId}/privateEndpointConnections[/{name}]` on any provider resource (docs/azure-behaviour.md §4): LIST, GET,
  * PUT (approve / reject), DELETE, with per-type api-versions and sync-or-LRO behaviour from
  * privateLinkTypes.ts.
  *
@@ -14,7 +14,7 @@
  *   endpoint's copy of the state follow (views.ts). Deleting a connection leaves the consumer's copy
  *   `Disconnected` (ASSUMED).
  * - A write while an LRO runs on the same connection: 409 AnotherOperationInProgress (ASSUMED; the code
- *   is the Network/AKS one STYLE.md names as retryable).
+ *   is the Network/AKS one docs/style.md names as retryable).
  */
 import { normalizeResourceId, parseResourceId } from '../../../shared/core/resourceId';
 import { drawDuration, type EmulatorCore } from '../context';

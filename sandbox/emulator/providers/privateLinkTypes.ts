@@ -1,14 +1,14 @@
 /**
- * Per-type behaviour of private endpoint connections on the provider side (azure-facts §4).
+ * Per-type behaviour of private endpoint connections on the provider side (docs/azure-behaviour.md §4).
  *
  * CLI_TABLE is the Azure CLI's type → api-version table, copied from
- * shared/fixtures/arm/private-endpoint-connection-api-versions.json (Azure/azure-cli custom.py @ 924eac2b);
+ * `test/fixtures/azure/arm/private-endpoint-connection-api-versions.json` (Azure/azure-cli custom.py @ 924eac2b);
  * test/fidelity checks the copy against the file so they cannot drift. The CLI's `supportsListEndpoint`
  * says how the CLI reads connections (LIST vs the parent's `properties.privateEndpointConnections`); the
  * emulator serves both for every type: the published Key Vault (2026-02-01) and Web (2026-09-01) examples
  * show LIST exists at current api-versions even for types the CLI reads through the parent.
  *
- * LRO behaviour per type: azure-facts §4.2. Rows without a source there are ASSUMED (approve = synchronous
+ * LRO behaviour per type: docs/azure-behaviour.md §4.2. Rows without a source there are ASSUMED (approve = synchronous
  * 200, delete = LRO, ARM's most common pattern).
  */
 import { CONTAINER_SERVICE_VERSIONS, NETWORK_VERSIONS } from '../apiVersions';
@@ -105,7 +105,8 @@ const OVERRIDES: Readonly<Record<string, Override>> = {
     put: 'sync',
     delete: 'lro',
     reflection: 'none',
-    source: 'azure-facts §2.4/§4.2: update() is a synchronous PUT, delete is an LRO; not in the CLI table',
+    source:
+      'docs/azure-behaviour.md §2.4/§4.2: update() is a synchronous PUT, delete is an LRO; not in the CLI table',
   },
   'microsoft.keyvault/vaults': {
     extraVersions: [
@@ -124,7 +125,7 @@ const OVERRIDES: Readonly<Record<string, Override>> = {
     stateDefaults: { actionsRequired: 'None' },
     getMissingIs204: true,
     source:
-      'azure-facts §4.2 (put sync, delete LRO); keyvault.*PrivateEndpointConnection.json (204 when absent, actionsRequired None)',
+      'docs/azure-behaviour.md §4.2 (put sync, delete LRO); keyvault.*PrivateEndpointConnection.json (204 when absent, actionsRequired None)',
   },
   'microsoft.storage/storageaccounts': {
     extraVersions: [
@@ -142,7 +143,7 @@ const OVERRIDES: Readonly<Record<string, Override>> = {
     reflection: 'full',
     stateDefaults: { actionRequired: 'None' },
     source:
-      'azure-facts §4.2 (put 200 sync, delete sync); storage.*PrivateEndpointConnection*.json (actionRequired None)',
+      'docs/azure-behaviour.md §4.2 (put 200 sync, delete sync); storage.*PrivateEndpointConnection*.json (actionRequired None)',
   },
   'microsoft.web/sites': {
     extraVersions: [
@@ -158,13 +159,14 @@ const OVERRIDES: Readonly<Record<string, Override>> = {
     put: 'lro',
     delete: 'lro',
     reflection: 'full',
-    source: 'azure-facts §4.2 (approve 200/202 LRO, delete LRO); web.GetSitePrivateEndpointConnection*.json',
+    source:
+      'docs/azure-behaviour.md §4.2 (approve 200/202 LRO, delete LRO); web.GetSitePrivateEndpointConnection*.json',
   },
   'microsoft.sql/servers': {
     extraVersions: ['2021-11-01', '2022-05-01-preview', '2023-05-01-preview', '2023-08-01'],
     put: 'lro',
     delete: 'lro',
-    source: 'azure-facts §4.2: LRO put/delete UNVERIFIED',
+    source: 'docs/azure-behaviour.md §4.2: LRO put/delete UNVERIFIED',
   },
   'microsoft.network/privatelinkservices': {
     apiVersions: NETWORK_VERSIONS,
@@ -172,7 +174,7 @@ const OVERRIDES: Readonly<Record<string, Override>> = {
     delete: 'lro',
     reflection: 'full',
     source:
-      'azure-facts §4.2 (approve 200 sync, delete LRO); network.PrivateLinkService*PrivateEndpointConnection.json',
+      'docs/azure-behaviour.md §4.2 (approve 200 sync, delete LRO); network.PrivateLinkService*PrivateEndpointConnection.json',
   },
   'microsoft.network/applicationgateways': {
     apiVersions: NETWORK_VERSIONS,

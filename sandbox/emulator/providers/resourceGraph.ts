@@ -1,5 +1,5 @@
 /**
- * `POST /providers/Microsoft.ResourceGraph/resources` (azure-facts §4.4, §6.4): runs the emulator's KQL
+ * `POST /providers/Microsoft.ResourceGraph/resources` (docs/azure-behaviour.md §4.4, §6.4): runs the emulator's KQL
  * subset (kql/, README.md) over the estate.
  *
  * Request `{ subscriptions?, query, options?: { $top, $skip, $skipToken, resultFormat } }`; answer

@@ -4,7 +4,7 @@
  * sku/plan/identity/zones/extendedLocation null, absent tags `{}` as in the published ResourcesBasicQuery
  * example: ASSUMED for every untagged resource).
  *
- * Not indexed (ASSUMED from ARG's documented table contents; TARGETS counts one FIC list per identity
+ * Not indexed (ASSUMED from ARG's documented table contents; docs/targets.md counts one FIC list per identity
  * because of it): federated identity credentials, private endpoint connections (ARG shows them inside
  * the parent's `properties.privateEndpointConnections`), private DNS zone groups, private DNS record
  * sets, resource groups (they are in `resourcecontainers`). Reads go through views.ts, so reflected

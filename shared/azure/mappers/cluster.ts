@@ -1,6 +1,6 @@
 /**
  * Managed cluster: SDK model (or Resource Graph row) → core `Cluster`. The one place that decides
- * what an absent, `null` or `false` field means for a cluster (azure-facts §2.1).
+ * what an absent, `null` or `false` field means for a cluster (docs/azure-behaviour.md §2.1).
  */
 import { type ManagedCluster } from '@azure/arm-containerservice';
 import { type Cluster } from '../../core/model';
@@ -12,7 +12,7 @@ import { argRowBase, trackedBase } from './resource';
  * Maps the SDK's `ManagedCluster` (@azure/arm-containerservice 25.x flattens REST `properties` onto the
  * model). Decisions:
  * - `issuerUrl`: `oidcIssuerProfile.issuerURL` byte for byte, never trimmed or normalized (a trailing
- *   slash or case difference breaks token exchange, azure-facts §1.4, §2.2); absent, `null` or `''` →
+ *   slash or case difference breaks token exchange, docs/azure-behaviour.md §1.4, §2.2); absent, `null` or `''` →
  *   undefined. It is kept even when `enabled` is false: gates decide what to do with it.
  * - booleans (`oidcIssuerEnabled`, `workloadIdentityEnabled`, `privateCluster`): only JSON `true` is
  *   true; a missing key is false (a real GET omits `issuerURL` and `workloadIdentity` when off, §2.1).

@@ -9,7 +9,7 @@ import { asNonEmptyString, asString, asStringArray } from './json';
 
 /**
  * Maps @azure/arm-msi's flattened `FederatedIdentityCredential` (REST nests issuer/subject/audiences
- * under `properties`, azure-facts §1.6). `issuer` and `subject` are kept byte for byte: they are
+ * under `properties`, docs/azure-behaviour.md §1.6). `issuer` and `subject` are kept byte for byte: they are
  * compared exactly, case-sensitively, trailing slash included (§1.4). A FIC without an id, or whose id
  * is not a FIC id, is an invalid response (terminal), never skipped: skipping would hide an existing
  * credential from the planner.

@@ -1,6 +1,6 @@
 /**
  * Narrowing helpers for values whose declared type cannot be trusted at run time: SDK models (every
- * field optional, and JSON `null` arrives where the typings say `undefined`, azure-facts §2.1) and
+ * field optional, and JSON `null` arrives where the typings say `undefined`, docs/azure-behaviour.md §2.1) and
  * Resource Graph rows (`data: any`). Used by the mappers only.
  */
 

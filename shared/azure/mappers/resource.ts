@@ -8,7 +8,10 @@ import { localArmError } from '../errors';
 import { asNonEmptyString, asRecord, asString, asTags, type JsonRecord } from './json';
 
 /** What every tracked resource of the core model has (Cluster and Identity both extend it). */
-export type TrackedBase = Pick<Identity, 'id' | 'key' | 'name' | 'subscriptionId' | 'resourceGroup' | 'location' | 'tags'>;
+export type TrackedBase = Pick<
+  Identity,
+  'id' | 'key' | 'name' | 'subscriptionId' | 'resourceGroup' | 'location' | 'tags'
+>;
 
 /**
  * `id` must be an ARM id of `type`: a resource without one cannot be compared, keyed or written back,
@@ -16,7 +19,7 @@ export type TrackedBase = Pick<Identity, 'id' | 'key' | 'name' | 'subscriptionId
  * throws a terminal `InvalidResponse` ArmError instead.
  *
  * The resource group comes from the id, with the id's casing: Resource Graph's `resourceGroup` column
- * is lower-cased (azure-facts §6.4 task brief), GET has no such field at all.
+ * is lower-cased (docs/azure-behaviour.md §6.4 task brief), GET has no such field at all.
  */
 export function trackedBase(
   type: string,
@@ -55,7 +58,13 @@ export function trackedBase(
  * `properties` (ARG nests them in REST casing) for the type-specific mapper to read.
  */
 export function argRowBase(row: JsonRecord): {
-  base: { id: string | undefined; name: string | undefined; type: string | undefined; location: string; tags: Record<string, string> };
+  base: {
+    id: string | undefined;
+    name: string | undefined;
+    type: string | undefined;
+    location: string;
+    tags: Record<string, string>;
+  };
   properties: JsonRecord;
 } {
   return {

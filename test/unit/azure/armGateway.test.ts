@@ -20,7 +20,7 @@ function exampleBody(path: string, status = '200'): JsonObject {
 
 const SUB = '00000000-0000-0000-0000-000000000000';
 const CLUSTER_ID = `/subscriptions/${SUB}/resourceGroups/rg1/providers/Microsoft.ContainerService/managedClusters/clustername1`;
-// AKS issuer format (azure-facts §2.2), with its trailing slash; plus odd casing, to prove nothing normalizes it.
+// AKS issuer format (docs/azure-behaviour.md §2.2), with its trailing slash; plus odd casing, to prove nothing normalizes it.
 const ISSUER =
   'https://eastus.oic.prod-aks.azure.com/00000000-0000-0000-0000-000000000000/11111111-1111-1111-1111-111111111111/';
 const ODD_ISSUER = 'https://EastUS.oic.prod-aks.azure.com/Tenant/Issuer//';
@@ -33,7 +33,7 @@ function oidcCluster(issuer: string = ISSUER): JsonObject {
   return body;
 }
 
-/** What ARG returns for a resource: REST-cased properties, lower-cased type and resourceGroup (azure-facts §6.4). */
+/** What ARG returns for a resource: REST-cased properties, lower-cased type and resourceGroup (docs/azure-behaviour.md §6.4). */
 function argRow(resource: JsonObject): JsonObject {
   const id = str(resource, 'id');
   return {
@@ -90,7 +90,7 @@ describe('getCluster', () => {
 
   it('decides absent keys once: no oidcIssuerProfile, no issuerURL, {} security profile, no tags', async () => {
     const body = exampleBody('containerservice/ManagedClustersCreate_SecurityProfile.json');
-    obj(body, 'properties')['oidcIssuerProfile'] = { enabled: false }; // as a real GET omits issuerURL (azure-facts §2.1)
+    obj(body, 'properties')['oidcIssuerProfile'] = { enabled: false }; // as a real GET omits issuerURL (docs/azure-behaviour.md §2.1)
     obj(body, 'properties')['securityProfile'] = {};
     delete body['tags'];
     const fake = new FakeArm().on('GET', CLUSTER_PATH, () => ({ status: 200, body }));
@@ -471,7 +471,7 @@ describe('Resource Graph queries', () => {
     expect((fake.requests[0]!.body as { query: string }).query).toBe(IDENTITIES_QUERY);
   });
 
-  it('waits for the quota reset when x-ms-user-quota-remaining hits 0 (azure-facts §6.4)', async () => {
+  it('waits for the quota reset when x-ms-user-quota-remaining hits 0 (docs/azure-behaviour.md §6.4)', async () => {
     const sleeps: number[] = [];
     const fake = resourceGraph(clusterRows, (call) =>
       call === 0

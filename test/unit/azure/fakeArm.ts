@@ -75,5 +75,10 @@ export const fakeCredential: TokenCredential = {
 
 /** Real SDK clients over the fake transport, SDK retries off so error tests do not wait. */
 export function fakeClients(fake: FakeArm): ArmClients {
-  return createArmClients({ credential: fakeCredential, endpoint: ENDPOINT, httpClient: fake, maxRetries: 0 });
+  return createArmClients({
+    credential: fakeCredential,
+    endpoint: ENDPOINT,
+    httpClient: fake,
+    maxRetries: 0,
+  });
 }

@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 
 export type JsonObject = Record<string, unknown>;
 
-export const FIXTURES = resolve(__dirname, '../../../../shared/fixtures');
+export const FIXTURES = resolve(__dirname, '../../fixtures/azure');
 
 export function readFixture(path: string): unknown {
   return JSON.parse(readFileSync(resolve(FIXTURES, path), 'utf8'));

@@ -118,7 +118,7 @@ describe('valid configs', () => {
     });
   });
 
-  it('reads the DESIGN.md example in YAML', () => {
+  it('reads the docs/design.md example in YAML', () => {
     const yaml = `
 scope:
   subscriptions: ["${SUB}"]

@@ -1,4 +1,11 @@
-import { isResourceId, normalizeResourceId, parentResourceId, parseResourceId, ResourceIdError, sameResource } from '../../../shared/core/resourceId';
+import {
+  isResourceId,
+  normalizeResourceId,
+  parentResourceId,
+  parseResourceId,
+  ResourceIdError,
+  sameResource,
+} from '../../../shared/core/resourceId';
 
 const FIC =
   '/subscriptions/c267c0e7-0a73-4789-9e17-d26aeb0904e5/resourcegroups/rgName/providers/Microsoft.ManagedIdentity/userAssignedIdentities/identityName/federatedIdentityCredentials/ficResourceName';
@@ -20,11 +27,26 @@ describe('parseResourceId', () => {
     ['', 'must start with /subscriptions/'],
     ['subscriptions/x/resourceGroups/rg', 'must start with /subscriptions/'],
     ['/subscriptions//resourceGroups/rg', 'empty segment'],
-    ['/subscriptions/sub/resourceGroups/rg/providers/Microsoft.ContainerService/managedClusters', 'type/name pairs'],
-    ['/subscriptions/sub/resourceGroups/rg/providers/Microsoft.ContainerService/managedClusters/a/b/c/d', 'type/name pairs'],
-    ['/subscriptions/sub/resourceGroups/rg/providers/Microsoft.ContainerService/managedClusters/ aks', 'malformed resource name'],
-    ['/subscriptions/sub/resourceGroups/rg/providers/Microsoft.ContainerService/managedClusters/aks\n', 'malformed resource name'],
-    ['/subscriptions/sub/resourceGroups/rg/providers/notaprovider/managedClusters/aks', 'malformed provider namespace'],
+    [
+      '/subscriptions/sub/resourceGroups/rg/providers/Microsoft.ContainerService/managedClusters',
+      'type/name pairs',
+    ],
+    [
+      '/subscriptions/sub/resourceGroups/rg/providers/Microsoft.ContainerService/managedClusters/a/b/c/d',
+      'type/name pairs',
+    ],
+    [
+      '/subscriptions/sub/resourceGroups/rg/providers/Microsoft.ContainerService/managedClusters/ aks',
+      'malformed resource name',
+    ],
+    [
+      '/subscriptions/sub/resourceGroups/rg/providers/Microsoft.ContainerService/managedClusters/aks\n',
+      'malformed resource name',
+    ],
+    [
+      '/subscriptions/sub/resourceGroups/rg/providers/notaprovider/managedClusters/aks',
+      'malformed provider namespace',
+    ],
     ['/subscriptions/sub$/resourceGroups/rg', 'malformed subscription id'],
     ['/subscriptions/' + 'a'.repeat(2100), 'longer than'],
   ])('rejects %j (%s)', (input, reason) => {
@@ -42,7 +64,9 @@ describe('normalization', () => {
   });
 
   it('checks the type case-insensitively and finds the parent', () => {
-    expect(isResourceId(FIC, 'microsoft.managedidentity/userassignedidentities/federatedidentitycredentials')).toBe(true);
+    expect(
+      isResourceId(FIC, 'microsoft.managedidentity/userassignedidentities/federatedidentitycredentials'),
+    ).toBe(true);
     expect(isResourceId(FIC, 'Microsoft.ManagedIdentity/userAssignedIdentities')).toBe(false);
     expect(parentResourceId(FIC)).toBe(FIC.split('/federatedIdentityCredentials/')[0]);
   });

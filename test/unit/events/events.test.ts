@@ -1,6 +1,6 @@
 /**
  * parseEventGridPayload + keysForEvent over the verbatim published events in
- * ../shared/fixtures/eventgrid (never edited) and AKS / identity / FIC variants derived from them here.
+ * `test/fixtures/azure/eventgrid` (never edited) and AKS / identity / FIC variants derived from them here.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -199,7 +199,7 @@ describe('AKS and identity events derived from the fixtures', () => {
     });
   });
 
-  it('gives one key for both casings of resourceGroups, provider and type (azure-facts §3.1)', async () => {
+  it('gives one key for both casings of resourceGroups, provider and type (docs/azure-behaviour.md §3.1)', async () => {
     const lower = armEvent('resource-write-success.eventgrid-schema.json', CLUSTER, 'write');
     const upper = armEvent(
       'resource-write-success.eventgrid-schema.json',
@@ -252,7 +252,7 @@ describe('AKS and identity events derived from the fixtures', () => {
     expect(keys.map((k) => k.kind)).toEqual(['reconcile', 'ignore', 'ignore', 'reconcile']);
   });
 
-  it('tolerates authorization, claims and httpRequest as strings (azure-facts §3.2) and without them', async () => {
+  it('tolerates authorization, claims and httpRequest as strings (docs/azure-behaviour.md §3.2) and without them', async () => {
     const stringly = armEvent('resource-write-success.eventgrid-schema.json', CLUSTER, 'write');
     const d = data(stringly);
     d['authorization'] = JSON.stringify(d['authorization']);
@@ -293,7 +293,7 @@ describe('CloudEvents and the Functions trigger', () => {
     expect(await keyOf(event)).toMatchObject({ kind: 'reconcile', change: 'delete' });
   });
 
-  it('reads a CloudEvent handed over under the EventGridEvent type (azure-facts §3.8)', async () => {
+  it('reads a CloudEvent handed over under the EventGridEvent type (docs/azure-behaviour.md §3.8)', async () => {
     // The trigger's typed input is EventGridEvent; a CloudEvents subscription still delivers CloudEvent fields.
     const cloudEvent: { topic?: string; subject?: string; eventType?: string } & Record<string, unknown> =
       armEvent('resource-write-success.cloudevents-schema.json', IDENTITY, 'write');

@@ -1,6 +1,6 @@
 /**
  * Core-model builders for federation and validation unit tests: realistic AKS ids and issuers
- * (`https://<region>.oic.prod-aks.azure.com/<tenant>/<uuid>/`, azure-facts.md §2.2).
+ * (`https://<region>.oic.prod-aks.azure.com/<tenant>/<uuid>/`, docs/azure-behaviour.md §2.2).
  */
 import { configSchema, type FedlinkConfig } from '../../../shared/config/schema';
 import { type Cluster, type Fic, type Identity } from '../../../shared/core/model';

@@ -11,9 +11,11 @@ describe('identity lock transitions', () => {
     expect(release(b.state, { owner: 'run-a' })).toEqual({});
   });
 
-  it('is re-entrant for the holder and expires a crashed holder\'s lease', () => {
+  it("is re-entrant for the holder and expires a crashed holder's lease", () => {
     const a = acquire({}, { owner: 'run-a', nowMs: 0, leaseMs: lease });
     expect(acquire(a.state, { owner: 'run-a', nowMs: 10, leaseMs: lease }).result).toEqual({ granted: true });
-    expect(acquire(a.state, { owner: 'run-b', nowMs: lease, leaseMs: lease }).result).toEqual({ granted: true });
+    expect(acquire(a.state, { owner: 'run-b', nowMs: lease, leaseMs: lease }).result).toEqual({
+      granted: true,
+    });
   });
 });

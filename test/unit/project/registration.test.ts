@@ -4,13 +4,14 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-// Outside the host, @azure/functions runs in test mode and skips app.* registrations (azure-facts §7.5),
+// Outside the host, @azure/functions runs in test mode and skips app.* registrations (docs/azure-behaviour.md §7.5),
 // so loading the Azure entry point here is safe; it must load, and fill the registry.
 import '../../../functions/index';
 import { registeredFunctions } from '../../../functions/registry';
 
 const root = resolve(__dirname, '../../..');
-const json = (file: string): Record<string, unknown> => JSON.parse(readFileSync(resolve(root, file), 'utf8')) as Record<string, unknown>;
+const json = (file: string): Record<string, unknown> =>
+  JSON.parse(readFileSync(resolve(root, file), 'utf8')) as Record<string, unknown>;
 
 describe('host.json', () => {
   const host = json('host.json') as {
@@ -20,7 +21,10 @@ describe('host.json', () => {
   };
   it('is a Functions v4 host file with the extension bundle durable-functions v3 needs', () => {
     expect(host.version).toBe('2.0');
-    expect(host.extensionBundle).toEqual({ id: 'Microsoft.Azure.Functions.ExtensionBundle', version: '[4.*, 5.0.0)' });
+    expect(host.extensionBundle).toEqual({
+      id: 'Microsoft.Azure.Functions.ExtensionBundle',
+      version: '[4.*, 5.0.0)',
+    });
   });
   it('names a task hub Azure Storage accepts (3-45 alphanumerics, starting with a letter)', () => {
     expect(host.extensions.durableTask.hubName).toMatch(/^[A-Za-z][A-Za-z0-9]{2,44}$/);
@@ -29,12 +33,18 @@ describe('host.json', () => {
 });
 
 describe('package.json', () => {
-  const pkg = json('package.json') as { main: string; bin: Record<string, string>; scripts: Record<string, string> };
+  const pkg = json('package.json') as {
+    main: string;
+    bin: Record<string, string>;
+    scripts: Record<string, string>;
+  };
   it('points main at the compiled registrations and bin at the compiled CLI', () => {
     expect(pkg.main).toBe('dist/functions/index.js');
     expect(pkg.bin).toEqual({ fedlink: 'dist/cli/main.js' });
     expect(existsSync(resolve(root, pkg.main))).toBe(true);
-    expect(readFileSync(resolve(root, pkg.bin.fedlink ?? ''), 'utf8').startsWith('#!/usr/bin/env node')).toBe(true);
+    expect(readFileSync(resolve(root, pkg.bin.fedlink ?? ''), 'utf8').startsWith('#!/usr/bin/env node')).toBe(
+      true,
+    );
   });
   it('has the two set-up commands the README shows', () => {
     expect(pkg.scripts.start).toBeDefined();

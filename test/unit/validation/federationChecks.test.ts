@@ -334,7 +334,9 @@ describe('checkClusterFederation', () => {
       ],
     ]);
     expect(
-      checkClusterFederation({ cluster: gov, bindings: byTags, issuerHosts: ['.oic.prod-aks.azure.us'] }).map((f) => [f.check, f.status]),
+      checkClusterFederation({ cluster: gov, bindings: byTags, issuerHosts: ['.oic.prod-aks.azure.us'] }).map(
+        (f) => [f.check, f.status],
+      ),
     ).toEqual([
       ['federation.cluster-oidc', 'pass'],
       ['federation.issuer-host', 'warn'],
@@ -343,7 +345,9 @@ describe('checkClusterFederation', () => {
       issuerUrl: aksIssuer(UUID, 'eastus', '00000000-0000-0000-0000-000000000000'),
     });
     expect(
-      checkClusterFederation({ cluster: other, bindings: byTags, tenants: [TENANT.toUpperCase()] }).map((f) => [f.check, f.status, f.message]),
+      checkClusterFederation({ cluster: other, bindings: byTags, tenants: [TENANT.toUpperCase()] }).map(
+        (f) => [f.check, f.status, f.message],
+      ),
     ).toEqual([
       [
         'federation.issuer-shape',
