@@ -7,7 +7,8 @@ const sdkPackages = ['@azure/arm-*', '@azure/identity', '@azure/core-*'];
 const hostPackages = ['@azure/functions', 'durable-functions', 'durable-functions/*'];
 
 export default tseslint.config(
-  // test/summaryReporter.js, test/globalSetup.js: plain JS that jest loads untransformed, outside the TypeScript project.
+  // test/summaryReporter.js, test/globalSetup.js, scripts/*.mjs: plain JS run by jest or node untransformed,
+  // outside the TypeScript project.
   {
     ignores: [
       'dist/**',
@@ -17,6 +18,7 @@ export default tseslint.config(
       '.ci/**',
       'test/summaryReporter.js',
       'test/globalSetup.js',
+      'scripts/*.mjs',
     ],
   },
   js.configs.recommended,

@@ -1,26 +1,23 @@
 /**
- * The report page in a real browser (Debian's Chromium through playwright-core; installed by
- * scripts/install-chromium.sh): a fleet run on the sandbox with one identity over the FIC limit,
+ * The report page in a real browser (headless Chromium from the npm package @sparticuz/chromium,
+ * through playwright-core: test/helpers/browser.ts): a fleet run on the sandbox with one identity over the FIC limit,
  * then GET /api/report as a person would open it, the counts read off the page, and the status
  * filter clicked.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import { type Browser } from 'playwright-core';
 import { ficResource } from '../../sandbox/builders';
 import { startApiServer, type ApiServer } from '../../sandbox/httpServer';
 import { silentLogger } from '../../shared/core/log';
+import { launchChromium } from '../helpers/browser';
 import { cluster, identity, running, type Running } from '../helpers/scenario';
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 let sandbox: Running;
 let api: ApiServer;
 let browser: Browser;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM))
-    throw new Error(`${CHROMIUM} not found: run scripts/install-chromium.sh (as root)`);
   const ok = identity('id-ok');
   const full = identity('id-full');
   const existing = Array.from({ length: 20 }, (_, i) =>
@@ -55,18 +52,7 @@ beforeAll(async () => {
     if (status.runtimeStatus === 'Completed') break;
     await new Promise((r) => setTimeout(r, 25));
   }
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium();
 }, 60_000);
 
 afterAll(async () => {
