@@ -19,7 +19,7 @@ export type TrackedBase = Pick<
  * throws a terminal `InvalidResponse` ArmError instead.
  *
  * The resource group comes from the id, with the id's casing: Resource Graph's `resourceGroup` column
- * is lower-cased (docs/azure-behaviour.md §6.4 task brief), GET has no such field at all.
+ * is lower-cased (docs/azure-behaviour.md §6.4), GET has no such field at all.
  */
 export function trackedBase(
   type: string,
