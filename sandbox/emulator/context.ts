@@ -24,6 +24,12 @@ export interface LatencyOptions {
   readonly ficWriteMs?: DurationRange;
   /** How long a long-running operation runs (default 2000-6000). */
   readonly lroMs?: DurationRange;
+  /**
+   * How long a private endpoint connection approve/reject/delete takes to finish where the type's
+   * recorded traffic shows it (providers/privateLinkTypes.ts `recordedMs`): 'recorded' (default) uses
+   * those durations; a range overrides them all. Types without a recording use `lroMs`.
+   */
+  readonly privateLinkMs?: 'recorded' | DurationRange;
 }
 
 export const DEFAULT_LATENCY: Required<LatencyOptions> = {
@@ -31,6 +37,7 @@ export const DEFAULT_LATENCY: Required<LatencyOptions> = {
   writeMs: 0,
   ficWriteMs: [30, 100],
   lroMs: [2000, 6000],
+  privateLinkMs: 'recorded',
 };
 
 export interface EmulatorCore {

@@ -26,6 +26,14 @@ import { readView } from './views';
 
 export type LroFamily = 'privateDns' | 'network' | 'generic';
 
+/** Paths (with query) under the endpoint where an operation's status and result are served. */
+export interface LroUrls {
+  readonly status: string;
+  readonly result: string;
+}
+
+export type LroHeader = 'Azure-AsyncOperation' | 'Location' | 'Retry-After';
+
 export interface LroStart {
   readonly family: LroFamily;
   readonly kind: 'put' | 'delete';
@@ -38,6 +46,12 @@ export interface LroStart {
   readonly durationMs: number;
   /** Applies the final state (e.g. provisioningState Succeeded, or removal). */
   readonly complete: () => void;
+  /** Per-RP URL shapes (private endpoint connections: providers/privateLinkTypes.ts); default: the family's. */
+  readonly urls?: (opId: string) => LroUrls;
+  /** Which headers the initial answer carries (default: all three). */
+  readonly headers?: readonly LroHeader[];
+  /** Prefix of the operation id (Container Registry: `privateendpointconnections-`). */
+  readonly idPrefix?: string;
 }
 
 interface Operation extends LroStart {
@@ -58,7 +72,7 @@ export class LroRegistry {
   start(start: LroStart): Record<string, string> {
     const core = this.core();
     const now = core.clock.now();
-    const id = core.random.uuid(`lro|${start.resourceId.toLowerCase()}`);
+    const id = `${start.idPrefix ?? ''}${core.random.uuid(`lro|${start.resourceId.toLowerCase()}`)}`;
     const op: Operation = {
       ...start,
       id,
@@ -97,6 +111,10 @@ export class LroRegistry {
 
   private urls(op: Operation): { status: string; result: string } {
     const base = this.core().endpoint();
+    if (op.urls) {
+      const custom = op.urls(op.id);
+      return { status: `${base}${custom.status}`, result: `${base}${custom.result}` };
+    }
     const q = `?api-version=${encodeURIComponent(op.apiVersion)}`;
     switch (op.family) {
       case 'privateDns': {
@@ -129,11 +147,32 @@ export class LroRegistry {
 
   private headers(op: Operation, now: number): Record<string, string> {
     const urls = this.urls(op);
-    return {
+    const all: Record<LroHeader, string> = {
       'Azure-AsyncOperation': urls.status,
       Location: urls.result,
       'Retry-After': this.retryAfter(op, now),
     };
+    const out: Record<string, string> = {};
+    for (const h of op.headers ?? (Object.keys(all) as LroHeader[])) out[h] = all[h];
+    return out;
+  }
+
+  /**
+   * GET of an operation URL: the status or the result, by which of the operation's URLs `path` (decoded,
+   * no query) is. Where both are the same URL (Web's `operationResults` on an approval) it is the status.
+   */
+  answer(path: string, opId: string, now: number): ArmResponse {
+    const op = this.ops.get(opId);
+    if (!op) throw notFound(opId);
+    const urls = this.urls(op);
+    const key = (u: string): string => {
+      const noQuery = u.slice(this.core().endpoint().length).split('?')[0]!;
+      return decodeURIComponent(noQuery).toLowerCase();
+    };
+    const asked = path.toLowerCase();
+    if (asked === key(urls.status)) return this.status(opId, now);
+    if (asked === key(urls.result)) return this.result(opId, now);
+    throw notFound(opId);
   }
 
   /** GET of a status URL. */

@@ -35,22 +35,32 @@ const lroHandler: ResourceHandler = {
     if (req.method !== 'GET' || target.collection)
       return Promise.reject(unsupportedOperation(req.method, target.fullType));
     const opId = target.names[target.names.length - 1]!;
-    const last = target.types[target.types.length - 1]!.toLowerCase();
-    const now = core.clock.now();
-    const isResult = last === 'operationresults' || last === 'privatednsoperationresults';
-    return Promise.resolve(isResult ? core.lro.result(opId, now) : core.lro.status(opId, now));
+    return Promise.resolve(core.lro.answer(req.path, opId, core.clock.now()));
   },
 };
 
+/** `locations/{loc}/<kind>/{id}` operation URLs (the last three: Cosmos DB and SQL, recorded). */
+const LOCATION_OPERATION_KINDS = [
+  'operations',
+  'operationresults',
+  'operationstatuses',
+  'operationsstatus',
+  'privateendpointconnectionazureasyncoperation',
+  'privateendpointconnectionoperationresults',
+];
+
 function isLroRoute(target: ResourceTarget): boolean {
+  if (target.collection) return false;
   const t = target.types.map((x) => x.toLowerCase());
   if (target.namespace.toLowerCase() === 'microsoft.network' && t.length === 1) {
     return t[0] === 'privatednsoperationstatuses' || t[0] === 'privatednsoperationresults';
   }
+  if (t.length === 2 && t[0] === 'locations') return LOCATION_OPERATION_KINDS.includes(t[1]!);
+  // `{connectionId}/operationStatuses|operationResults/{id}` (Container Registry, Cosmos DB; recorded).
   return (
-    t.length === 2 &&
-    t[0] === 'locations' &&
-    ['operations', 'operationresults', 'operationstatuses'].includes(t[1]!)
+    t.length >= 3 &&
+    t[t.length - 2] === 'privateendpointconnections' &&
+    ['operationstatuses', 'operationresults'].includes(t[t.length - 1]!)
   );
 }
 

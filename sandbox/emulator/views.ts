@@ -94,6 +94,15 @@ function reflectConnections(
         return item;
       });
       break;
+    case 'cosmos':
+      shaped = connections.map((c) => {
+        const props = objectAt(c.resource, 'properties') ?? {};
+        const kept: JsonObject = {};
+        for (const k of ['privateEndpoint', 'privateLinkServiceConnectionState'])
+          if (props[k] !== undefined) kept[k] = props[k];
+        return { id: c.resource.id, properties: kept };
+      });
+      break;
     case 'full':
       shaped = connections.map((c) => c.resource);
       break;

@@ -225,14 +225,21 @@ const DRIVERS: Record<string, Driver> = {
     return only(seen);
   },
   'privatelink/keyvault.putPrivateEndpointConnection.json': async (c, e) => {
+    // The published example answers 200 Succeeded at once; recorded traffic (Azure/azure-cli
+    // .../recordings/test_private_endpoint_connection_keyvault.yaml) answers 200 Updating and reaches
+    // Succeeded ~45 s later. Compared here: the state once finished, polled as the Azure CLI does.
     const client = resourcesClient(c, e);
+    const id = pecPath(c, 'Microsoft.KeyVault/vaults');
     const seen = capture(client.pipeline);
-    await client.resources.createOrUpdateById(
-      pecPath(c, 'Microsoft.KeyVault/vaults'),
-      c.apiVersion,
-      c.request.body as never,
-    );
-    return only(seen);
+    await client.resources.createOrUpdateById(id, c.apiVersion, c.request.body as never);
+    expect(seen[0]!.status).toBe(200);
+    expect(
+      (seen[0]!.body as { properties: { provisioningState: string } }).properties.provisioningState,
+    ).toBe('Updating');
+    e.clock.advance(60_000);
+    await client.resources.getById(id, c.apiVersion);
+    const last = seen[seen.length - 1]!;
+    return { [String(last.status)]: last.body };
   },
   'privatelink/storage.StorageAccountListPrivateEndpointConnections.json': async (c, e) => {
     const client = resourcesClient(c, e);
