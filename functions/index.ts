@@ -10,7 +10,7 @@ import { app, type InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
 import { registeredFunctions } from './catalog';
 import { runtimeConfig, runtimeDeps } from './runtime';
-import { handleEventGridDelivery } from './triggers/eventGrid';
+import { EVENT_GRID_FUNCTION_NAME, handleEventGridDelivery } from './triggers/eventGrid';
 import { getHealth, getReport, getRun, postRun } from './triggers/http';
 import { startDriftCheck } from './triggers/timer';
 
@@ -32,7 +32,7 @@ for (const def of entities.values()) {
 
 const client = df.input.durableClient();
 
-app.eventGrid('fedlinkEvents', {
+app.eventGrid(EVENT_GRID_FUNCTION_NAME, {
   extraInputs: [client],
   handler: async (event, context) => {
     await handleEventGridDelivery(event, {

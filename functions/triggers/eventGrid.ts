@@ -10,6 +10,9 @@ import { type DurableClientPort } from '../durableClientPort';
 import { reconcile, RERUN_EVENT } from '../orchestrations/reconcile';
 import { startOrRerun } from './startRun';
 
+/** The Event Grid trigger's function name: infra/ points the event subscription at `<site>/functions/<this>`. */
+export const EVENT_GRID_FUNCTION_NAME = 'fedlinkEvents';
+
 export type EventDisposition =
   | { readonly kind: 'started' | 'coalesced'; readonly instanceId: string; readonly resourceId: string }
   | { readonly kind: 'ignored'; readonly reason: string };

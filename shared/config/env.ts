@@ -21,6 +21,18 @@ import { configSchema, type FedlinkConfig } from './schema';
 
 export type Environment = Readonly<Record<string, string | undefined>>;
 
+/**
+ * The environment variables read here, by role. infra/ sets each of them as an App Setting
+ * (test/infra checks it against this table); `config` and `configJson` are alternatives.
+ */
+export const SETTINGS = {
+  config: 'FEDLINK_CONFIG',
+  configJson: 'FEDLINK_CONFIG_JSON',
+  armEndpoint: 'AZURE_RESOURCE_MANAGER_ENDPOINT',
+  logLevel: 'FEDLINK_LOG_LEVEL',
+  managedIdentityClientId: 'AZURE_CLIENT_ID',
+} as const;
+
 export interface RuntimeSettings {
   readonly config: FedlinkConfig;
   /** Where the config came from, for the startup log line: a path, `FEDLINK_CONFIG_JSON` or `defaults`. */
@@ -52,15 +64,15 @@ function isLogLevel(value: string): value is LogLevel {
 export function readRuntimeSettings(env: Environment): RuntimeSettings {
   const issues: ConfigIssue[] = [];
 
-  const levelText = read(env, 'FEDLINK_LOG_LEVEL')?.toLowerCase() ?? 'info';
+  const levelText = read(env, SETTINGS.logLevel)?.toLowerCase() ?? 'info';
   const logLevel: LogLevel = isLogLevel(levelText) ? levelText : 'info';
   if (!isLogLevel(levelText))
     issues.push({
-      path: 'FEDLINK_LOG_LEVEL',
+      path: SETTINGS.logLevel,
       message: `expected one of ${LOG_LEVELS.join(', ')}, got ${JSON.stringify(levelText)}`,
     });
 
-  const endpointText = read(env, 'AZURE_RESOURCE_MANAGER_ENDPOINT');
+  const endpointText = read(env, SETTINGS.armEndpoint);
   let armEndpoint: string | undefined;
   if (endpointText !== undefined) {
     let url: URL | undefined;
@@ -72,24 +84,24 @@ export function readRuntimeSettings(env: Environment): RuntimeSettings {
     // core-rest-pipeline refuses to send a bearer token over plain http, so catch it here, at startup.
     if (!url || url.protocol !== 'https:')
       issues.push({
-        path: 'AZURE_RESOURCE_MANAGER_ENDPOINT',
+        path: SETTINGS.armEndpoint,
         message: `expected an https URL, got ${JSON.stringify(endpointText)}`,
       });
     else armEndpoint = endpointText.replace(/\/+$/, '');
   }
 
-  const managedIdentityClientId = read(env, 'AZURE_CLIENT_ID');
+  const managedIdentityClientId = read(env, SETTINGS.managedIdentityClientId);
   if (managedIdentityClientId !== undefined && !GUID.test(managedIdentityClientId)) {
     issues.push({
-      path: 'AZURE_CLIENT_ID',
+      path: SETTINGS.managedIdentityClientId,
       message: `expected a GUID (the managed identity's client id), got ${JSON.stringify(managedIdentityClientId)}`,
     });
   }
 
-  const configPath = read(env, 'FEDLINK_CONFIG');
-  const configJson = read(env, 'FEDLINK_CONFIG_JSON');
+  const configPath = read(env, SETTINGS.config);
+  const configJson = read(env, SETTINGS.configJson);
   if (configPath !== undefined && configJson !== undefined) {
-    issues.push({ path: 'FEDLINK_CONFIG', message: 'set FEDLINK_CONFIG or FEDLINK_CONFIG_JSON, not both' });
+    issues.push({ path: SETTINGS.config, message: 'set FEDLINK_CONFIG or FEDLINK_CONFIG_JSON, not both' });
   }
 
   if (issues.length > 0) throw new ConfigError('environment', issues);
@@ -100,8 +112,8 @@ export function readRuntimeSettings(env: Environment): RuntimeSettings {
     config = loadConfig(configPath);
     configSource = configPath;
   } else if (configJson !== undefined) {
-    config = parseConfig(configJson, 'FEDLINK_CONFIG_JSON');
-    configSource = 'FEDLINK_CONFIG_JSON';
+    config = parseConfig(configJson, SETTINGS.configJson);
+    configSource = SETTINGS.configJson;
   } else {
     config = configSchema.parse({});
     configSource = 'defaults';

@@ -11,6 +11,9 @@ export {
   keysForEvent,
   RESOURCE_WRITE_SUCCESS,
   RESOURCE_DELETE_SUCCESS,
+  HANDLED_EVENT_TYPES,
+  HANDLED_RESOURCE_TYPES,
+  HANDLED_OPERATION_NAMES,
   SUBSCRIPTION_VALIDATION,
 } from './keys';
 export type { DeliveredEvent, EventKey, ReconcileTarget, ResourceChange } from './types';

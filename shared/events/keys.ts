@@ -29,13 +29,43 @@ import {
   parseResourceId,
   ResourceIdError,
   sameResource,
+  sameType,
   TYPES,
 } from '../core/resourceId';
-import { type DeliveredEvent, type EventKey, type ResourceChange } from './types';
+import { type DeliveredEvent, type EventKey, type ReconcileTarget, type ResourceChange } from './types';
 
 export const RESOURCE_WRITE_SUCCESS = 'Microsoft.Resources.ResourceWriteSuccess' as const;
 export const RESOURCE_DELETE_SUCCESS = 'Microsoft.Resources.ResourceDeleteSuccess' as const;
 export const SUBSCRIPTION_VALIDATION = 'Microsoft.EventGrid.SubscriptionValidationEvent' as const;
+
+/**
+ * What this file reconciles, as data: the ARM event types (and the change each means) and the resource
+ * types of subjects, with the target each one re-checks. `keysForEvent` decides from these tables, and
+ * the Event Grid subscription in infra/ filters on exactly them (scripts/gen-infra-json.ts writes them
+ * into infra/generated/event-filter.json; test/infra checks both), so Event Grid does not deliver
+ * what would only be ignored here, and nothing reconciled here is filtered out there.
+ */
+export const HANDLED_EVENT_TYPES = [
+  { eventType: RESOURCE_WRITE_SUCCESS, change: 'write' },
+  { eventType: RESOURCE_DELETE_SUCCESS, change: 'delete' },
+] as const satisfies readonly { eventType: KnownSystemEventTypes; change: ResourceChange }[];
+
+/** `child`: the subject is a child of the target (a FIC → its identity, re-checked as a write). */
+export const HANDLED_RESOURCE_TYPES = [
+  { resourceType: TYPES.managedCluster, target: 'cluster', child: false },
+  { resourceType: TYPES.userAssignedIdentity, target: 'identity', child: false },
+  { resourceType: TYPES.federatedIdentityCredential, target: 'identity', child: true },
+] as const satisfies readonly { resourceType: string; target: ReconcileTarget; child: boolean }[];
+
+/**
+ * `data.operationName` of every event that `keysForEvent` reconciles: `<resource type>/write` or
+ * `/delete` (docs/azure-behaviour.md §3.2, e.g. `Microsoft.ContainerService/managedClusters/write`).
+ * ASSUMED for the FIC child type: ARM names it `<parent type>/federatedIdentityCredentials/<verb>`
+ * like every other child operation; no recorded FIC event shows it.
+ */
+export const HANDLED_OPERATION_NAMES: readonly string[] = HANDLED_RESOURCE_TYPES.flatMap((r) =>
+  HANDLED_EVENT_TYPES.map((e) => `${r.resourceType}/${e.change}`),
+);
 
 /** Event Grid validation codes are GUIDs; anything far longer is not one. */
 const MAX_VALIDATION_CODE_LENGTH = 256;
@@ -73,9 +103,7 @@ function isType(delivered: ValidEvent, type: KnownSystemEventTypes): boolean {
 }
 
 function changeOf(delivered: ValidEvent): ResourceChange | undefined {
-  if (isType(delivered, RESOURCE_WRITE_SUCCESS)) return 'write';
-  if (isType(delivered, RESOURCE_DELETE_SUCCESS)) return 'delete';
-  return undefined;
+  return HANDLED_EVENT_TYPES.find((handled) => isType(delivered, handled.eventType))?.change;
 }
 
 function clip(value: string): string {
@@ -126,24 +154,22 @@ export function keysForEvent(delivered: DeliveredEvent): EventKey {
     return { kind: 'ignore', reason: `subject is ${reason}`, ...ids };
   }
 
-  const type = parsed.type?.toLowerCase();
-  let target: 'cluster' | 'identity';
-  let resourceId = subject;
-  let child: { resourceId: string; change: ResourceChange } | undefined;
-  if (type === TYPES.managedCluster.toLowerCase()) target = 'cluster';
-  else if (type === TYPES.userAssignedIdentity.toLowerCase()) target = 'identity';
-  else if (type === TYPES.federatedIdentityCredential.toLowerCase()) {
-    // A FIC written or deleted by anyone (fedlink included): re-check its identity. The identity
-    // itself still exists, so for it this is a write.
-    target = 'identity';
-    resourceId = parentResourceId(subject) ?? subject;
-    child = { resourceId: subject, change };
-  } else {
+  const handled = HANDLED_RESOURCE_TYPES.find((h) => sameType(parsed.type, h.resourceType));
+  if (handled === undefined) {
     return {
       kind: 'ignore',
       reason: `subject is a ${parsed.type ?? 'subscription or resource group'}, not a managed cluster or user-assigned identity`,
       ...ids,
     };
+  }
+  const target: ReconcileTarget = handled.target;
+  let resourceId = subject;
+  let child: { resourceId: string; change: ResourceChange } | undefined;
+  if (handled.child) {
+    // A FIC written or deleted by anyone (fedlink included): re-check its identity. The identity
+    // itself still exists, so for it this is a write.
+    resourceId = parentResourceId(subject) ?? subject;
+    child = { resourceId: subject, change };
   }
 
   const data = record(env.data);
