@@ -615,6 +615,33 @@ describe('emulator: private endpoint DNS zone groups write records relative to t
     expect(aRecords(ACR_ZONE)).toEqual({});
   });
 
+  it('ACR with the regional data zone configured too: each fqdn goes into the most specific zone that holds it (ASSUMED)', async () => {
+    const dataZone = zoneId('eastus.data.privatelink.azurecr.io', HUB_RG);
+    const pe = endpoint('pe-acr', [
+      { fqdn: 'myreg.azurecr.io', ip: '10.2.0.4' },
+      { fqdn: 'myreg.eastus.data.azurecr.io', ip: '10.2.0.5' },
+    ]);
+    emulator = await startEmulator({
+      estate: estateOf([
+        pe,
+        zone('privatelink.azurecr.io', HUB_RG),
+        zone('eastus.data.privatelink.azurecr.io', HUB_RG),
+      ]),
+      clock: new VirtualClock({ scale: 100 }),
+      limits: 'off',
+      latency: { lroMs: 200 },
+    });
+    const network = new NetworkManagementClient(emulator.credential, SUB, sdkOptions(emulator));
+    await network.privateDnsZoneGroups.createOrUpdate(RG, 'pe-acr', 'default', {
+      privateDnsZoneConfigs: [
+        { name: 'acr', privateDnsZoneId: ACR_ZONE },
+        { name: 'data', privateDnsZoneId: dataZone },
+      ],
+    });
+    expect(aRecords(ACR_ZONE)).toEqual({ myreg: ['10.2.0.4'] });
+    expect(aRecords(dataZone)).toEqual({ myreg: ['10.2.0.5'] });
+  });
+
   it('AKS: the API server record is <prefix>-<hash>.<guid> in privatelink.<region>.azmk8s.io; a zone that no fqdn falls in gets nothing', async () => {
     const pe = endpoint('pe-aks', [{ fqdn: `${AKS_HOST}.privatelink.eastus.azmk8s.io`, ip: '10.3.0.4' }]);
     const westZone = zoneId('privatelink.westus.azmk8s.io', HUB_RG);
