@@ -339,11 +339,11 @@ describe('emulator: private DNS', () => {
 
   it('a second link of the same network to the same zone: Conflict through the operation (message ASSUMED)', async () => {
     await start([zone(ZONE_NAME), link('hub', 'hub')]);
-    expect(
-      await lroFailure(
-        dns.virtualNetworkLinks.beginCreateOrUpdateAndWait(RG, ZONE_NAME, 'hub-2', params('hub')),
-      ),
-    ).toMatch(/^The long-running operation has failed\. Conflict\. /);
+    const poller = await dns.virtualNetworkLinks.beginCreateOrUpdate(RG, ZONE_NAME, 'hub-2', params('hub'));
+    expect(poller.getOperationState().status).toBe('running');
+    expect(await lroFailure(poller.pollUntilDone())).toMatch(
+      /^The long-running operation has failed\. Conflict\. /,
+    );
     expect(linksOf(ZONE)).toEqual(['hub']);
   });
 
