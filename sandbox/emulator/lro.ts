@@ -12,6 +12,15 @@
  * `/subscriptions/{s}/providers/Microsoft.Network/locations/{loc}/operations|operationResults/{id}`;
  * others `/subscriptions/{s}/providers/{Namespace}/locations/{loc}/operationStatuses|operationResults/{id}`.
  *
+ * Private DNS status URLs answer as recorded (Azure/azure-cli privatedns recordings
+ * `test_PutLink_LinkExistsIfNoneMatchFailure_ExpectError.yaml`, `test_PatchLink_LinkExistsIfMatchFailure_ExpectError.yaml`):
+ * `202 {"status":"InProgress"}` with Azure-AsyncOperation and Location while running, then
+ * `200 {"status":"Succeeded"}` or `200 {"error":{code,message},"status":"Failed"}`: no name or times.
+ *
+ * An operation started with `failure` ends Failed with that error instead of applying `complete` (the
+ * Private DNS link refusals that Azure reports through the operation, docs/azure-behaviour.md §9.3).
+ * ASSUMED: the result URL of a failed operation answers the error envelope with `failure.httpStatus`.
+ *
  * Completion is applied lazily: every request (and `state()`) first settles the operations whose time
  * has come, so a jump of the virtual clock completes them without timers.
  * Retry-After is in seconds of real time under a scaled clock (core-lro waits it in real time; see
@@ -52,13 +61,23 @@ export interface LroStart {
   readonly headers?: readonly LroHeader[];
   /** Prefix of the operation id (Container Registry: `privateendpointconnections-`). */
   readonly idPrefix?: string;
+  /** When set, the operation ends Failed with this error and `complete` is never applied. */
+  readonly failure?: LroFailure;
+}
+
+/** The error a failed operation reports in its status body. */
+export interface LroFailure {
+  readonly code: string;
+  readonly message: string;
+  /** What the result URL answers for it (ASSUMED). */
+  readonly httpStatus: number;
 }
 
 interface Operation extends LroStart {
   readonly id: string;
   readonly startedAt: number;
   readonly completesAt: number;
-  status: 'InProgress' | 'Succeeded';
+  status: 'InProgress' | 'Succeeded' | 'Failed';
   endedAt: number | undefined;
 }
 
@@ -102,11 +121,11 @@ export class LroRegistry {
   }
 
   private finish(op: Operation, now: number): void {
-    op.status = 'Succeeded';
+    op.status = op.failure ? 'Failed' : 'Succeeded';
     op.endedAt = Math.max(now, op.completesAt);
     const key = normalizeResourceId(op.resourceId);
     if (this.inFlightByResource.get(key) === op.id) this.inFlightByResource.delete(key);
-    op.complete();
+    if (!op.failure) op.complete();
   }
 
   private urls(op: Operation): { status: string; result: string } {
@@ -179,6 +198,7 @@ export class LroRegistry {
   status(opId: string, now: number): ArmResponse {
     const op = this.ops.get(opId);
     if (!op) throw notFound(opId);
+    if (op.family === 'privateDns') return this.privateDnsStatus(op, now);
     const body: JsonObject = {
       name: op.id,
       status: op.status,
@@ -188,6 +208,15 @@ export class LroRegistry {
     const headers: Record<string, string> =
       op.status === 'InProgress' ? { 'Retry-After': this.retryAfter(op, now) } : {};
     return { status: 200, headers, body };
+  }
+
+  /** The recorded Private DNS status answer (see the header comment). */
+  private privateDnsStatus(op: Operation, now: number): ArmResponse {
+    if (op.status === 'InProgress')
+      return { status: 202, headers: this.headers(op, now), body: { status: op.status } };
+    const body: JsonObject = { status: op.status };
+    if (op.failure) body['error'] = { code: op.failure.code, message: op.failure.message };
+    return { status: 200, body };
   }
 
   /** GET of a result URL. */
@@ -200,6 +229,8 @@ export class LroRegistry {
         headers: { Location: this.urls(op).result, 'Retry-After': this.retryAfter(op, now) },
       };
     }
+    if (op.failure)
+      return new ArmError(op.failure.httpStatus, op.failure.code, op.failure.message).toResponse();
     if (op.kind === 'delete') return { status: 204 };
     const core = this.core();
     const stored = core.store.get(op.resourceId);

@@ -453,8 +453,8 @@ function privateLinkCases(): FixtureCase[] {
         properties: {
           ...(body(peGet, '200')['properties'] as Record<string, unknown>),
           customDnsConfigs: [
-            { fqdn: 'abc.cosmos.com', ipAddresses: ['10.0.0.4'] },
-            { fqdn: 'abc2.cosmos.com', ipAddresses: ['10.0.0.5'] },
+            { fqdn: 'abc.zone1.com', ipAddresses: ['10.0.0.4'] },
+            { fqdn: 'abc2.zone1.com', ipAddresses: ['10.0.0.5'] },
           ],
         },
       },
@@ -655,7 +655,7 @@ function privateLinkCases(): FixtureCase[] {
         type: 'server-set (the published example omits it)',
       },
       derivation: [
-        'estate: the private endpoint of PrivateEndpointGet.json moved to subscription 00000000-…, with customDnsConfigs abc/abc2 → 10.0.0.4/10.0.0.5 (the records the published answer lists)',
+        'estate: the private endpoint of PrivateEndpointGet.json moved to subscription 00000000-…, with customDnsConfigs abc.zone1.com/abc2.zone1.com → 10.0.0.4/10.0.0.5 (the records the published answer lists; a record goes only into the zone that contains its fqdn, docs/azure-behaviour.md §9.3)',
         'estate: zone zone1.com, PrivateZoneGet.json re-homed',
         'expected: the published 201 body is the final state; the emulator answers 201 with the operation in progress (docs/azure-behaviour.md §6.1) and the poller reads the final body',
       ],
@@ -713,7 +713,7 @@ function privateDnsCases(): FixtureCase[] {
     },
     {
       file: 'privatedns/VirtualNetworkLinkPut.json',
-      operation: 'VirtualNetworkLinks_CreateOrUpdate (LRO: 201 then polled; again 200 then polled)',
+      operation: 'VirtualNetworkLinks_CreateOrUpdate (LRO: 202 {} then polled, create and update alike)',
       apiVersion: '2024-06-01',
       estate: estate([zone]),
       request: {
@@ -726,7 +726,7 @@ function privateDnsCases(): FixtureCase[] {
       ignore: { etag: 'server-set: a new etag per write' },
       derivation: [
         'estate: the zone of PrivateZoneGet.json',
-        'expected: the published 201/200 bodies are the finished link; the emulator answers with it in progress and the poller reads the finished one. The 202 variant (headers only) is not produced',
+        "expected: the published 201/200 bodies are the finished link after a create / an update; the emulator answers both with the 202 variant (body `{}`, as Azure/azure-cli's recordings test_PutLink_*.yaml show) and the poller reads the finished link",
       ],
     },
     {

@@ -1,7 +1,8 @@
 /**
- * HTTP conditional writes for Private DNS (docs/azure-behaviour.md §5.1): `If-Match: <etag>` updates only that
- * version, `If-None-Match: *` creates only if absent. UNVERIFIED: the failure answer; ARM convention is
- * 412 `PreconditionFailed`, used here.
+ * HTTP conditional writes for Private DNS record sets and link DELETE (docs/azure-behaviour.md §5.1):
+ * `If-Match: <etag>` updates only that version, `If-None-Match: *` creates only if absent. UNVERIFIED: the
+ * failure answer; ARM convention is a synchronous 412 `PreconditionFailed`, used here. Link PUT/PATCH do not
+ * come here: Azure fails those through the operation status (privateDns.ts linkFailure, §9.3).
  */
 import { type ArmRequest, ArmError, header } from '../http';
 import { type StoredResource } from '../store';

@@ -1,16 +1,23 @@
 /**
  * Microsoft.Network resources other than Private DNS: private endpoints (GET, list), their private DNS
- * zone groups (GET, list, PUT and DELETE as long-running operations, docs/azure-behaviour.md §5.2), virtual
- * networks and every other Network type the estate holds (read-only).
+ * zone groups (GET, list, PUT and DELETE as long-running operations, docs/azure-behaviour.md §5.2, §9.3),
+ * virtual networks and every other Network type the estate holds (read-only).
  *
- * Zone group PUT: 201 (create) / 200 (update) with provisioningState Updating and Azure-AsyncOperation
- * (Network's `locations/{loc}/operations/{id}`); on completion the group is Succeeded and each zone
- * config lists the A record sets Azure manages for the endpoint, which are created in the zone when
- * the zone is in the estate.
- * ASSUMED mapping (the real one depends on each service's DNS names): every `customDnsConfigs` entry
- * `{ fqdn, ipAddresses }` of the private endpoint gives, in every configured zone, an A record named by
- * the fqdn's first label, TTL 10. Zone groups carry `type` and `etag` like every Network resource
- * (the published example's answer omits both; the estate contract requires `type`).
+ * Zone group PUT (request shape: test/fixtures/azure/privatelink/network.PrivateEndpointDnsZoneGroupCreate.json,
+ * `properties.privateDnsZoneConfigs[].properties.privateDnsZoneId`): 201 (create) / 200 (update) with
+ * provisioningState Updating and Azure-AsyncOperation (Network's `locations/{loc}/operations/{id}`); on
+ * completion the group is Succeeded and each zone config lists the A record sets Azure manages for the
+ * endpoint in that zone, which are created in the zone when the zone is in the estate.
+ *
+ * Records (docs/azure-behaviour.md §9.3): each `customDnsConfigs` entry `{ fqdn, ipAddresses }` of the
+ * endpoint is written into the ONE configured zone whose namespace contains the fqdn, named relative to
+ * that zone: `myreg.eastus.data.azurecr.io` → `myreg.eastus.data` in `privatelink.azurecr.io`;
+ * `<prefix>-<hash>.<guid>.privatelink.eastus.azmk8s.io` → `<prefix>-<hash>.<guid>` in
+ * `privatelink.eastus.azmk8s.io`. A zone contains an fqdn when the fqdn ends with the zone name or with
+ * the zone name without its `privatelink` label (the public name the service resolves through).
+ * ASSUMED: when several configured zones contain an fqdn the longest (most specific) wins; an fqdn no
+ * configured zone contains gets no record; TTL 10. Zone groups carry `type` and `etag` like every
+ * Network resource (the published example's answer omits both; the estate contract requires `type`).
  */
 import { isResourceId, normalizeResourceId, TYPES } from '../../../shared/core/resourceId';
 import { NETWORK_VERSIONS } from '../apiVersions';
@@ -59,31 +66,66 @@ function validateGroup(req: ArmRequest): { body: JsonObject; configs: ZoneConfig
 }
 
 interface RecordPlan {
-  readonly label: string;
+  /** Normalized id of the zone the record goes into. */
+  readonly zoneId: string;
+  /** Record set name relative to the zone, lower-cased. */
+  readonly name: string;
   readonly ipAddresses: string[];
 }
 
-function recordsFor(endpoint: StoredResource): RecordPlan[] {
+function zoneName(core: EmulatorCore, zoneId: string): string {
+  const stored = core.store.get(zoneId);
+  const name = stored?.resource['name'];
+  return (typeof name === 'string' ? name : zoneId.split('/').pop()!).toLowerCase().replace(/\.$/, '');
+}
+
+/** The suffixes under which a zone holds names: itself, and its name without the `privatelink` label. */
+function zoneSuffixes(zone: string): string[] {
+  const labels = zone.split('.');
+  const i = labels.indexOf('privatelink');
+  const out = [zone];
+  if (i >= 0 && labels.length > 2) out.push([...labels.slice(0, i), ...labels.slice(i + 1)].join('.'));
+  return out;
+}
+
+/** The record name of `fqdn` relative to `zone`, if the zone contains it. */
+export function relativeRecordName(fqdn: string, zone: string): string | undefined {
+  const f = fqdn.toLowerCase().replace(/\.$/, '');
+  for (const suffix of zoneSuffixes(zone.toLowerCase().replace(/\.$/, ''))) {
+    if (f.endsWith(`.${suffix}`) && f.length > suffix.length + 1) return f.slice(0, -(suffix.length + 1));
+  }
+  return undefined;
+}
+
+/** One record per customDnsConfigs fqdn, in the most specific configured zone that contains it. */
+function recordsFor(
+  core: EmulatorCore,
+  endpoint: StoredResource,
+  configs: readonly ZoneConfig[],
+): RecordPlan[] {
   const dns = objectAt(endpoint.resource, 'properties')?.['customDnsConfigs'];
   if (!Array.isArray(dns)) return [];
+  const zones = configs.map((c) => ({ id: normalizeResourceId(c.zoneId), name: zoneName(core, c.zoneId) }));
   const out: RecordPlan[] = [];
   for (const d of dns) {
     if (!isJsonObject(d)) continue;
     const fqdn = stringAt(d, 'fqdn');
     const ips = d['ipAddresses'];
     if (fqdn === undefined || !Array.isArray(ips)) continue;
+    let best: { zoneId: string; name: string; specificity: number } | undefined;
+    for (const z of zones) {
+      const name = relativeRecordName(fqdn, z.name);
+      if (name !== undefined && (!best || z.name.length > best.specificity))
+        best = { zoneId: z.id, name, specificity: z.name.length };
+    }
+    if (!best) continue;
     out.push({
-      label: fqdn.split('.')[0]!,
+      zoneId: best.zoneId,
+      name: best.name,
       ipAddresses: ips.filter((ip): ip is string => typeof ip === 'string'),
     });
   }
   return out;
-}
-
-function zoneName(core: EmulatorCore, zoneId: string): string {
-  const stored = core.store.get(zoneId);
-  const name = stored?.resource['name'];
-  return typeof name === 'string' ? name : zoneId.split('/').pop()!;
 }
 
 function withRecordSets(
@@ -93,45 +135,40 @@ function withRecordSets(
 ): JsonValue[] {
   return configs.map(({ entry, zoneId }) => {
     const zone = zoneName(core, zoneId);
-    const recordSets = plans.map((p) => ({
-      fqdn: `${p.label}.${zone}`,
-      ipAddresses: p.ipAddresses,
-      recordSetName: p.label,
-      recordType: 'A',
-    }));
+    const recordSets = plans
+      .filter((p) => p.zoneId === normalizeResourceId(zoneId))
+      .map((p) => ({
+        fqdn: `${p.name}.${zone}`,
+        ipAddresses: p.ipAddresses,
+        recordSetName: p.name,
+        recordType: 'A',
+      }));
     return { ...entry, properties: { ...(objectAt(entry, 'properties') ?? {}), recordSets } };
   });
 }
 
-/** Creates (or replaces) the managed A records in the zones the estate holds. */
-function writeRecords(
-  core: EmulatorCore,
-  configs: readonly ZoneConfig[],
-  plans: readonly RecordPlan[],
-  remove: boolean,
-): void {
-  for (const { zoneId } of configs) {
-    const zone = core.store.get(zoneId);
+/** Creates (or replaces) the managed A records in the zones the estate holds, or removes them. */
+function writeRecords(core: EmulatorCore, plans: readonly RecordPlan[], remove: boolean): void {
+  for (const p of plans) {
+    const zone = core.store.get(p.zoneId);
     if (!zone) continue;
-    for (const p of plans) {
-      const id = `${zone.resource.id}/A/${p.label.toLowerCase()}`;
-      if (remove) core.store.delete(id);
-      else {
-        core.store.put({
-          id,
-          name: p.label.toLowerCase(),
-          type: 'Microsoft.Network/privateDnsZones/A',
-          etag: newEtag(core, id),
-          properties: {
-            ttl: 10,
-            fqdn: `${p.label.toLowerCase()}.${zoneName(core, zoneId)}.`,
-            isAutoRegistered: false,
-            aRecords: p.ipAddresses.map((ip) => ({ ipv4Address: ip })),
-          },
-        });
-      }
-      refreshDerived(core.store, id);
+    const id = `${zone.resource.id}/A/${p.name}`;
+    if (remove) core.store.delete(id);
+    else {
+      core.store.put({
+        id,
+        name: p.name,
+        type: 'Microsoft.Network/privateDnsZones/A',
+        etag: newEtag(core, id),
+        properties: {
+          ttl: 10,
+          fqdn: `${p.name}.${zoneName(core, p.zoneId)}.`,
+          isAutoRegistered: false,
+          aRecords: p.ipAddresses.map((ip) => ({ ipv4Address: ip })),
+        },
+      });
     }
+    refreshDerived(core.store, id);
   }
 }
 
@@ -154,7 +191,7 @@ function putGroup(
   const existing = core.store.get(target.path);
   if (existing && core.lro.inFlight(existing.resource.id))
     throw anotherOperationInProgress(existing.resource.id);
-  const plans = recordsFor(endpoint);
+  const plans = recordsFor(core, endpoint, configs);
   const id = existing ? existing.resource.id : target.path;
   const name = existing ? (existing.resource['name'] ?? target.names[1]!) : target.names[1]!;
   const group = {
@@ -168,7 +205,7 @@ function putGroup(
     },
   };
   core.store.put(group);
-  const previous = existing ? groupConfigs(existing) : [];
+  const previous = existing ? recordsFor(core, endpoint, groupConfigs(existing)) : [];
   const headers = core.lro.start({
     family: 'network',
     kind: 'put',
@@ -182,11 +219,9 @@ function putGroup(
     complete: () => {
       const current = core.store.get(id);
       if (!current) return;
-      const gone = previous.filter(
-        (p) => !configs.some((c) => normalizeResourceId(c.zoneId) === normalizeResourceId(p.zoneId)),
-      );
-      writeRecords(core, gone, plans, true);
-      writeRecords(core, configs, plans, false);
+      const gone = previous.filter((p) => !plans.some((n) => n.zoneId === p.zoneId && n.name === p.name));
+      writeRecords(core, gone, true);
+      writeRecords(core, plans, false);
       core.store.put({
         ...current.resource,
         properties: { ...(objectAt(current.resource, 'properties') ?? {}), provisioningState: 'Succeeded' },
@@ -223,7 +258,7 @@ function deleteGroup(
     apiVersion: req.apiVersion!,
     durationMs: drawDuration(core, core.latency.lroMs, `lro|${existing.resource.id.toLowerCase()}`),
     complete: () => {
-      writeRecords(core, groupConfigs(existing), recordsFor(endpoint), true);
+      writeRecords(core, recordsFor(core, endpoint, groupConfigs(existing)), true);
       core.store.delete(existing.resource.id);
     },
   });
