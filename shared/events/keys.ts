@@ -88,7 +88,7 @@ function subscriptionOfScope(scope: string): string | undefined {
 
 /** The reconcile key for one delivered event, or why it is ignored (or the validation code). */
 export function keysForEvent(delivered: DeliveredEvent): EventKey {
-  if (delivered.schema === 'invalid') return { kind: 'ignore', reason: delivered.reason };
+  if (delivered.schema === 'invalid') return { kind: 'ignore', reason: delivered.reason, suspect: true };
   const env = envelope(delivered);
   const ids = { eventId: env.id, eventType: env.type };
 
@@ -99,6 +99,7 @@ export function keysForEvent(delivered: DeliveredEvent): EventKey {
       return {
         kind: 'ignore',
         reason: 'subscription validation event without a usable data.validationCode',
+        suspect: true,
         ...ids,
       };
     }
@@ -117,13 +118,13 @@ export function keysForEvent(delivered: DeliveredEvent): EventKey {
 
   const subject = env.subject;
   if (subject === undefined || subject === '')
-    return { kind: 'ignore', reason: 'event has no subject', ...ids };
+    return { kind: 'ignore', reason: 'event has no subject', suspect: true, ...ids };
   let parsed;
   try {
     parsed = parseResourceId(subject);
   } catch (error) {
     const reason = error instanceof ResourceIdError ? error.message : String(error);
-    return { kind: 'ignore', reason: `subject is ${reason}`, ...ids };
+    return { kind: 'ignore', reason: `subject is ${reason}`, suspect: true, ...ids };
   }
 
   const type = parsed.type?.toLowerCase();
@@ -153,6 +154,7 @@ export function keysForEvent(delivered: DeliveredEvent): EventKey {
       return {
         kind: 'ignore',
         reason: `data.resourceUri ${typeof resourceUri === 'string' ? clip(resourceUri) : `(${typeof resourceUri})`} does not match subject ${clip(subject)}`,
+        suspect: true,
         ...ids,
       };
     }
@@ -166,6 +168,7 @@ export function keysForEvent(delivered: DeliveredEvent): EventKey {
     return {
       kind: 'ignore',
       reason: `subject is in subscription ${parsed.subscriptionId} but the event came from ${clip(env.topic ?? '')}`,
+      suspect: true,
       ...ids,
     };
   }
