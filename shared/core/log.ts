@@ -16,7 +16,7 @@ export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 const order: Record<LogLevel, number> = { debug: 0, info: 1, warn: 2, error: 3 };
 
 const SECRET_NAME =
-  /^(authorization|access_?token|refresh_?token|id_?token|token|client_?secret|secret|password|sig|code|x-functions-key)$/i;
+  /^(authorization|access_?token|refresh_?token|id_?token|token|client_?secret|secret|password|sig|x-functions-key)$/i;
 const SECRET_VALUE = /\b(Bearer\s+[\w.~+/-]+=*|eyJ[\w-]{8,}\.[\w-]{8,}\.[\w-]*)/g;
 export const REDACTED = '[redacted]';
 
