@@ -49,9 +49,11 @@ const holder = defineOrchestration<Hold, Held>('lockHolder', function* (context,
   // Whatever happened, a holder ends by checking it still holds (the next round would) and releasing.
   const final = yield* renewLocks(context, held, true);
   lost ||= final.lost.length > 0;
+  // The release is signalled at the end of this episode, so no one can hold the lock before this time.
+  const releasedAtMs = at() - START;
   releaseLocks(context, held);
   yield wait(1000); // let the release signal be delivered before we report
-  return { acquiredAtMs, releasedAtMs: at() - START - 1000, lost };
+  return { acquiredAtMs, releasedAtMs, lost };
 });
 
 async function run(holds: readonly Hold[]): Promise<Held[]> {
