@@ -57,6 +57,34 @@ export default tseslint.config(
     },
   },
   {
+    // The report model (findings, report, renderers) knows no capability, and the engine knows none
+    // either: capabilities import them, never the reverse (docs/style.md 25). This is what keeps the
+    // old cycle between shared/federation and shared/validation from coming back.
+    files: ['shared/validation/**/*.ts', 'shared/reconcile/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: hostPackages,
+              message: 'shared/ must not depend on the Functions host or durable-functions.',
+            },
+            {
+              group: sdkPackages,
+              message: 'Only shared/azure/ talks to the Azure SDKs; map SDK models to core types there.',
+            },
+            {
+              group: ['**/federation', '**/federation/**', '**/capabilities', '**/capabilities/**'],
+              message:
+                'The report model and the reconcile engine import no capability; a capability imports them.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['shared/azure/**/*.ts'],
     rules: {
       'no-restricted-imports': [

@@ -1,5 +1,6 @@
 /** Human-readable output of a RunResult for the terminal (`--output table`). */
 import { type RunResult } from '../functions/contracts';
+import { describeTarget } from '../shared/reconcile/target';
 import { buildReport, renderTable } from '../shared/validation/report';
 
 const SIGN = { create: '+', update: '~', delete: '-' } as const;
@@ -8,26 +9,33 @@ export function renderRun(result: RunResult, options: { findings?: boolean } = {
   const lines: string[] = [];
   const verb = result.mode === 'plan' ? 'would' : 'did';
   lines.push(
-    `${result.mode.toUpperCase()} ${describeTarget(result)}: ${result.status}${result.reason ? ` (${result.reason})` : ''}`,
+    `${result.mode.toUpperCase()} ${describe(result)}: ${result.status}${result.reason ? ` (${result.reason})` : ''}`,
   );
-  for (const identity of result.identities) {
-    const name = identity.identityId.split('/').pop() ?? identity.identityId;
+  for (const outcome of result.outcomes) {
+    const name = outcome.resourceId.split('/').pop() ?? outcome.resourceId;
     const kept = [
-      identity.unchanged ? `${identity.unchanged} in place` : '',
-      identity.adopted ? `${identity.adopted} adopted (not fedlink's)` : '',
+      outcome.counts.unchanged ? `${outcome.counts.unchanged} in place` : '',
+      outcome.counts.adopted ? `${outcome.counts.adopted} adopted (not fedlink's)` : '',
     ]
       .filter(Boolean)
       .join(', ');
     lines.push(
-      `  identity ${name}: ${identity.status}, ${identity.writes.length} write(s) ${verb} happen${kept ? `; ${kept}` : ''}`,
+      `  ${outcome.capability === 'federation' ? 'identity' : outcome.capability} ${name}: ${outcome.status}, ${outcome.actions.length} write(s) ${verb} happen${kept ? `; ${kept}` : ''}`,
     );
-    for (const w of identity.writes) {
-      lines.push(`    ${SIGN[w.kind]} ${w.kind} ${w.name}  issuer=${w.issuer}  subject=${w.subject}`);
+    for (const a of outcome.actions as readonly Partial<
+      Record<'kind' | 'name' | 'issuer' | 'subject', string>
+    >[]) {
+      const sign = SIGN[a.kind as keyof typeof SIGN] ?? '*';
+      lines.push(
+        `    ${sign} ${a.kind ?? ''} ${a.name ?? ''}  issuer=${a.issuer ?? ''}  subject=${a.subject ?? ''}`,
+      );
     }
   }
   const c = result.counts;
+  const n = (kind: string): number => c[kind] ?? 0;
   lines.push(
-    `  total: ${c.creates} create, ${c.updates} update, ${c.deletes} delete; ${c.unchanged} in place, ${c.adopted} adopted`,
+    `  total: ${n('create')} create, ${n('update')} update, ${n('delete')} delete; ${n('unchanged')} in place, ${n('adopted')} adopted` +
+      (result.passes > 1 ? ` (over ${result.passes} passes)` : ''),
   );
   if (options.findings !== false && result.findings.length > 0) {
     lines.push('', renderTable(buildReport(result.findings)));
@@ -35,13 +43,6 @@ export function renderRun(result: RunResult, options: { findings?: boolean } = {
   return lines.join('\n');
 }
 
-function describeTarget(result: RunResult): string {
-  switch (result.target.kind) {
-    case 'cluster':
-      return `cluster ${result.target.clusterId}`;
-    case 'identity':
-      return `identity ${result.target.identityId}`;
-    case 'fleet':
-      return 'fleet';
-  }
+function describe(result: RunResult): string {
+  return describeTarget(result.target);
 }

@@ -2,9 +2,9 @@
  * Imports every durable function definition so that the registry is complete. Both the Azure entry
  * point (./index.ts) and the sandbox durable host import this module.
  */
-import './entities/identityLock';
-import './activities/loadScope';
-import './activities/syncIdentities';
+import './entities/resourceLock';
+import './activities/scopeWork';
+import './activities/syncWork';
 import './orchestrations/reconcile';
 import './orchestrations/drift';
 

@@ -1,28 +1,31 @@
 /**
  * What crosses the durable boundary: orchestration inputs/outputs and activity inputs/outputs.
- * All plain JSON (it is stored in the history), small (ids and desired FIC records, never whole
+ * All plain JSON (it is stored in the history), small (ids and capability payloads, never whole
  * ARM resources: docs/style.md 14), and expected outcomes are data, not exceptions (docs/style.md 8).
+ * Nothing here is capability-shaped: work items and outcomes are the engine's (shared/reconcile).
  */
-import { type IdentityOutcome, type IdentityWork, type RunMode } from '../shared/federation/work';
-import { type Finding } from '../shared/validation/findings';
+import { type Carry } from '../shared/reconcile/outcome';
+import { type RunMode, type Target } from '../shared/reconcile/types';
 
-// The per-identity units live in shared/ (the core produces them); re-exported for the durable layer.
 export type {
-  IdentityOutcome,
-  IdentityStatus,
-  IdentityWork,
+  Outcome,
+  OutcomeStatus,
   RunMode,
+  RunResult,
+  RunStatus,
   ScopeResult,
-  SyncOutput,
-} from '../shared/federation/work';
+  Target,
+  WorkItem,
+} from '../shared/reconcile/types';
 
 export type Change = 'write' | 'delete';
 export type TriggerKind = 'event' | 'http' | 'timer' | 'cli';
 
-export type Target =
-  | { readonly kind: 'cluster'; readonly clusterId: string }
-  | { readonly kind: 'identity'; readonly identityId: string }
-  | { readonly kind: 'fleet' };
+/** The run's ids, for every log line an activity writes (docs/style.md 17). */
+export interface RunIds {
+  /** The orchestration instance that asked. */
+  readonly instanceId: string;
+}
 
 export interface ReconcileInput {
   readonly target: Target;
@@ -31,28 +34,6 @@ export interface ReconcileInput {
   readonly trigger: TriggerKind;
   /** How many times a blocked gate (cluster still Updating) has already been waited on. */
   readonly attempt?: number;
-}
-
-export interface SyncInput {
-  readonly mode: RunMode;
-  readonly work: readonly IdentityWork[];
-}
-
-export type RunStatus = 'converged' | 'changed' | 'planned' | 'skipped' | 'failed';
-
-/** What every reconcile orchestration returns (and GET /api/runs/{id} shows). */
-export interface RunResult {
-  readonly target: Target;
-  readonly mode: RunMode;
-  readonly status: RunStatus;
-  readonly reason?: string;
-  readonly identities: readonly IdentityOutcome[];
-  readonly findings: readonly Finding[];
-  readonly counts: {
-    readonly creates: number;
-    readonly updates: number;
-    readonly deletes: number;
-    readonly adopted: number;
-    readonly unchanged: number;
-  };
+  /** Writes of earlier passes of this run (a coalesced rerun continues as new with them). */
+  readonly carry?: Carry;
 }

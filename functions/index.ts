@@ -9,6 +9,7 @@
 import { app, type InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
 import { registeredFunctions } from './catalog';
+import { invocationLogger } from './invocationLog';
 import { runtimeConfig, runtimeDeps } from './runtime';
 import { EVENT_GRID_FUNCTION_NAME, handleEventGridDelivery } from './triggers/eventGrid';
 import { getHealth, getReport, getRun, postRun } from './triggers/http';
@@ -23,7 +24,9 @@ for (const def of orchestrations.values()) {
 }
 for (const def of activities.values()) {
   df.app.activity(def.name, {
-    handler: (input: unknown, _context: InvocationContext) => def.handler(input, runtimeDeps()),
+    // Each activity logs through its own invocation context (correlated in Application Insights).
+    handler: (input: unknown, context: InvocationContext) =>
+      def.handler(input, { ...runtimeDeps(), log: invocationLogger(context) }),
   });
 }
 for (const def of entities.values()) {
@@ -38,7 +41,7 @@ app.eventGrid(EVENT_GRID_FUNCTION_NAME, {
     await handleEventGridDelivery(event, {
       client: df.getClient(context),
       mode: 'apply',
-      log: runtimeDeps().log,
+      log: invocationLogger(context),
     });
   },
 });
@@ -48,14 +51,16 @@ app.http('runsPost', {
   methods: ['POST'],
   authLevel: 'function',
   extraInputs: [client],
-  handler: (request, context) => postRun(request, { client: df.getClient(context), log: runtimeDeps().log }),
+  handler: (request, context) =>
+    postRun(request, { client: df.getClient(context), log: invocationLogger(context) }),
 });
 app.http('runsGet', {
   route: 'runs/{id}',
   methods: ['GET'],
   authLevel: 'function',
   extraInputs: [client],
-  handler: (request, context) => getRun(request, { client: df.getClient(context), log: runtimeDeps().log }),
+  handler: (request, context) =>
+    getRun(request, { client: df.getClient(context), log: invocationLogger(context) }),
 });
 app.http('report', {
   route: 'report',
@@ -63,7 +68,7 @@ app.http('report', {
   authLevel: 'function',
   extraInputs: [client],
   handler: (request, context) =>
-    getReport(request, { client: df.getClient(context), log: runtimeDeps().log }),
+    getReport(request, { client: df.getClient(context), log: invocationLogger(context) }),
 });
 app.http('health', {
   route: 'health',
@@ -76,6 +81,6 @@ app.timer('fedlinkDrift', {
   schedule: runtimeConfig().drift.schedule,
   extraInputs: [client],
   handler: async (_timer, context) => {
-    await startDriftCheck(df.getClient(context), runtimeConfig(), runtimeDeps().log);
+    await startDriftCheck(df.getClient(context), runtimeConfig(), invocationLogger(context));
   },
 });

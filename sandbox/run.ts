@@ -14,7 +14,7 @@ import { loadConfig } from '../shared/config/load';
 import { type FedlinkConfig } from '../shared/config/schema';
 import { type Finding } from '../shared/validation/findings';
 import { buildReport, type Report } from '../shared/validation/report';
-import { handleEventGridDelivery } from '../functions/triggers/eventGrid';
+import { type EventDisposition, handleEventGridDelivery } from '../functions/triggers/eventGrid';
 import { driftCheck, type DriftInput } from '../functions/orchestrations/drift';
 import { type FaultSpec, parseFaultSpec } from './emulator';
 import { type Estate, loadEstate } from './estate';
@@ -108,20 +108,38 @@ export function loadSandboxInputs(options: SandboxRunOptions): {
   return { estate, config, events, faults };
 }
 
-/** Findings for runs that did not finish cleanly (invariant 6: recorded as failed, with a reason). */
-function runFindings(runs: SandboxRunOutput['runs']): Finding[] {
+/** Findings for runs that did not finish cleanly (invariant 6: recorded as failed, with their cause). */
+function runFindings(runs: SandboxRunOutput['runs'], failures: ReadonlyMap<string, unknown>): Finding[] {
   return runs.flatMap((run): Finding[] => {
     if (run.runtimeStatus === 'Completed' && run.output) return [...run.output.findings];
     if (run.runtimeStatus === 'Completed') return [];
+    const cause = failures.get(run.instanceId);
     return [
       {
         check: 'run.completed',
         resourceId: run.instanceId,
         status: 'fail',
-        message: `run ended ${run.runtimeStatus}`,
+        message: `run ended ${run.runtimeStatus}${cause === undefined || cause === null ? '' : `: ${typeof cause === 'string' ? cause : JSON.stringify(cause)}`}`,
       },
     ];
   });
+}
+
+/** Events that were dropped as suspect (malformed, contradicting themselves), each with its reason. */
+function eventFindings(dispositions: readonly EventDisposition[]): Finding[] {
+  return dispositions.flatMap((d): Finding[] =>
+    d.kind === 'ignored' && d.suspect
+      ? [
+          {
+            check: 'event.dropped',
+            resourceId: d.eventId !== undefined ? `event ${d.eventId}` : 'event',
+            status: 'warn',
+            message: `event dropped: ${d.reason}`,
+            remediation: 'Check the Event Grid subscription and who can publish to its topic.',
+          },
+        ]
+      : [],
+  );
 }
 
 export async function runSandbox(options: SandboxRunOptions): Promise<SandboxRunOutput> {
@@ -137,21 +155,29 @@ export async function runSandbox(options: SandboxRunOptions): Promise<SandboxRun
   const mode = options.mode ?? 'apply';
   const started = sandbox.clock.now();
   try {
+    let dispositions: EventDisposition[] = [];
     if (events) {
       // Event Grid delivers each event on its own, concurrently and in no particular order.
-      await Promise.all(
-        events.map((event) => handleEventGridDelivery([event], { client: sandbox.host.client, mode, log })),
-      );
+      dispositions = (
+        await Promise.all(
+          events.map((event) => handleEventGridDelivery([event], { client: sandbox.host.client, mode, log })),
+        )
+      ).flat();
     } else {
       const input: DriftInput = { mode, trigger: 'cli' };
       await sandbox.host.client.startNew(driftCheck.name, { instanceId: DRIFT_INSTANCE_ID, input });
     }
     await sandbox.host.runUntilIdle();
-    const runs = sandbox.host.topLevelInstances().map((s) => ({
+    const instances = sandbox.host.topLevelInstances();
+    const runs = instances.map((s) => ({
       instanceId: s.instanceId,
       runtimeStatus: String(s.runtimeStatus),
-      ...(s.output ? { output: s.output as RunResult } : {}),
+      ...(s.output && s.runtimeStatus === 'Completed' ? { output: s.output as RunResult } : {}),
     }));
+    // A failed orchestration's output is its error: the cause goes into its finding.
+    const failures = new Map(
+      instances.filter((s) => s.runtimeStatus !== 'Completed').map((s) => [s.instanceId, s.output] as const),
+    );
     const emulatorMetrics = sandbox.emulator.metrics();
     const hostMetrics = sandbox.host.metrics();
     return {
@@ -161,7 +187,7 @@ export async function runSandbox(options: SandboxRunOptions): Promise<SandboxRun
         status: o.status,
       })),
       state: { resources: sandbox.emulator.state().resources },
-      report: buildReport(runFindings(runs)),
+      report: buildReport([...runFindings(runs, failures), ...eventFindings(dispositions)]),
       runs,
       metrics: {
         armReads: emulatorMetrics.armReads,

@@ -11,6 +11,7 @@ import { registeredFunctions } from '../../functions/registry';
 import { driftCheck, type DriftInput } from '../../functions/orchestrations/drift';
 import { reconcile } from '../../functions/orchestrations/reconcile';
 import { createArmGateway } from '../../shared/azure/armGateway';
+import { targetFor } from '../../shared/reconcile/target';
 import { createArmClients } from '../../shared/azure/clients';
 import { pacedGateway } from '../../shared/azure/paced';
 import { loadConfig } from '../../shared/config/load';
@@ -94,8 +95,7 @@ export async function runReconcile(command: ReconcileCommand): Promise<RunResult
           ? (['cluster', command.cluster] as const)
           : (['identity', command.identity ?? ''] as const);
       instanceId = instanceIdFor(kind, id);
-      const target = kind === 'cluster' ? { kind, clusterId: id } : { kind, identityId: id };
-      const input: ReconcileInput = { target, change: 'write', mode, trigger: 'cli' };
+      const input: ReconcileInput = { target: targetFor(kind, id), change: 'write', mode, trigger: 'cli' };
       await host.client.startNew(reconcile.name, { instanceId, input });
     }
     await host.runUntilIdle();

@@ -1,32 +1,39 @@
 /**
  * Orchestrations: the fleet-wide drift check (timer, HTTP `{scope: all}`, `fedlink sandbox run`
- * without events). One scope read through Resource Graph, then one sub-orchestration per batch of
- * identities so no history grows with the fleet (docs/style.md 14). `report` mode plans, `repair` applies.
+ * without events), over every capability that reconciles the fleet. Per capability one scope read,
+ * then one sub-orchestration per batch of items so no history grows with the fleet (docs/style.md 14).
+ * `plan` mode reports, `apply` repairs.
+ *
+ * An empty scope (no subscriptions, clusters or identities) schedules nothing and completes with a
+ * report: `Task.all([])` is never yielded. Child instance ids are unique per execution (a tag from
+ * `newGuid`): on Azure Storage a start for a still-running child with the same id is dropped, and the
+ * parent would wait for it forever.
  */
-import { loadScope } from '../activities/loadScope';
-import {
-  type IdentityOutcome,
-  type IdentityWork,
-  type RunMode,
-  type RunResult,
-  type TriggerKind,
-} from '../contracts';
+import { capabilities } from '../../shared/capabilities';
+import { type Part, resultOf } from '../../shared/reconcile/outcome';
+import { scopeWork } from '../activities/scopeWork';
+import { type Outcome, type RunMode, type RunResult, type TriggerKind, type WorkItem } from '../contracts';
 import { defineOrchestration } from '../registry';
 import { ACTIVITY_RETRY, applyWork } from './applyWork';
-import { skipped, summarize } from './runResult';
 
-/** Identities per batch sub-orchestration. */
-export const IDENTITIES_PER_BATCH = 100;
+/** Items per batch sub-orchestration. */
+export const ITEMS_PER_BATCH = 100;
 
 export interface DriftInput {
   readonly mode: RunMode;
   readonly trigger: TriggerKind;
 }
 
-export const syncBatch = defineOrchestration<{ mode: RunMode; work: IdentityWork[] }, IdentityOutcome[]>(
+export interface BatchInput {
+  readonly capability: string;
+  readonly mode: RunMode;
+  readonly items: readonly WorkItem[];
+}
+
+export const syncBatch = defineOrchestration<BatchInput, Outcome[]>(
   'syncBatch',
-  function* (context, { mode, work }) {
-    return yield* applyWork(context, mode, work);
+  function* (context, { capability, mode, items }) {
+    return yield* applyWork(context, capability, mode, items);
   },
 );
 
@@ -34,18 +41,49 @@ export const driftCheck = defineOrchestration<DriftInput, RunResult>(
   'driftCheck',
   function* (context, input) {
     const target = { kind: 'fleet' } as const;
-    context.df.setCustomStatus({ phase: 'observing' });
-    const scope = yield* loadScope.call(context, { target }, ACTIVITY_RETRY);
-    if (scope.kind !== 'proceed') return skipped(target, input.mode, 'skipped', scope.reason, scope.findings);
-    const batches: IdentityWork[][] = [];
-    for (let i = 0; i < scope.work.length; i += IDENTITIES_PER_BATCH)
-      batches.push(scope.work.slice(i, i + IDENTITIES_PER_BATCH));
-    context.df.setCustomStatus({ phase: 'syncing', batches: batches.length, identities: scope.work.length });
-    const outcomes = (yield context.df.Task.all(
-      batches.map((work, i) =>
-        syncBatch.task(context, { mode: input.mode, work }, `${context.df.instanceId}:batch:${i}`),
-      ),
-    )) as IdentityOutcome[][];
-    return summarize(target, input.mode, outcomes.flat(), scope.findings);
+    const run = { instanceId: context.df.instanceId };
+    const execution = context.df.newGuid(context.df.instanceId).replace(/-/g, '').slice(0, 12);
+    const parts: Part[] = [];
+    for (const capability of capabilities.forTarget('fleet')) {
+      context.df.setCustomStatus({ phase: 'observing', capability });
+      const scope = yield* scopeWork.call(context, { capability, target, run }, ACTIVITY_RETRY);
+      if (scope.kind !== 'proceed') {
+        // A fleet scope has no gate to wait on: a block is reported like a skip.
+        parts.push({
+          capability,
+          kind: scope.kind === 'fail' ? 'fail' : 'skip',
+          reason: scope.reason,
+          findings: scope.findings,
+        });
+        continue;
+      }
+      const batches: WorkItem[][] = [];
+      for (let i = 0; i < scope.work.length; i += ITEMS_PER_BATCH)
+        batches.push(scope.work.slice(i, i + ITEMS_PER_BATCH));
+      context.df.setCustomStatus({
+        phase: 'syncing',
+        capability,
+        batches: batches.length,
+        items: scope.work.length,
+      });
+      const outcomes =
+        batches.length === 0
+          ? []
+          : ((yield context.df.Task.all(
+              batches.map((items, i) =>
+                syncBatch.task(
+                  context,
+                  { capability, mode: input.mode, items },
+                  `${context.df.instanceId}:${execution}:${capability}:${i}`,
+                ),
+              ),
+            )) as Outcome[][]);
+      parts.push({ capability, kind: 'proceed', outcomes: outcomes.flat(), findings: scope.findings });
+    }
+    const result = resultOf(target, input.mode, parts, context.df.instanceId);
+    context.df.setCustomStatus({ phase: 'done', status: result.status });
+    if (!context.df.isReplaying)
+      context.log(`drift check ${input.mode}: ${result.status}; ${result.outcomes.length} item(s)`);
+    return result;
   },
 );

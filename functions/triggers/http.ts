@@ -11,10 +11,12 @@ import { type Logger } from '../../shared/core/log';
 import { DRIFT_INSTANCE_ID, instanceIdFor } from '../../shared/core/instanceIds';
 import { isResourceId, TYPES } from '../../shared/core/resourceId';
 import { buildReport, renderHtml } from '../../shared/validation/report';
+import { targetFor } from '../../shared/reconcile/target';
 import { type ReconcileInput, type RunResult } from '../contracts';
 import { type DurableClientPort } from '../durableClientPort';
 import { driftCheck, type DriftInput } from '../orchestrations/drift';
 import { reconcile, RERUN_EVENT } from '../orchestrations/reconcile';
+import { isUnknownInstance, messageOf, whyStartFailed } from './durableErrors';
 import { startOrRerun } from './startRun';
 
 export interface HttpDeps {
@@ -78,26 +80,39 @@ export async function postRun(request: HttpRequest, { client, log }: HttpDeps): 
     instanceId = mode === 'apply' ? DRIFT_INSTANCE_ID : `fedlink:plan:fleet:${randomUUID()}`;
     try {
       await client.startNew(driftCheck.name, { instanceId, input });
-    } catch {
-      return problem(
-        409,
-        `a fleet run is already in progress: GET /api/runs/${encodeURIComponent(instanceId)}`,
-      );
+    } catch (error) {
+      const why = await whyStartFailed(client, instanceId, error);
+      if (why.kind === 'running')
+        return problem(
+          409,
+          `a fleet run is already in progress: GET /api/runs/${encodeURIComponent(instanceId)}`,
+        );
+      log.error('run not started', { instanceId, mode, reason: why.message });
+      return problem(503, `could not start the fleet run: ${why.message}`);
     }
   } else {
     const [kind, resourceId] =
       'clusterId' in scope
         ? (['cluster', scope.clusterId] as const)
         : (['identity', scope.identityId] as const);
-    const target = kind === 'cluster' ? { kind, clusterId: resourceId } : { kind, identityId: resourceId };
-    const input: ReconcileInput = { target, change: 'write', mode, trigger: 'http' };
-    if (mode === 'apply') {
-      // Writes for one resource coalesce with any event-driven run for it (same instance id).
-      instanceId = instanceIdFor(kind, resourceId);
-      await startOrRerun(client, reconcile.name, instanceId, input, RERUN_EVENT, log);
-    } else {
-      instanceId = `fedlink:plan:${kind}:${randomUUID()}`;
-      await client.startNew(reconcile.name, { instanceId, input });
+    const input: ReconcileInput = {
+      target: targetFor(kind, resourceId),
+      change: 'write',
+      mode,
+      trigger: 'http',
+    };
+    try {
+      if (mode === 'apply') {
+        // Writes for one resource coalesce with any event-driven run for it (same instance id).
+        instanceId = instanceIdFor(kind, resourceId);
+        await startOrRerun(client, reconcile.name, instanceId, input, RERUN_EVENT, log);
+      } else {
+        instanceId = `fedlink:plan:${kind}:${randomUUID()}`;
+        await client.startNew(reconcile.name, { instanceId, input });
+      }
+    } catch (error) {
+      log.error('run not started', { resourceId, mode, reason: messageOf(error) });
+      return problem(503, `could not start the run: ${messageOf(error)}`);
     }
   }
   log.info('run started', { instanceId, mode });
@@ -119,10 +134,17 @@ function accepted(request: HttpRequest, client: DurableClientPort, instanceId: s
 }
 
 /** GET /api/runs/{id} → status and, once finished, the RunResult. */
-export async function getRun(request: HttpRequest, { client }: HttpDeps): Promise<HttpResponseInit> {
+export async function getRun(request: HttpRequest, { client, log }: HttpDeps): Promise<HttpResponseInit> {
   const id = request.params.id ?? '';
+  let status;
   try {
-    const status = await client.getStatus(id);
+    status = await client.getStatus(id);
+  } catch (error) {
+    if (isUnknownInstance(error)) return problem(404, `no run with id ${id}`);
+    log.error('run status not read', { instanceId: id, reason: messageOf(error) });
+    return problem(503, `could not read the status of run ${id}: ${messageOf(error)}`);
+  }
+  {
     return {
       status: 200,
       jsonBody: {
@@ -134,18 +156,25 @@ export async function getRun(request: HttpRequest, { client }: HttpDeps): Promis
         output: status.output,
       },
     };
-  } catch {
-    return problem(404, `no run with id ${id}`);
   }
 }
 
 /** GET /api/report → the last fleet check's validation report (HTML for browsers, JSON on request). */
-export async function getReport(request: HttpRequest, { client }: HttpDeps): Promise<HttpResponseInit> {
+export async function getReport(request: HttpRequest, { client, log }: HttpDeps): Promise<HttpResponseInit> {
   let result: RunResult | undefined;
   try {
     const status = await client.getStatus(DRIFT_INSTANCE_ID);
+    if (status.runtimeStatus === 'Failed' || status.runtimeStatus === 'Terminated')
+      return problem(
+        500,
+        `the last fleet check ended ${status.runtimeStatus}: ${typeof status.output === 'string' ? status.output : JSON.stringify(status.output)}`,
+      );
     result = status.runtimeStatus === 'Completed' ? (status.output as RunResult) : undefined;
-  } catch {
+  } catch (error) {
+    if (!isUnknownInstance(error)) {
+      log.error('report not read', { instanceId: DRIFT_INSTANCE_ID, reason: messageOf(error) });
+      return problem(503, `could not read the last fleet check: ${messageOf(error)}`);
+    }
     result = undefined;
   }
   if (!result)

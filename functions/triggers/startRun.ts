@@ -10,10 +10,11 @@
  */
 import { type DurableClientPort } from '../durableClientPort';
 import { type Logger } from '../../shared/core/log';
+import { RUNNING_STATES } from './durableErrors';
 
 export type StartOutcome = 'started' | 'coalesced';
 
-const RUNNING = new Set(['Pending', 'Running', 'ContinuedAsNew', 'Suspended']);
+const RUNNING = RUNNING_STATES;
 const ATTEMPTS = 3;
 
 export async function startOrRerun(

@@ -109,7 +109,7 @@ async function main(): Promise<number> {
   const drift = (await sandbox.host.client.getStatus(DRIFT_INSTANCE_ID)).output as RunResult;
   const report = buildReport(drift.findings);
   out(
-    `  planned writes: ${drift.counts.creates + drift.counts.updates + drift.counts.deletes}; ARM writes during the check: ${sandbox.emulator.metrics().armWrites - writesBefore}`,
+    `  planned writes: ${(drift.counts.create ?? 0) + (drift.counts.update ?? 0) + (drift.counts.delete ?? 0)}; ARM writes during the check: ${sandbox.emulator.metrics().armWrites - writesBefore}`,
   );
   out();
   out('Validation report:');
@@ -140,7 +140,7 @@ async function main(): Promise<number> {
   });
   const cluster =
     normalizeResourceId(arrival.resource.id) ===
-    normalizeResourceId(result.target.kind === 'cluster' ? result.target.clusterId : '')
+    normalizeResourceId(result.target.kind === 'cluster' ? result.target.resourceId : '')
       ? arrival.resource.id
       : '';
   out();

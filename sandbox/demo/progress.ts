@@ -2,8 +2,8 @@
 import { type DurableHostEvent } from '../durable';
 
 const STEPS: Record<string, string> = {
-  loadScope: 'observe: re-read the cluster, Resource Graph, bindings',
-  syncIdentities: 'sync: list FICs, plan, write, read back, validate',
+  scopeWork: 'observe: re-read the cluster, Resource Graph, bindings',
+  syncWork: 'sync: list FICs, plan, write, read back, validate',
 };
 
 export function progressLine(event: DurableHostEvent): string | undefined {

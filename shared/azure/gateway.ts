@@ -1,8 +1,15 @@
 /**
- * The Azure gateway: the one interface through which fedlink's core reads and writes ARM.
- * Implemented in ./armGateway.ts over the real @azure/arm-* clients; the same implementation talks to
- * Azure or to the sandbox emulator (only the endpoint and credential differ). SDK types stop here:
- * every method speaks the core types of shared/core/model.ts.
+ * The ARM ports: the interfaces through which fedlink's core reads and writes ARM, one per concern
+ * (docs/style.md 21: each capability has its own port, no single gateway growing into a god object).
+ *
+ * - `InventoryPort`: what every capability's scope step reads (subscriptions, clusters, identities,
+ *   Resource Graph). Implemented in ./armInventory.ts.
+ * - `FederatedCredentialsPort`: the federation capability's reads and writes of FICs. Implemented in
+ *   ./armFederatedCredentials.ts.
+ *
+ * A new capability adds its own port here and its own implementation file; `AzureGateway` is only the
+ * bundle of every port over one set of clients (./armGateway.ts), so the host builds it once.
+ * SDK types stop here: every method speaks the core types of shared/core/model.ts.
  *
  * Failures: methods throw `ArmError` (./errors.ts), already classified (retryable / throttled /
  * terminal). "Not found" on a read is not an error: it returns undefined.
@@ -15,7 +22,7 @@ export interface FicSpec {
   readonly audiences: readonly string[];
 }
 
-export interface AzureGateway {
+export interface InventoryPort {
   /** Subscriptions the credential can see, with their tenant. */
   listSubscriptions(): Promise<
     readonly { subscriptionId: string; tenantId: string | undefined; displayName: string | undefined }[]
@@ -33,11 +40,16 @@ export interface AzureGateway {
   listIdentities(subscriptionId: string): Promise<readonly Identity[]>;
   /** Every user-assigned identity in the given subscriptions through Azure Resource Graph. */
   queryIdentities(subscriptionIds: readonly string[]): Promise<readonly Identity[]>;
+}
 
+export interface FederatedCredentialsPort {
   /** Every FIC on the identity (all pages). Throws a terminal ArmError when the identity is gone. */
   listFics(identityId: string): Promise<readonly Fic[]>;
-  /** PUT (synchronous). Returns the FIC as ARM stored it. */
+  /** PUT (synchronous, docs/azure-behaviour.md §1.2: no long-running operation). Returns the FIC as ARM stored it. */
   putFic(identityId: string, ficName: string, spec: FicSpec): Promise<Fic>;
   /** DELETE (synchronous). `absent` when ARM answered 204 (it did not exist). */
   deleteFic(identityId: string, ficName: string): Promise<'deleted' | 'absent'>;
 }
+
+/** Every port over one set of ARM clients: what the host builds once and hands to the capabilities. */
+export type AzureGateway = InventoryPort & FederatedCredentialsPort;

@@ -15,12 +15,16 @@ function hashOf(value: string, length = 20): string {
   return createHash('sha256').update(value).digest('hex').slice(0, length);
 }
 
+/** The readable part: lower-case (ARM names are case-insensitive, docs/adr/0004), storage-safe, bounded. */
 function readable(name: string): string {
-  return name.replace(/[^a-zA-Z0-9._-]/g, '-').slice(0, 40);
+  return name
+    .toLowerCase()
+    .replace(/[^a-z0-9._-]/g, '-')
+    .slice(0, 40);
 }
 
 /** e.g. `fedlink:cluster:aks-prod:1f0e…` for a managed cluster id. */
-export function instanceIdFor(kind: 'cluster' | 'identity', resourceId: string): string {
+export function instanceIdFor(kind: 'cluster' | 'identity' | 'subscription', resourceId: string): string {
   const parsed = parseResourceId(resourceId);
   return `fedlink:${kind}:${readable(parsed.name ?? '')}:${hashOf(normalizeResourceId(resourceId))}`;
 }
@@ -32,8 +36,14 @@ export function subscriptionInstanceId(parent: string, subscriptionId: string): 
 /** The drift check is a singleton: one fleet-wide instance at a time. */
 export const DRIFT_INSTANCE_ID = 'fedlink:drift';
 
-/** Entity key for the per-identity write lock (entity keys follow the same storage rules). */
-export function identityLockKey(identityId: string): string {
-  const parsed = parseResourceId(identityId);
-  return `${readable(parsed.name ?? '')}:${hashOf(normalizeResourceId(identityId))}`;
+/**
+ * Entity key of a resource's write lock (entity keys follow the same storage rules): one lock per
+ * resource written to, whatever the capability, lower-case so `AKS-Prod` and `aks-prod` share it.
+ */
+export function lockKeyFor(resourceId: string): string {
+  const parsed = parseResourceId(resourceId);
+  return `${readable(parsed.name ?? '')}:${hashOf(normalizeResourceId(resourceId))}`;
 }
+
+/** The write lock of an identity: the lock of the resource its FICs are written under. */
+export const identityLockKey = lockKeyFor;

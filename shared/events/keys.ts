@@ -116,7 +116,7 @@ function subscriptionOfScope(scope: string): string | undefined {
 
 /** The reconcile key for one delivered event, or why it is ignored (or the validation code). */
 export function keysForEvent(delivered: DeliveredEvent): EventKey {
-  if (delivered.schema === 'invalid') return { kind: 'ignore', reason: delivered.reason };
+  if (delivered.schema === 'invalid') return { kind: 'ignore', reason: delivered.reason, suspect: true };
   const env = envelope(delivered);
   const ids = { eventId: env.id, eventType: env.type };
 
@@ -127,6 +127,7 @@ export function keysForEvent(delivered: DeliveredEvent): EventKey {
       return {
         kind: 'ignore',
         reason: 'subscription validation event without a usable data.validationCode',
+        suspect: true,
         ...ids,
       };
     }
@@ -145,13 +146,13 @@ export function keysForEvent(delivered: DeliveredEvent): EventKey {
 
   const subject = env.subject;
   if (subject === undefined || subject === '')
-    return { kind: 'ignore', reason: 'event has no subject', ...ids };
+    return { kind: 'ignore', reason: 'event has no subject', suspect: true, ...ids };
   let parsed;
   try {
     parsed = parseResourceId(subject);
   } catch (error) {
     const reason = error instanceof ResourceIdError ? error.message : String(error);
-    return { kind: 'ignore', reason: `subject is ${reason}`, ...ids };
+    return { kind: 'ignore', reason: `subject is ${reason}`, suspect: true, ...ids };
   }
 
   const handled = HANDLED_RESOURCE_TYPES.find((h) => sameType(parsed.type, h.resourceType));
@@ -179,6 +180,7 @@ export function keysForEvent(delivered: DeliveredEvent): EventKey {
       return {
         kind: 'ignore',
         reason: `data.resourceUri ${typeof resourceUri === 'string' ? clip(resourceUri) : `(${typeof resourceUri})`} does not match subject ${clip(subject)}`,
+        suspect: true,
         ...ids,
       };
     }
@@ -192,6 +194,7 @@ export function keysForEvent(delivered: DeliveredEvent): EventKey {
     return {
       kind: 'ignore',
       reason: `subject is in subscription ${parsed.subscriptionId} but the event came from ${clip(env.topic ?? '')}`,
+      suspect: true,
       ...ids,
     };
   }

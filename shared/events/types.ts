@@ -39,6 +39,12 @@ export type EventKey =
   | {
       readonly kind: 'ignore';
       readonly reason: string;
+      /**
+       * The event contradicts itself or cannot be read (malformed, subject/resourceUri/topic mismatch):
+       * possibly spoofed, so it is logged as a warning and reported. Unset for events that are simply
+       * not fedlink's business (other types, other resource types).
+       */
+      readonly suspect?: true;
       readonly eventId?: string;
       readonly eventType?: string;
     };

@@ -1,192 +1,60 @@
 /**
- * Act: for each identity, observe its FICs, plan, apply (in `apply` mode), read back and validate.
- *
- * Writes to one identity run one after another (Azure rejects concurrent FIC writes to one identity
- * with 409, docs/azure-behaviour.md §1.5; across runs the caller holds the identity's lock); different
- * identities proceed in parallel. Outcomes are data (docs/style.md 8): a terminal error fails that identity
- * with a reason, a transient one (409 from another writer, throttling, 5xx after the SDK's own
- * retries) asks the caller to retry it later. Nothing here throws for an expected ARM answer.
+ * Act: federation's writes and the batch context its planner needs. One FIC write per call; the
+ * engine (shared/reconcile/runner.ts) runs them one after another per identity, under the identity's
+ * lock (Azure rejects concurrent FIC writes to one identity with 409, docs/azure-behaviour.md §1.5),
+ * and turns what they throw into outcomes.
  */
-import { toArmError } from '../azure/errors';
-import { type AzureGateway } from '../azure/gateway';
+import { type AzureGateway, type FederatedCredentialsPort } from '../azure/gateway';
 import { type FedlinkConfig } from '../config/schema';
-import { mapLimit } from '../core/concurrency';
 import { type Fic } from '../core/model';
-import { type Finding } from '../validation/findings';
-import { checkIdentityFederation } from '../validation/federationChecks';
 import { isOwned } from './names';
 import { liveIssuers } from './observe';
-import { planIdentity, type FicWrite } from './plan';
-import { type IdentityOutcome, type IdentityWork, type RunMode } from './work';
+import { type FicWrite } from './plan';
+import { type DesiredFic } from './desired';
 
-export interface ActDeps {
-  readonly azure: AzureGateway;
-  readonly config: FedlinkConfig;
-}
-
-/** Identities handled in parallel by one call (each one's writes stay serial). */
-const IDENTITY_CONCURRENCY = 8;
-
-type Observed =
-  | { readonly ok: true; readonly fics: readonly Fic[] }
-  | { readonly ok: false; readonly outcome: IdentityOutcome };
-
-function failure(
+/** One write to one identity's FICs. */
+export async function writeFic(
+  port: FederatedCredentialsPort,
   identityId: string,
-  error: unknown,
-  stage: string,
-  writes: readonly FicWrite[] = [],
-): IdentityOutcome {
-  const armError = toArmError(error);
-  const transient = armError.classification !== 'terminal';
-  return {
-    identityId,
-    status: transient ? 'retry' : 'failed',
-    writes,
-    adopted: 0,
-    unchanged: 0,
-    findings: transient
-      ? []
-      : [
-          {
-            check: 'federation.apply',
-            resourceId: identityId,
-            status: 'fail',
-            message: `${stage} failed: ${armError.status ?? ''} ${armError.code ?? ''} ${armError.message}`
-              .replace(/\s+/g, ' ')
-              .trim(),
-            remediation:
-              'Check the identity exists and that fedlink may read and write its federated identity credentials.',
-          },
-        ],
-    reason: `${stage}: ${armError.code ?? armError.status ?? 'error'}: ${armError.message}`,
-    ...(transient ? { retryAfterSeconds: armError.retryAfterSeconds ?? 5 } : {}),
-  };
-}
-
-async function observe(azure: AzureGateway, identityId: string): Promise<Observed> {
-  try {
-    return { ok: true, fics: await azure.listFics(identityId) };
-  } catch (error) {
-    return { ok: false, outcome: failure(identityId, error, 'list federated credentials') };
+  write: FicWrite,
+): Promise<void> {
+  switch (write.kind) {
+    case 'create':
+    case 'update':
+      await port.putFic(identityId, write.name, {
+        issuer: write.issuer,
+        subject: write.subject,
+        audiences: [write.audience],
+      });
+      return;
+    case 'delete':
+      await port.deleteFic(identityId, write.name);
+      return;
   }
 }
 
-async function applyWrites(
+/** What plans of one batch share: the issuers of every live cluster, read only when prune needs them. */
+export interface LiveContext {
+  /** True when prune is on and some owned FIC trusts an issuer no desired FIC names. */
+  readonly prune: boolean;
+  readonly live: ReadonlySet<string>;
+}
+
+/**
+ * Prune needs the issuers of every live cluster in scope, but only when some owned FIC trusts an
+ * issuer that no desired FIC names; the common converged case costs no extra read.
+ */
+export async function liveContext(
   azure: AzureGateway,
-  identityId: string,
-  writes: readonly FicWrite[],
-): Promise<FicWrite[]> {
-  const done: FicWrite[] = [];
-  for (const write of writes) {
-    switch (write.kind) {
-      case 'create':
-      case 'update':
-        await azure.putFic(identityId, write.name, {
-          issuer: write.issuer,
-          subject: write.subject,
-          audiences: [write.audience],
-        });
-        break;
-      case 'delete':
-        await azure.deleteFic(identityId, write.name);
-        break;
-    }
-    done.push(write);
-  }
-  return done;
-}
-
-/** Observe → plan → act → read back → validate, for every identity of `work`. */
-export async function syncIdentities(
-  deps: ActDeps,
-  mode: RunMode,
-  work: readonly IdentityWork[],
-): Promise<IdentityOutcome[]> {
-  const { azure, config } = deps;
-  const observed = await mapLimit(work, IDENTITY_CONCURRENCY, (w) => observe(azure, w.identityId));
-
-  // Prune needs the issuers of every live cluster in scope, but only when some owned FIC trusts an
-  // issuer that no desired FIC names; the common converged case costs no extra read.
-  let live: ReadonlySet<string> = new Set();
+  config: FedlinkConfig,
+  items: readonly { readonly desired: readonly DesiredFic[]; readonly observed: readonly Fic[] }[],
+): Promise<LiveContext> {
   const needsLive =
     config.federation.prune &&
-    work.some((w, i) => {
-      const o = observed[i];
-      const wanted = new Set(w.desired.map((d) => d.issuer));
-      return o?.ok === true && o.fics.some((f) => isOwned(f.name) && !wanted.has(f.issuer));
+    items.some(({ desired, observed }) => {
+      const wanted = new Set(desired.map((d) => d.issuer));
+      return observed.some((f) => isOwned(f.name) && !wanted.has(f.issuer));
     });
-  if (needsLive) {
-    try {
-      live = await liveIssuers(azure, config);
-    } catch (error) {
-      return work.map((w) => failure(w.identityId, error, 'list live clusters'));
-    }
-  }
-
-  return mapLimit(work, IDENTITY_CONCURRENCY, async (w, i): Promise<IdentityOutcome> => {
-    const o = observed[i]!;
-    if (!o.ok) return o.outcome;
-    const issuers = new Set([...live, ...w.desired.map((d) => d.issuer)]);
-    const plan = planIdentity({
-      identityId: w.identityId,
-      desired: w.desired,
-      observed: o.fics,
-      liveIssuers: issuers,
-      prune: config.federation.prune && needsLive,
-    });
-    const base = {
-      identityId: w.identityId,
-      adopted: plan.adopted.filter((a) => !a.owned).length,
-      unchanged: plan.adopted.filter((a) => a.owned).length,
-    };
-    if (plan.refused) {
-      return {
-        ...base,
-        status: 'refused',
-        writes: [],
-        findings: plan.findings,
-        reason: plan.findings[0]?.message ?? 'refused',
-      };
-    }
-    if (mode === 'plan' || plan.writes.length === 0) {
-      const findings: Finding[] = [
-        ...plan.findings,
-        ...checkIdentityFederation({
-          identityId: w.identityId,
-          desired: w.desired,
-          observed: o.fics,
-          pending: plan.writes,
-        }),
-      ];
-      return {
-        ...base,
-        status: plan.writes.length === 0 ? 'converged' : 'planned',
-        writes: plan.writes,
-        findings,
-      };
-    }
-    let done: FicWrite[] = [];
-    try {
-      done = await applyWrites(azure, w.identityId, plan.writes);
-    } catch (error) {
-      return failure(w.identityId, error, 'write federated credential', done);
-    }
-    const after = await observe(azure, w.identityId);
-    if (!after.ok) return { ...after.outcome, writes: done };
-    return {
-      ...base,
-      status: 'changed',
-      writes: done,
-      findings: [
-        ...plan.findings,
-        ...checkIdentityFederation({
-          identityId: w.identityId,
-          desired: w.desired,
-          observed: after.fics,
-          pending: [],
-        }),
-      ],
-    };
-  });
+  if (!needsLive) return { prune: false, live: new Set() };
+  return { prune: true, live: await liveIssuers(azure, config) };
 }

@@ -7,7 +7,8 @@
 import { type FedlinkConfig } from '../config/schema';
 import { type Cluster, type Identity } from '../core/model';
 import { normalizeResourceId } from '../core/resourceId';
-import { CHECKS, type Finding } from '../validation/findings';
+import { type Finding } from '../validation/findings';
+import { CHECKS } from './checkIds';
 import {
   CLUSTERS_TAG,
   parseClustersTag,

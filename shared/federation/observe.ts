@@ -10,7 +10,7 @@ import { type FedlinkConfig } from '../config/schema';
 import { type Cluster, type Identity } from '../core/model';
 import { identityLockKey } from '../core/instanceIds';
 import { normalizeResourceId } from '../core/resourceId';
-import { checkClusterFederation } from '../validation/federationChecks';
+import { checkClusterFederation } from './checks';
 import { type Finding } from '../validation/findings';
 import { clusterMatches, resolveBindings, type ResolvedBinding } from './bindings';
 import { desiredFics } from './desired';

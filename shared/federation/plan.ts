@@ -4,13 +4,9 @@
  */
 import { type Fic } from '../core/model';
 import { normalizeResourceId } from '../core/resourceId';
-import {
-  capacityRefused,
-  foreignAudienceConflict,
-  formatAudiences,
-  shortName,
-} from '../validation/federationFindings';
-import { CHECKS, type Finding } from '../validation/findings';
+import { capacityRefused, foreignAudienceConflict, formatAudiences, shortName } from './findings';
+import { type Finding } from '../validation/findings';
+import { CHECKS } from './checkIds';
 import { type DesiredFic } from './desired';
 import { checkIssuerShape } from './issuer';
 import { isOwned } from './names';

@@ -1,12 +1,11 @@
 /**
- * The units of federation work that observe → plan → act pass along (and that cross the durable
- * activity boundary as plain JSON: small records, never whole ARM resources).
+ * Federation's unit of work as its scope step (observe.ts) produces it; the capability
+ * (./capability.ts) turns it into the engine's generic `WorkItem`.
  */
 import { type DesiredFic } from './desired';
-import { type FicWrite } from './plan';
 import { type Finding } from '../validation/findings';
 
-export type RunMode = 'plan' | 'apply';
+export type { RunMode } from '../reconcile/types';
 
 /** One identity's share of a run: its complete desired FIC set and its lock key. */
 export interface IdentityWork {
@@ -15,7 +14,7 @@ export interface IdentityWork {
   readonly desired: readonly DesiredFic[];
 }
 
-/** Output of the scope activity: what the run has to do, or why it does nothing. */
+/** Output of federation's scope: what the run has to do, or why it does nothing. */
 export type ScopeResult =
   | {
       readonly kind: 'proceed';
@@ -29,23 +28,3 @@ export type ScopeResult =
       readonly retryAfterSeconds: number;
       readonly findings: readonly Finding[];
     };
-
-export type IdentityStatus = 'converged' | 'changed' | 'planned' | 'refused' | 'failed' | 'retry';
-
-export interface IdentityOutcome {
-  readonly identityId: string;
-  readonly status: IdentityStatus;
-  /** The writes made (apply) or that would be made (plan). */
-  readonly writes: readonly FicWrite[];
-  /** FICs fedlink does not own that already satisfy a binding (no write). */
-  readonly adopted: number;
-  /** fedlink's own FICs already in place (no write). */
-  readonly unchanged: number;
-  readonly findings: readonly Finding[];
-  readonly reason?: string;
-  readonly retryAfterSeconds?: number;
-}
-
-export interface SyncOutput {
-  readonly outcomes: readonly IdentityOutcome[];
-}

@@ -64,7 +64,7 @@ it('crashed in the middle of the sync activity: the re-executed activity re-plan
   sandbox = await running([payments, orders, aks], cfg, {
     observer: (e) => {
       // The worker dies (once) while the sync activity is writing; its result never reaches the history.
-      if (e.type === 'activityStarted' && e.name === 'syncIdentities' && e.instanceId === id && !crashed) {
+      if (e.type === 'activityStarted' && e.name === 'syncWork' && e.instanceId === id && !crashed) {
         crashed = true;
         setTimeout(() => sandbox.host.crash(id), 1);
       }

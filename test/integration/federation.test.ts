@@ -106,7 +106,7 @@ describe('a new cluster', () => {
     await sandbox.host.client.startNew('reconcile', {
       instanceId: 'plan-1',
       input: {
-        target: { kind: 'cluster', clusterId: aks.id },
+        target: { kind: 'cluster', resourceId: aks.id.toLowerCase() },
         change: 'write',
         mode: 'plan',
         trigger: 'cli',
@@ -115,15 +115,17 @@ describe('a new cluster', () => {
     await sandbox.host.runUntilIdle();
     const plan = (await sandbox.host.client.getStatus('plan-1')).output as {
       status: string;
-      identities: { writes: { kind: string; name: string }[] }[];
+      outcomes: { actions: { kind: string; name: string }[] }[];
     };
     expect(plan.status).toBe('planned');
     expect(sandbox.writes()).toHaveLength(0);
-    const planned = plan.identities.flatMap((i) => i.writes.map((w) => `${w.kind} ${w.name}`)).sort();
+    const planned = plan.outcomes.flatMap((i) => i.actions.map((w) => `${w.kind} ${w.name}`)).sort();
 
     const [applied] = await sandbox.deliver([event(WRITE, aks.id)]);
-    const done = (applied?.identities ?? [])
-      .flatMap((i) => i.writes.map((w) => `${w.kind} ${w.name}`))
+    const done = (applied?.outcomes ?? [])
+      .flatMap((i) =>
+        (i.actions as unknown as { kind: string; name: string }[]).map((w) => `${w.kind} ${w.name}`),
+      )
       .sort();
     expect(done).toEqual(planned);
     expect(sandbox.writes().map((w) => w.method)).toEqual(['PUT', 'PUT', 'PUT']);

@@ -32,12 +32,12 @@ async function call(path: string, init: RequestInit & { key?: string | false } =
 
 async function waitFor(
   instanceId: string,
-): Promise<{ runtimeStatus: string; output: { status: string; counts: { creates: number } } }> {
+): Promise<{ runtimeStatus: string; output: { status: string; counts: { create: number } } }> {
   for (let i = 0; i < 200; i++) {
     const res = await call(`/api/runs/${encodeURIComponent(instanceId)}`);
     const body = (await res.json()) as {
       runtimeStatus: string;
-      output: { status: string; counts: { creates: number } };
+      output: { status: string; counts: { create: number } };
     };
     if (body.runtimeStatus === 'Completed' || body.runtimeStatus === 'Failed') return body;
     await new Promise((r) => setTimeout(r, 25));
@@ -91,7 +91,7 @@ it('starts a plan run with 202 and status URLs, then serves its result; plan wri
   const done = await waitFor(id);
   expect(done.runtimeStatus).toBe('Completed');
   expect(done.output.status).toBe('planned');
-  expect(done.output.counts.creates).toBe(1);
+  expect(done.output.counts.create).toBe(1);
   expect(sandbox.writes()).toEqual([]);
 });
 

@@ -58,7 +58,43 @@ const PROBES: readonly { folder: string; source: string; rule: string | null }[]
       "import { ContainerServiceClient } from '@azure/arm-containerservice';\nexport const x = ContainerServiceClient;",
     rule: 'no-restricted-imports',
   },
+  {
+    folder: 'shared/validation',
+    source: "import { CHECKS } from '../federation/checkIds';\nexport const x = CHECKS;",
+    rule: 'no-restricted-imports',
+  },
+  {
+    folder: 'shared/validation',
+    source:
+      "import { checkIdentityFederation } from '../federation/checks';\nexport const x = checkIdentityFederation;",
+    rule: 'no-restricted-imports',
+  },
+  {
+    folder: 'shared/reconcile',
+    source: "import { federation } from '../federation/capability';\nexport const x = federation;",
+    rule: 'no-restricted-imports',
+  },
+  {
+    folder: 'shared/reconcile',
+    source: "import { capabilities } from '../capabilities';\nexport const x = capabilities;",
+    rule: 'no-restricted-imports',
+  },
+  {
+    folder: 'shared/reconcile',
+    source: "import * as df from 'durable-functions';\nexport const x = df;",
+    rule: 'no-restricted-imports',
+  },
   // What those layers may do: no rule hit.
+  {
+    folder: 'shared/federation',
+    source: "import { buildReport } from '../validation/report';\nexport const x = buildReport;",
+    rule: null,
+  },
+  {
+    folder: 'shared/reconcile',
+    source: "import { type Finding } from '../validation/findings';\nexport type F = Finding;",
+    rule: null,
+  },
   {
     folder: 'functions/orchestrations',
     source: 'export const at = (ms: number): Date => new Date(ms + 1000);',

@@ -4,8 +4,9 @@
  * and `buildReport` keeps one of identical findings.
  */
 import { type Fic } from '../core/model';
-import { type DesiredFic } from '../federation/desired';
-import { CHECKS, type Finding } from './findings';
+import { type DesiredFic } from './desired';
+import { type Finding } from '../validation/findings';
+import { CHECKS } from './checkIds';
 
 /** The ARM id of the FIC `name` on identity `identityId`. */
 export function ficResourceId(identityId: string, name: string): string {

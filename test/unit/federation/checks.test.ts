@@ -2,9 +2,9 @@ import { type Fic } from '../../../shared/core/model';
 import { resolveBindings } from '../../../shared/federation/bindings';
 import { desiredFics } from '../../../shared/federation/desired';
 import { planIdentity } from '../../../shared/federation/plan';
-import { checkClusterFederation, checkIdentityFederation } from '../../../shared/validation/federationChecks';
+import { checkClusterFederation, checkIdentityFederation } from '../../../shared/federation/checks';
 import { buildReport } from '../../../shared/validation/report';
-import { aksIssuer, AUD, cluster, clusterId, config, fic, identity, TENANT } from '../federation/fixtures';
+import { aksIssuer, AUD, cluster, clusterId, config, fic, identity, TENANT } from './fixtures';
 
 const payments = identity('id-payments');
 const P = payments.id;

@@ -8,14 +8,15 @@
  * the portal, so they get findings of their own.
  */
 import { type Cluster, type Fic } from '../core/model';
-import { clusterMatches, type ResolvedBinding } from '../federation/bindings';
-import { type DesiredFic } from '../federation/desired';
-import { clusterGate } from '../federation/gates';
-import { EXPECTED_ISSUER_HOSTS, isExpectedIssuerHost, issuerTenant } from '../federation/issuer';
-import { isOwned } from '../federation/names';
-import { FIC_LIMIT, type FicWrite } from '../federation/plan';
-import { ficResourceId, foreignAudienceConflict, formatAudiences, shortName } from './federationFindings';
-import { CHECKS, type Finding } from './findings';
+import { clusterMatches, type ResolvedBinding } from './bindings';
+import { type DesiredFic } from './desired';
+import { clusterGate } from './gates';
+import { EXPECTED_ISSUER_HOSTS, isExpectedIssuerHost, issuerTenant } from './issuer';
+import { isOwned } from './names';
+import { FIC_LIMIT, type FicWrite } from './plan';
+import { ficResourceId, foreignAudienceConflict, formatAudiences, shortName } from './findings';
+import { type Finding } from '../validation/findings';
+import { CHECKS } from './checkIds';
 
 /** From this many FICs on one identity, capacity is a warning. */
 export const CAPACITY_WARN_AT = 18;

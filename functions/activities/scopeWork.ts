@@ -1,0 +1,25 @@
+/** Activity: one capability decides a target's work (ids and small payloads only). */
+import { capabilities } from '../../shared/capabilities';
+import { scopeWork as scope } from '../../shared/reconcile/runner';
+import { type RunIds, type ScopeResult, type Target } from '../contracts';
+import { withFields } from '../../shared/core/log';
+import { defineActivity } from '../registry';
+
+export interface ScopeInput {
+  readonly capability: string;
+  readonly target: Target;
+  readonly run: RunIds;
+}
+
+export type ScopeOutput =
+  ScopeResult | { readonly kind: 'fail'; readonly reason: string; readonly findings: [] };
+
+export const scopeWork = defineActivity<ScopeInput, ScopeOutput>(
+  'scopeWork',
+  ({ capability, target, run }, { azure, config, log }) =>
+    scope(
+      capabilities.get(capability),
+      { azure, config, log: withFields(log, { ...run, capability }) },
+      target,
+    ),
+);

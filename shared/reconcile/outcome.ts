@@ -1,0 +1,203 @@
+/**
+ * Outcomes: building, merging across rounds and passes, and folding into a RunResult. Pure.
+ * Counts are keyed by action kind (plus each capability's no-write kinds), so a new capability adds
+ * no field here (docs/style.md 22).
+ */
+import { type Finding } from '../validation/findings';
+import {
+  type Action,
+  type Outcome,
+  type RunMode,
+  type RunResult,
+  type RunStatus,
+  type Target,
+  type WorkItem,
+} from './types';
+
+export function addCounts(
+  ...all: readonly (Readonly<Record<string, number>> | undefined)[]
+): Record<string, number> {
+  const sum: Record<string, number> = {};
+  for (const counts of all)
+    for (const [kind, n] of Object.entries(counts ?? {})) if (n !== 0) sum[kind] = (sum[kind] ?? 0) + n;
+  return sum;
+}
+
+/** Counts of `actions` by kind, plus the no-write tallies. */
+export function countsOf(
+  actions: readonly Action[],
+  kept?: Readonly<Record<string, number>>,
+): Record<string, number> {
+  const byKind: Record<string, number> = {};
+  for (const a of actions) byKind[a.kind] = (byKind[a.kind] ?? 0) + 1;
+  return addCounts(byKind, kept);
+}
+
+/**
+ * The outcome of a later round for the same item, keeping the writes earlier rounds made: a write
+ * that succeeded before a transient failure happened, and is reported (the later round's read-back
+ * found it in place and did not repeat it).
+ */
+export function mergeRounds(earlier: Outcome | undefined, later: Outcome, mode: RunMode): Outcome {
+  if (!earlier || mode === 'plan' || earlier.actions.length === 0) return later;
+  return {
+    ...later,
+    actions: [...earlier.actions, ...later.actions],
+    counts: addCounts(countsOf(earlier.actions), later.counts),
+  };
+}
+
+/** An item whose transient failures outlasted every round: failed, with the last cause, keeping its writes. */
+export function gaveUp(
+  item: WorkItem,
+  last: Outcome | undefined,
+  rounds: number,
+  failure: { readonly check: string; readonly giveUpRemediation: string },
+): Outcome {
+  const cause = last?.reason ?? 'transient failures';
+  return {
+    capability: item.capability,
+    resourceId: item.resourceId,
+    status: 'failed',
+    actions: last?.actions ?? [],
+    counts: last?.counts ?? {},
+    findings: [
+      {
+        check: failure.check,
+        resourceId: item.resourceId,
+        status: 'fail',
+        message: `gave up after ${rounds} attempts: ${cause}`,
+        remediation: failure.giveUpRemediation,
+      },
+    ],
+    reason: cause,
+  };
+}
+
+/** The writes earlier passes of a coalesced run made, carried across continueAsNew (counts by action kind only). */
+export interface Carry {
+  readonly passes: number;
+  readonly counts: Readonly<Record<string, number>>;
+}
+
+export const NO_CARRY: Carry = { passes: 0, counts: {} };
+
+function total(counts: Readonly<Record<string, number>>): number {
+  return Object.values(counts).reduce((n, v) => n + v, 0);
+}
+
+export function summarize(
+  target: Target,
+  mode: RunMode,
+  outcomes: readonly Outcome[],
+  findings: readonly Finding[],
+  carry: Carry = NO_CARRY,
+): RunResult {
+  const counts = addCounts(carry.counts, ...outcomes.map((o) => o.counts));
+  const failed = outcomes.filter((o) => o.status === 'failed' || o.status === 'refused');
+  const writes = outcomes.reduce((n, o) => n + o.actions.length, 0) + total(carry.counts);
+  const status: RunStatus =
+    failed.length > 0 ? 'failed' : writes === 0 ? 'converged' : mode === 'plan' ? 'planned' : 'changed';
+  return {
+    target,
+    mode,
+    status,
+    ...(failed.length > 0
+      ? { reason: failed.map((o) => `${o.resourceId}: ${o.reason ?? o.status}`).join('; ') }
+      : {}),
+    passes: carry.passes + 1,
+    outcomes,
+    findings: [...findings, ...outcomes.flatMap((o) => o.findings)],
+    counts,
+  };
+}
+
+/** The carry for the next pass: this pass's writes (not its no-write tallies, which the next pass recounts). */
+export function carryFrom(result: RunResult, carry: Carry): Carry {
+  const writes = addCounts(...result.outcomes.map((o) => countsOf(o.actions)));
+  return { passes: carry.passes + 1, counts: addCounts(carry.counts, writes) };
+}
+
+export function skipped(
+  target: Target,
+  mode: RunMode,
+  status: 'skipped' | 'failed',
+  reason: string,
+  findings: readonly Finding[],
+  carry: Carry = NO_CARRY,
+): RunResult {
+  const result: RunResult = {
+    target,
+    mode,
+    status,
+    reason,
+    passes: carry.passes + 1,
+    outcomes: [],
+    findings,
+    counts: { ...carry.counts },
+  };
+  // A pass that found nothing to do, after passes that wrote, ends a run that changed things.
+  return status === 'skipped' && total(carry.counts) > 0 ? { ...result, status: 'changed' } : result;
+}
+
+/** One capability's part of a run: its scope decision and, when it proceeded, its outcomes. */
+export type Part =
+  | {
+      readonly capability: string;
+      readonly kind: 'proceed';
+      readonly outcomes: readonly Outcome[];
+      readonly findings: readonly Finding[];
+    }
+  | {
+      readonly capability: string;
+      readonly kind: 'skip' | 'fail';
+      readonly reason: string;
+      readonly findings: readonly Finding[];
+    };
+
+/**
+ * The RunResult of every capability's part of a run. A capability whose scope failed fails the run
+ * with its cause as a finding (`reconcile.scope`); one that skipped adds its reason; when no capability
+ * proceeded the run is skipped (or failed).
+ */
+export function resultOf(
+  target: Target,
+  mode: RunMode,
+  parts: readonly Part[],
+  subject: string,
+  carry: Carry = NO_CARRY,
+): RunResult {
+  if (parts.length === 0)
+    return skipped(target, mode, 'skipped', `no capability reconciles a ${target.kind}`, [], carry);
+  const failedScopes = parts.flatMap((p) => (p.kind === 'fail' ? [p] : []));
+  const scopeFindings: Finding[] = failedScopes.map((p) => ({
+    check: 'reconcile.scope',
+    resourceId: subject,
+    status: 'fail',
+    message: `${p.capability}: ${p.reason}`,
+    remediation: 'Check that fedlink may read the subscriptions, clusters and identities in scope.',
+  }));
+  const findings = [...parts.flatMap((p) => p.findings), ...scopeFindings];
+  const proceeding = parts.flatMap((p) => (p.kind === 'proceed' ? [p] : []));
+  const notes = parts.flatMap((p) => (p.kind === 'proceed' ? [] : [`${p.capability}: ${p.reason}`]));
+  if (proceeding.length === 0) {
+    const only = parts.length === 1 ? parts[0] : undefined;
+    const reason = only && only.kind !== 'proceed' ? only.reason : notes.join('; ');
+    return skipped(target, mode, failedScopes.length > 0 ? 'failed' : 'skipped', reason, findings, carry);
+  }
+  const result = summarize(
+    target,
+    mode,
+    proceeding.flatMap((p) => p.outcomes),
+    findings,
+    carry,
+  );
+  if (failedScopes.length === 0) return result;
+  return {
+    ...result,
+    status: 'failed',
+    reason: [result.reason, ...failedScopes.map((p) => `${p.capability}: ${p.reason}`)]
+      .filter((r) => r !== undefined)
+      .join('; '),
+  };
+}

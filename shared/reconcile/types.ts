@@ -1,0 +1,82 @@
+/**
+ * The reconcile engine's vocabulary, shared by every capability (docs/style.md 21–22). Plain JSON:
+ * work items and outcomes cross the durable activity boundary and are stored in histories, so they
+ * carry ids and small payloads, never whole ARM resources (docs/style.md 14).
+ */
+import { type Finding } from '../validation/findings';
+
+export type RunMode = 'plan' | 'apply';
+
+/** What a run is about. Resource ids are lower-cased at the edge (`targetFor`): ARM ids are case-insensitive. */
+export type Target =
+  | { readonly kind: 'cluster' | 'identity' | 'subscription'; readonly resourceId: string }
+  | { readonly kind: 'fleet' };
+
+export type TargetKind = Target['kind'];
+
+/** One resource's share of a run: what one capability writes, under one lock. */
+export interface WorkItem<P = unknown> {
+  readonly capability: string;
+  /** The resource the writes go to, as ARM spells it (writes and reports use it). */
+  readonly resourceId: string;
+  /** The lower-cased, storage-safe key of the resource's write lock (shared/core/instanceIds.ts `lockKeyFor`). */
+  readonly lockKey: string;
+  /** What the capability needs to plan the item (e.g. the desired FICs); small. */
+  readonly payload: P;
+}
+
+/** One write. A capability's actions are a closed union on `kind`; `lockKey` is the lock the write needs. */
+export interface Action {
+  readonly kind: string;
+  readonly lockKey: string;
+}
+
+/**
+ * The outcome of one work item (docs/style.md 22: one status model). `retry` asks the caller to try
+ * again later (a transient ARM answer); every other status is final for the run.
+ */
+export type OutcomeStatus = 'converged' | 'changed' | 'planned' | 'refused' | 'failed' | 'retry';
+
+export interface Outcome<A extends Action = Action> {
+  readonly capability: string;
+  readonly resourceId: string;
+  readonly status: OutcomeStatus;
+  /** The writes made (apply: every one that succeeded, also before a failure) or that would be made (plan). */
+  readonly actions: readonly A[];
+  /** Actions by kind, plus the capability's no-write kinds (e.g. `adopted`, `unchanged`). */
+  readonly counts: Readonly<Record<string, number>>;
+  readonly findings: readonly Finding[];
+  readonly reason?: string;
+  readonly retryAfterSeconds?: number;
+}
+
+/** What a capability's scope step decides for a target: work to do, or why there is none. */
+export type ScopeResult<P = unknown> =
+  | {
+      readonly kind: 'proceed';
+      readonly work: readonly WorkItem<P>[];
+      readonly findings: readonly Finding[];
+    }
+  | { readonly kind: 'skip'; readonly reason: string; readonly findings: readonly Finding[] }
+  | {
+      readonly kind: 'block';
+      readonly reason: string;
+      readonly retryAfterSeconds: number;
+      readonly findings: readonly Finding[];
+    };
+
+export type RunStatus = 'converged' | 'changed' | 'planned' | 'skipped' | 'failed';
+
+/** What every reconcile and drift orchestration returns (and GET /api/runs/{id} shows). */
+export interface RunResult {
+  readonly target: Target;
+  readonly mode: RunMode;
+  readonly status: RunStatus;
+  readonly reason?: string;
+  /** Passes made: 1, plus one per coalesced rerun; `counts` sums the writes of every pass. */
+  readonly passes: number;
+  readonly outcomes: readonly Outcome[];
+  readonly findings: readonly Finding[];
+  /** Action kinds and no-write kinds summed over every outcome (and every pass). */
+  readonly counts: Readonly<Record<string, number>>;
+}
