@@ -475,7 +475,7 @@ export class DurableHost {
       lastUpdatedTime: now,
       lastEpisodeAt: now,
       history: [],
-      historyJson: [],
+      historyText: '',
       historyBytes: 2,
       notes: [],
       stuckReportedAt: undefined,
@@ -500,13 +500,13 @@ export class DurableHost {
 
   /**
    * Sends a message through a queue: it is dequeued at the queue's next poll (./queues.ts), or at once
-   * without a polling model. `visibleAt`: a message invisible until then (a timer's fire time).
+   * without a polling model. A timer's message is posted when it comes due (`wakes: false`).
    */
-  private post(queue: string, deliver: () => void, visibleAt?: number): void {
+  private post(queue: string, deliver: () => void, options: { wakes?: boolean } = {}): void {
     if (this.closed) return;
     if (!this.polling) return deliver();
     const now = this.stamp();
-    const at = this.polling.pickup(queue, now, Math.max(now, visibleAt ?? now));
+    const at = this.polling.pickup(queue, now, now, options.wakes ?? true);
     this.transit.add({ at, queue, deliver });
     this.work.scheduleCheck();
   }
@@ -522,8 +522,17 @@ export class DurableHost {
   }
 
   /** Sends a message to an instance through its control queue (see accept). */
-  private deliver(inst: Instance, executionId: string | undefined, event: NewEvent): void {
-    this.post(this.polling?.controlQueue(inst.instanceId) ?? '', () => this.accept(inst, executionId, event));
+  private deliver(
+    inst: Instance,
+    executionId: string | undefined,
+    event: NewEvent,
+    options: { wakes?: boolean } = {},
+  ): void {
+    this.post(
+      this.polling?.controlQueue(inst.instanceId) ?? '',
+      () => this.accept(inst, executionId, event),
+      options,
+    );
   }
 
   /** An entity request message, through the entity's control queue. */
@@ -596,7 +605,8 @@ export class DurableHost {
       const at = this.episodeTime(inst, messages);
       const newEvents = [historyEvent.orchestratorStarted(at), ...messages.map((m) => m.event)];
       const history = [...inst.history, ...newEvents];
-      const historyJson = `[${[...inst.historyJson, ...newEvents.map((e) => eventJson(e, false))].join(',')}]`;
+      const newJson = newEvents.map((e) => eventJson(e, false)).join(',');
+      const historyJson = `[${inst.historyText}${inst.historyText === '' ? '' : ','}${newJson}]`;
       this.counters.episodes++;
       const call = await this.orchestrators.invoke({
         name: inst.name,
@@ -706,7 +716,7 @@ export class DurableHost {
         inst.executionId = executionId;
         inst.input = outcome.input;
         inst.history = [];
-        inst.historyJson = [];
+        inst.historyText = '';
         inst.historyBytes = 2;
         inst.notes = [];
         inst.inbox = [
@@ -920,9 +930,10 @@ export class DurableHost {
   private appendHistory(inst: Instance, events: readonly NewEvent[]): void {
     for (const event of events) {
       const json = eventJson(event, true);
-      inst.historyBytes += Buffer.byteLength(json, 'utf8') + (inst.history.length > 0 ? 1 : 0);
+      const comma = inst.history.length > 0 ? ',' : '';
+      inst.historyBytes += Buffer.byteLength(json, 'utf8') + comma.length;
       inst.history.push(event);
-      inst.historyJson.push(json);
+      inst.historyText += comma + json;
     }
   }
 
@@ -953,6 +964,7 @@ export class DurableHost {
         inst,
         timer.executionId,
         historyEvent.timerFired(Math.max(Math.ceil(now), timer.fireAt), timer.timerId, timer.fireAt),
+        { wakes: false },
       );
     }
     return due.length > 0;

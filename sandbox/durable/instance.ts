@@ -48,10 +48,10 @@ export interface Instance {
   /** Committed events of the current execution. */
   history: NewEvent[];
   /**
-   * Each committed event's JSON as the extension sends it on replay (`IsPlayed: true`), kept beside
-   * `history` so an episode does not re-serialize the whole history (./history.ts HistoryLog).
+   * The committed events' JSON as the extension sends them on replay (`IsPlayed: true`), comma-joined
+   * and grown as events are committed, so an episode does not re-serialize the whole history.
    */
-  historyJson: string[];
+  historyText: string;
   /** UTF-8 bytes of the JSON array of `historyJson` (the serialized history an episode receives). */
   historyBytes: number;
   /** Why the instance cannot progress, when the host knows (e.g. a dropped duplicate child start). */

@@ -83,15 +83,16 @@ export class QueuePollingModel {
 
   /**
    * The virtual time at which a message sent at `sentAt`, visible from `visibleAt` (a timer's fire
-   * time, or the send time), is dequeued; the poll is recorded as a hit.
+   * time, or the send time), is dequeued; the poll is recorded as a hit. `wakes`: the send can wake
+   * the poller (false for a timer message coming due: its send happened long before).
    */
-  pickup(queue: string, sentAt: number, visibleAt: number = sentAt): number {
+  pickup(queue: string, sentAt: number, visibleAt: number = sentAt, wakes = true): number {
     const state = this.queues.get(queue) ?? { lastHit: this.startedAt, pending: undefined };
     this.queues.set(queue, state);
     if (state.pending !== undefined && visibleAt <= state.pending) return state.pending;
     const base = state.pending ?? state.lastHit;
     let at: number;
-    if (this.wakeOnSend && visibleAt <= sentAt) {
+    if (this.wakeOnSend && wakes && visibleAt <= sentAt) {
       at = Math.max(sentAt, base);
     } else {
       at = base;
