@@ -36,7 +36,13 @@ export interface SandboxRunOutput {
   readonly operations: readonly { method: string; path: string; status: number }[];
   readonly state: { readonly resources: Estate['resources'] };
   readonly report: Report;
-  readonly runs: readonly { instanceId: string; runtimeStatus: string; output?: RunResult }[];
+  readonly runs: readonly {
+    instanceId: string;
+    runtimeStatus: string;
+    output?: RunResult;
+    /** Why a run that is still Pending/Running made no progress (the host went idle around it). */
+    stuck?: string;
+  }[];
   readonly metrics: {
     armReads: number;
     armWrites: number;
@@ -44,6 +50,8 @@ export interface SandboxRunOutput {
     activities: number;
     orchestrations: number;
     maxHistoryEvents: number;
+    /** The largest serialized history (UTF-8 bytes of its JSON) any orchestration execution reached. */
+    maxHistoryBytes: number;
     throttled429: number;
     virtualSeconds: number;
   };
@@ -119,7 +127,10 @@ function runFindings(runs: SandboxRunOutput['runs'], failures: ReadonlyMap<strin
         check: 'run.completed',
         resourceId: run.instanceId,
         status: 'fail',
-        message: `run ended ${run.runtimeStatus}${cause === undefined || cause === null ? '' : `: ${typeof cause === 'string' ? cause : JSON.stringify(cause)}`}`,
+        message:
+          run.stuck !== undefined
+            ? `run ended ${run.runtimeStatus}: orchestration made no progress (${run.stuck})`
+            : `run ended ${run.runtimeStatus}${cause === undefined || cause === null ? '' : `: ${typeof cause === 'string' ? cause : JSON.stringify(cause)}`}`,
       },
     ];
   });
@@ -169,10 +180,12 @@ export async function runSandbox(options: SandboxRunOptions): Promise<SandboxRun
     }
     await sandbox.host.runUntilIdle();
     const instances = sandbox.host.topLevelInstances();
+    const stuck = new Map(sandbox.host.stuckInstances().map((s) => [s.instanceId, s.reason]));
     const runs = instances.map((s) => ({
       instanceId: s.instanceId,
       runtimeStatus: String(s.runtimeStatus),
       ...(s.output && s.runtimeStatus === 'Completed' ? { output: s.output as RunResult } : {}),
+      ...(stuck.has(s.instanceId) ? { stuck: stuck.get(s.instanceId) } : {}),
     }));
     // A failed orchestration's output is its error: the cause goes into its finding.
     const failures = new Map(
@@ -197,6 +210,7 @@ export async function runSandbox(options: SandboxRunOptions): Promise<SandboxRun
         activities: hostMetrics.activities,
         orchestrations: hostMetrics.orchestrations,
         maxHistoryEvents: hostMetrics.maxHistoryEvents,
+        maxHistoryBytes: hostMetrics.maxHistoryBytes,
         virtualSeconds: Math.round((sandbox.clock.now() - started) / 10) / 100,
       },
     };

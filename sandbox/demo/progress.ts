@@ -25,6 +25,8 @@ export function progressLine(event: DurableHostEvent): string | undefined {
       return `  again ${event.name} (continueAsNew)`;
     case 'instanceCompleted':
       return `end     ${event.name} ${event.runtimeStatus}`;
+    case 'instanceStuck':
+      return `STUCK   ${event.name} ${who}: made no progress (${event.reason})`;
     case 'timerFired':
     case 'customStatus':
     case 'instanceCrashed':

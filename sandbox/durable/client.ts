@@ -40,10 +40,21 @@ export class ClientError extends Error {
   constructor(
     readonly status: number,
     message: string,
+    /**
+     * An exception the handler passed along (`CreateErrorResponse(status, message, e)` adds
+     * ExceptionMessage, ExceptionType and StackTrace; the .NET stack trace is not reproduced: null).
+     */
+    exception?: { readonly message: string; readonly type: string },
   ) {
-    super(
-      `The operation failed with an unexpected status code: ${status}. Details: ${JSON.stringify({ Message: message })}`,
-    );
+    const body = exception
+      ? {
+          Message: message,
+          ExceptionMessage: exception.message,
+          ExceptionType: exception.type,
+          StackTrace: null,
+        }
+      : { Message: message };
+    super(`The operation failed with an unexpected status code: ${status}. Details: ${JSON.stringify(body)}`);
     this.name = 'Error';
   }
 }

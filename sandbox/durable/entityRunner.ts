@@ -16,7 +16,8 @@
  *   "{}"): real behaviour, reproduced. Expected outcomes should be returned as data (docs/style.md 8).
  * - Signals the entity sends are queued on their targets.
  *
- * ASSUMED: batches are capped at `maxBatch` operations (host.json `maxEntityOperationBatchSize`).
+ * Batches are capped at `maxBatch` operations (host.json `maxEntityOperationBatchSize`, 50 on Consumption:
+ * ./hostJson.ts).
  */
 import * as df from 'durable-functions';
 import { randomUUID } from 'node:crypto';
@@ -55,6 +56,8 @@ export interface EntityRunnerOptions {
   /** Runs background work under the host's in-flight accounting. */
   readonly run: (work: () => Promise<void>) => void;
   readonly report: (operation: EntityOperationReport) => void;
+  /** Sends a signal an entity emitted to its target (through the target's queue). Default: enqueue now. */
+  readonly forward?: (schedulerId: string, request: WireEntityRequest) => void;
 }
 
 export interface EntitySnapshot {
@@ -201,7 +204,7 @@ export class EntityRunner {
     });
     for (const signal of result.signals) {
       const target = `@${signal.target.name.toLowerCase()}@${signal.target.key}`;
-      this.enqueue(target, {
+      (this.options.forward ?? ((id, r) => this.enqueue(id, r)))(target, {
         id: randomUUID(),
         op: signal.name,
         signal: true,

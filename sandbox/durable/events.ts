@@ -37,6 +37,8 @@ export type DurableHostEvent =
       readonly output?: unknown;
     })
   | (EventBase & { readonly type: 'instanceCrashed' })
+  /** The host went idle while the instance was still Running: it made no progress and never will. */
+  | (EventBase & { readonly type: 'instanceStuck'; readonly reason: string })
   | (EventBase & { readonly type: 'instanceResumed' });
 
 export type DurableHostEventType = DurableHostEvent['type'];
@@ -51,6 +53,8 @@ export interface InstanceStatus extends OrchestrationStatus {
   readonly parentInstanceId?: string;
   /** Events in the current execution's history (ContinueAsNew starts a new one). */
   readonly historyLength: number;
+  /** UTF-8 bytes of that history serialized as the extension hands it to the orchestrator (JSON). */
+  readonly historyBytes: number;
   /** True between `crash` and `resume`. */
   readonly crashed: boolean;
 }
@@ -67,5 +71,11 @@ export interface DurableHostMetrics {
   readonly entityOperations: number;
   /** The longest history any execution reached. */
   readonly maxHistoryEvents: number;
+  /** The largest serialized history (UTF-8 bytes of its JSON) any execution reached. */
+  readonly maxHistoryBytes: number;
+  /** Duplicate sub-orchestration starts DTFx dropped (each leaves its parent waiting forever). */
+  readonly droppedDuplicateStarts: number;
+  /** Instances the host last found unable to progress (Running with nothing left to move them). */
+  readonly stuckInstances: number;
   readonly nonDeterminismFailures: number;
 }

@@ -31,10 +31,13 @@ import {
   type InstanceStatus,
 } from './events';
 import { historyEvent, played } from './history';
+import { appDurableTaskSettings, type DurableTaskSettings } from './hostJson';
+import { QueuePollingModel, type QueuePollingOptions, TransitQueue } from './queues';
 import { ACTIVE, type InboxMessage, type Instance, type ParentLink, statusOf, TERMINAL } from './instance';
 import { HistoryEventType, ReplaySchema } from './lib';
 import { OrchestratorRunner } from './orchestratorRunner';
 import {
+  customStatusProblem,
   type FunctionCatalog,
   instanceIdProblem,
   replayEpisode,
@@ -61,10 +64,23 @@ export interface DurableHostOptions {
   readonly schema?: 'V1' | 'V2' | 'V3';
   /** Jump the clock to the next timer when nothing else can progress. Default: when the clock can jump. */
   readonly autoAdvanceTimers?: boolean;
-  /** host.json maxConcurrentActivityFunctions. Default: unlimited. */
+  /**
+   * The extension's host.json settings. Default: the app's own host.json (./hostJson.ts), with the
+   * extension's Consumption defaults for what it leaves out.
+   */
+  readonly settings?: DurableTaskSettings;
+  /** Overrides settings.maxConcurrentActivityFunctions. */
   readonly maxConcurrentActivities?: number;
-  /** host.json maxEntityOperationBatchSize. Default 50 (ASSUMED). */
+  /** Overrides settings.maxConcurrentOrchestratorFunctions (orchestrator episodes at once). */
+  readonly maxConcurrentOrchestrations?: number;
+  /** Overrides settings.maxEntityOperationBatchSize. */
   readonly maxEntityBatchSize?: number;
+  /**
+   * When a message is dequeued: the Azure Storage polling back-off (./queues.ts), with
+   * settings.maxQueuePollingInterval unless given. `false`: at once (kinder than Azure). Default: on
+   * when the clock can jump (sandbox and tests), off on a real clock (a local run against real Azure).
+   */
+  readonly queuePolling?: QueuePollingOptions | false;
   /** Azure Storage's MaximumDelayTime (6 days) and LongRunningTimerIntervalLength (3 days). */
   readonly maximumShortTimerMs?: number;
   readonly longRunningTimerIntervalMs?: number;
@@ -75,8 +91,20 @@ export interface DurableHostOptions {
 
 const DAY_MS = 86_400_000;
 
+/** DurableClient.MaxInstanceIdLength. */
+export const MAX_INSTANCE_ID_LENGTH = 256;
+
+/** One history event's JSON as the extension sends it (IsPlayed last, as before). */
+function eventJson(event: NewEvent, isPlayed: boolean): string {
+  return JSON.stringify({ ...event, IsPlayed: isPlayed });
+}
+
 export class DurableHost {
   readonly client: DurableClientPort;
+  /** The host.json settings in force (limits, polling ceiling). */
+  readonly settings: DurableTaskSettings;
+  /** The queue polling model, or undefined when messages are picked up at once. */
+  readonly polling: QueuePollingModel | undefined;
 
   private readonly log: Logger;
   private readonly clock: HostClock;
@@ -89,7 +117,11 @@ export class DurableHost {
   private readonly activities: ActivityRunner;
   private readonly entities: EntityRunner;
   private readonly timers: TimerService;
+  private readonly transit: TransitQueue;
   private readonly catalog: FunctionCatalog;
+  private readonly maxEpisodes: number;
+  private episodeSlotsInUse = 0;
+  private readonly episodeSlotWaiters = new Set<Instance>();
 
   private readonly instances = new Map<string, Instance>();
   private readonly crashArms = new Map<string, number>();
@@ -103,7 +135,9 @@ export class DurableHost {
     timersFired: 0,
     entityOperations: 0,
     maxHistoryEvents: 0,
+    maxHistoryBytes: 0,
     nonDeterminismFailures: 0,
+    droppedDuplicateStarts: 0,
   };
 
   constructor(options: DurableHostOptions) {
@@ -121,17 +155,38 @@ export class DurableHost {
     this.autoAdvance = options.autoAdvanceTimers ?? typeof options.clock.advanceTo === 'function';
     this.maximumShortTimerMs = options.maximumShortTimerMs ?? 6 * DAY_MS;
     this.longRunningTimerIntervalMs = options.longRunningTimerIntervalMs ?? 3 * DAY_MS;
+    const settings = options.settings ?? appDurableTaskSettings();
+    this.settings = settings;
+    this.maxEpisodes = options.maxConcurrentOrchestrations ?? settings.maxConcurrentOrchestratorFunctions;
+    const pollingOn =
+      options.queuePolling !== undefined
+        ? options.queuePolling !== false
+        : typeof options.clock.advanceTo === 'function';
+    this.polling = pollingOn
+      ? new QueuePollingModel(
+          {
+            maxIntervalMs: settings.maxQueuePollingIntervalMs,
+            ...(options.queuePolling === false ? {} : options.queuePolling),
+          },
+          this.stamp(),
+        )
+      : undefined;
+    this.transit = new TransitQueue(this.clock, () => {
+      this.deliverDue();
+      this.work.scheduleCheck();
+    });
     const { activities, orchestrations, entities } = options.functions;
     this.orchestrators = new OrchestratorRunner(orchestrations, this.log);
     this.activities = new ActivityRunner(
       activities,
       options.deps,
-      options.maxConcurrentActivities ?? Infinity,
+      options.maxConcurrentActivities ?? settings.maxConcurrentActivityFunctions,
     );
     this.entities = new EntityRunner(entities, {
       log: this.log,
-      maxBatch: options.maxEntityBatchSize ?? 50,
+      maxBatch: options.maxEntityBatchSize ?? settings.maxEntityOperationBatchSize,
       run: (work) => this.work.run(work),
+      forward: (schedulerId, request) => this.sendToEntity(schedulerId, request),
       respond: (d) => {
         const inst = this.instances.get(d.parentInstanceId);
         if (inst)
@@ -199,8 +254,46 @@ export class DurableHost {
     if (after) return after;
     const inst = this.instances.get(instanceId) as Instance;
     throw new Error(
-      `orchestration '${instanceId}' is ${inst.status}${inst.crashed ? ' (crashed)' : ''} and nothing more can happen: it waits for an external event or a resume`,
+      `orchestration '${instanceId}' made no progress: it is ${inst.status}${inst.crashed ? ' (crashed)' : ''} and nothing more can happen: ${this.stuckReason(inst)}`,
     );
+  }
+
+  /**
+   * Instances that cannot progress: Pending/Running while nothing is left to move them. Meaningful
+   * once the host is idle (`runUntilIdle` resolved); on Azure they would stay Running forever.
+   */
+  stuckInstances(): { instanceId: string; name: string; runtimeStatus: string; reason: string }[] {
+    if (this.work.busy() || this.timers.size > 0 || this.transit.size > 0) return [];
+    return [...this.instances.values()]
+      .filter((inst) => ACTIVE.has(inst.status))
+      .map((inst) => ({
+        instanceId: inst.instanceId,
+        name: inst.name,
+        runtimeStatus: inst.status,
+        reason: this.stuckReason(inst),
+      }));
+  }
+
+  private stuckReason(inst: Instance): string {
+    if (inst.crashed) return 'it was crashed (test fault) and waits for a resume';
+    const reasons = [...inst.notes];
+    const settled = new Set<number>();
+    for (const e of inst.history)
+      if (
+        e.EventType === HistoryEventType.SubOrchestrationInstanceCompleted ||
+        e.EventType === HistoryEventType.SubOrchestrationInstanceFailed
+      )
+        settled.add(e.TaskScheduledId);
+    for (const e of inst.history) {
+      if (e.EventType !== HistoryEventType.SubOrchestrationInstanceCreated || settled.has(e.EventId))
+        continue;
+      const child = this.instances.get(e.InstanceId);
+      if (child && child.parent?.instanceId === inst.instanceId && ACTIVE.has(child.status))
+        reasons.push(`it waits for sub-orchestration '${e.InstanceId}', which made no progress either`);
+    }
+    if (reasons.length === 0)
+      reasons.push('it waits for an external event, or for a message that was dropped and will never come');
+    return [...new Set(reasons)].join('; ');
   }
 
   /** The instance's status, or undefined for an unknown id. */
@@ -232,7 +325,7 @@ export class DurableHost {
   }
 
   metrics(): DurableHostMetrics {
-    return { ...this.counters };
+    return { ...this.counters, stuckInstances: this.stuckInstances().length };
   }
 
   /**
@@ -284,6 +377,7 @@ export class DurableHost {
   async close(): Promise<void> {
     this.closed = true;
     this.timers.close();
+    this.transit.close();
     await this.work.close();
   }
 
@@ -305,6 +399,14 @@ export class DurableHost {
           throw new ClientError(400, 'Orchestration instance ids must not start with @');
         const problem = instanceIdProblem(id);
         if (problem) throw new ClientError(400, problem);
+        // DurableClient.StartNewAsync throws ArgumentException; HandleStartOrchestratorRequestAsync does not
+        // catch it, so HandleRequestAsync's catch-all answers 500 with the exception's message and type.
+        if (id.length > MAX_INSTANCE_ID_LENGTH) {
+          throw new ClientError(500, 'Something went wrong while processing your request', {
+            message: `Instance ID lengths must not exceed ${MAX_INSTANCE_ID_LENGTH} characters.`,
+            type: 'System.ArgumentException',
+          });
+        }
         const existing = this.instances.get(id);
         // DurableTaskOptions.OverridableExistingInstanceStates defaults to NonRunningStates; the dedupe
         // refusal is DTFx's OrchestrationAlreadyExistsException, which HandleStartOrchestratorRequestAsync
@@ -315,7 +417,7 @@ export class DurableHost {
             `An Orchestration instance with the status ${existing.status} already exists.`,
           );
         }
-        this.createInstance(name, id, input, undefined);
+        this.createInstance(name, id, input, undefined, 'viaQueue');
         return id;
       },
       status: (instanceId) => this.instanceStatus(instanceId),
@@ -345,14 +447,21 @@ export class DurableHost {
 
   // ---- instances and episodes ----------------------------------------------------------------
 
+  /**
+   * Creates the instance record. A client start writes the record (Pending) and sends ExecutionStarted
+   * through the instance's control queue ('viaQueue'); a sub-orchestration's ExecutionStarted has
+   * already been dequeued when this runs ('dequeued').
+   */
   private createInstance(
     name: string,
     instanceId: string,
     input: string | undefined,
     parent: ParentLink | undefined,
+    start: 'viaQueue' | 'dequeued',
   ): void {
     const now = this.stamp();
     const executionId = randomUUID().replace(/-/g, '');
+    const started = historyEvent.executionStarted(now, name, input, parent);
     const inst: Instance = {
       instanceId,
       name,
@@ -366,7 +475,11 @@ export class DurableHost {
       lastUpdatedTime: now,
       lastEpisodeAt: now,
       history: [],
-      inbox: [{ executionId, event: historyEvent.executionStarted(now, name, input, parent) }],
+      historyText: '',
+      historyBytes: 2,
+      notes: [],
+      stuckReportedAt: undefined,
+      inbox: start === 'dequeued' ? [{ executionId, event: started }] : [],
       episodeScheduled: false,
       episodeRunning: false,
       crashed: false,
@@ -381,11 +494,56 @@ export class DurableHost {
       name,
       ...(parent ? { parentInstanceId: parent.instanceId } : {}),
     });
-    this.kick(inst);
+    if (start === 'viaQueue') this.deliver(inst, executionId, started);
+    else this.kick(inst);
   }
 
-  /** Queues a message for an instance; messages for another execution or a finished instance are dropped. */
-  private deliver(inst: Instance, executionId: string | undefined, event: NewEvent): void {
+  /**
+   * Sends a message through a queue: it is dequeued at the queue's next poll (./queues.ts), or at once
+   * without a polling model. A timer's message is posted when it comes due (`wakes: false`).
+   */
+  private post(queue: string, deliver: () => void, options: { wakes?: boolean } = {}): void {
+    if (this.closed) return;
+    if (!this.polling) return deliver();
+    const now = this.stamp();
+    const at = this.polling.pickup(queue, now, now, options.wakes ?? true);
+    this.transit.add({ at, queue, deliver });
+    this.work.scheduleCheck();
+  }
+
+  /** Delivers every message whose poll is due at `reference` (default now); true if any. */
+  private deliverDue(reference = -Infinity): boolean {
+    const due = this.transit.takeDue(Math.max(this.clock.now(), reference));
+    for (const item of due) {
+      this.polling?.polled(item.queue, item.at);
+      if (!this.closed) item.deliver();
+    }
+    return due.length > 0;
+  }
+
+  /** Sends a message to an instance through its control queue (see accept). */
+  private deliver(
+    inst: Instance,
+    executionId: string | undefined,
+    event: NewEvent,
+    options: { wakes?: boolean } = {},
+  ): void {
+    this.post(
+      this.polling?.controlQueue(inst.instanceId) ?? '',
+      () => this.accept(inst, executionId, event),
+      options,
+    );
+  }
+
+  /** An entity request message, through the entity's control queue. */
+  private sendToEntity(schedulerId: string, request: WireEntityRequest): void {
+    this.post(this.polling?.controlQueue(schedulerId) ?? '', () =>
+      this.entities.enqueue(schedulerId, request),
+    );
+  }
+
+  /** A dequeued message for an instance; messages for another execution or a finished instance are dropped. */
+  private accept(inst: Instance, executionId: string | undefined, event: NewEvent): void {
     if (this.closed || this.instances.get(inst.instanceId) !== inst) return;
     if (executionId !== undefined && executionId !== inst.executionId) return;
     if (!ACTIVE.has(inst.status)) return;
@@ -393,7 +551,10 @@ export class DurableHost {
     this.kick(inst);
   }
 
-  /** Schedules an episode for the instance's pending messages (batched: messages arriving meanwhile join it). */
+  /**
+   * Schedules an episode for the instance's pending messages (batched: messages arriving meanwhile join
+   * it). At most maxConcurrentOrchestratorFunctions episodes run at once; the others wait for a slot.
+   */
   private kick(inst: Instance): void {
     if (
       this.closed ||
@@ -403,11 +564,27 @@ export class DurableHost {
       inst.inbox.length === 0
     )
       return;
+    if (this.episodeSlotsInUse >= this.maxEpisodes) {
+      this.episodeSlotWaiters.add(inst);
+      return;
+    }
+    this.episodeSlotsInUse++;
     inst.episodeScheduled = true;
     const release = this.work.hold();
     setImmediate(() => {
       inst.episodeScheduled = false;
-      this.work.run(() => this.runEpisode(inst));
+      this.work.run(async () => {
+        try {
+          await this.runEpisode(inst);
+        } finally {
+          this.episodeSlotsInUse--;
+          for (const waiter of [...this.episodeSlotWaiters]) {
+            if (this.episodeSlotsInUse >= this.maxEpisodes) break;
+            this.episodeSlotWaiters.delete(waiter);
+            this.kick(waiter);
+          }
+        }
+      });
       release();
     });
   }
@@ -427,13 +604,16 @@ export class DurableHost {
 
       const at = this.episodeTime(inst, messages);
       const newEvents = [historyEvent.orchestratorStarted(at), ...messages.map((m) => m.event)];
-      const history = [...played(inst.history, true), ...played(newEvents, false)];
+      const history = [...inst.history, ...newEvents];
+      const newJson = newEvents.map((e) => eventJson(e, false)).join(',');
+      const historyJson = `[${inst.historyText}${inst.historyText === '' ? '' : ','}${newJson}]`;
       this.counters.episodes++;
       const call = await this.orchestrators.invoke({
         name: inst.name,
         instanceId: inst.instanceId,
         parentInstanceId: inst.parent?.instanceId,
-        history,
+        historyJson,
+        isReplaying: inst.history.length > 0,
         input: inst.input,
         schema: this.schema,
         maximumShortTimerMs: this.maximumShortTimerMs,
@@ -458,7 +638,9 @@ export class DurableHost {
           newActions: [],
         };
       } else {
-        customStatus = call.state.customStatus;
+        // A refused custom status is not stored (SetCustomStatus threw); replay fails the instance.
+        if (customStatusProblem(call.state.customStatus) === undefined)
+          customStatus = call.state.customStatus;
         replay = replayEpisode({
           instanceId: inst.instanceId,
           executionId: inst.executionId,
@@ -497,7 +679,7 @@ export class DurableHost {
   ): void {
     const { outcome, newActions } = replay;
     const scheduling = newActions.map((a) => this.schedulingEvent(at, a));
-    inst.history = [...inst.history, ...newEvents, ...scheduling, historyEvent.orchestratorCompleted(at)];
+    this.appendHistory(inst, [...newEvents, ...scheduling, historyEvent.orchestratorCompleted(at)]);
     if (inst.status === 'Pending' || inst.status === 'ContinuedAsNew') inst.status = 'Running';
     inst.lastUpdatedTime = at;
     if (JSON.stringify(customStatus) !== JSON.stringify(inst.customStatus)) {
@@ -510,12 +692,12 @@ export class DurableHost {
       case 'running':
         break;
       case 'completed':
-        inst.history.push(historyEvent.executionCompleted(at, 'Completed', outcome.output));
+        this.appendHistory(inst, [historyEvent.executionCompleted(at, 'Completed', outcome.output)]);
         this.finish(inst, at, 'Completed', fromJson(outcome.output), { result: outcome.output ?? 'null' });
         break;
       case 'failed':
         if (outcome.nonDeterministic) this.counters.nonDeterminismFailures++;
-        inst.history.push(historyEvent.executionCompleted(at, 'Failed', outcome.reason));
+        this.appendHistory(inst, [historyEvent.executionCompleted(at, 'Failed', outcome.reason)]);
         this.log.warn('orchestration failed', {
           instanceId: inst.instanceId,
           name: inst.name,
@@ -524,7 +706,7 @@ export class DurableHost {
         this.finish(inst, at, 'Failed', outcome.reason, { reason: outcome.reason, details: outcome.details });
         break;
       case 'continuedAsNew': {
-        inst.history.push(historyEvent.continueAsNew(at, outcome.input));
+        this.appendHistory(inst, [historyEvent.continueAsNew(at, outcome.input)]);
         this.noteHistory(inst);
         this.timers.removeExecution(inst.instanceId, inst.executionId);
         inst.status = 'ContinuedAsNew';
@@ -534,6 +716,9 @@ export class DurableHost {
         inst.executionId = executionId;
         inst.input = outcome.input;
         inst.history = [];
+        inst.historyText = '';
+        inst.historyBytes = 2;
+        inst.notes = [];
         inst.inbox = [
           { executionId, event: historyEvent.executionStarted(at, inst.name, outcome.input, inst.parent) },
           ...outcome.carryover.map((event) => ({ executionId, event })),
@@ -585,30 +770,21 @@ export class DurableHost {
         });
         return;
       case 'subOrchestration': {
-        const existing = this.instances.get(action.instanceId);
-        if (existing && ACTIVE.has(existing.status)) {
-          // ASSUMED: the child's ExecutionStarted is refused like startNew's, and the parent's task fails.
-          const reason = `An Orchestration instance with the status ${existing.status} already exists.`;
-          this.deliver(
-            inst,
-            inst.executionId,
-            historyEvent.subOrchestrationFailed(this.stamp(), action.id, reason, reason),
-          );
-          return;
-        }
-        this.createInstance(action.name, action.instanceId, action.input, {
+        const parent = {
           instanceId: inst.instanceId,
           executionId: inst.executionId,
           taskScheduledId: action.id,
+        };
+        this.post(this.polling?.controlQueue(action.instanceId) ?? '', () => {
+          const existing = this.instances.get(action.instanceId);
+          if (existing && ACTIVE.has(existing.status)) return this.dropDuplicateStart(inst, action, existing);
+          this.createInstance(action.name, action.instanceId, action.input, parent, 'dequeued');
         });
         return;
       }
       case 'event':
         if (action.targetInstanceId.startsWith('@')) {
-          this.entities.enqueue(
-            action.targetInstanceId,
-            JSON.parse(action.data ?? '{}') as WireEntityRequest,
-          );
+          this.sendToEntity(action.targetInstanceId, JSON.parse(action.data ?? '{}') as WireEntityRequest);
         } else {
           const target = this.instances.get(action.targetInstanceId);
           if (target)
@@ -622,7 +798,40 @@ export class DurableHost {
     }
   }
 
+  /** Sends the activity's message through the work-item queue; a worker runs it when it is dequeued. */
+  /**
+   * The child's ExecutionStarted reached an instance that is still Pending/Running. DurableTask.AzureStorage
+   * does not de-duplicate sub-orchestration starts (OrchestrationSessionManager.DedupeExecutionStartedMessagesAsync
+   * skips messages with a ParentInstance), so the message reaches the running instance's work item, where
+   * TaskOrchestrationDispatcher.ReconcileMessagesWithState drops it ("Duplicate start event"). Nobody
+   * answers the parent's task: the parent waits forever. The host records why, to report the hang.
+   */
+  private dropDuplicateStart(
+    parent: Instance,
+    action: Extract<ScheduledAction, { kind: 'subOrchestration' }>,
+    existing: Instance,
+  ): void {
+    this.counters.droppedDuplicateStarts++;
+    const note = `its sub-orchestration '${action.instanceId}' (${action.name}, task ${action.id}) never started: an instance with that id was already ${existing.status}, so DTFx dropped the start as a "Duplicate start event" and nothing will ever answer the parent`;
+    if (this.instances.get(parent.instanceId) === parent) parent.notes.push(note);
+    this.log.warn('duplicate start event dropped', {
+      instanceId: action.instanceId,
+      name: action.name,
+      parentInstanceId: parent.instanceId,
+      existingStatus: existing.status,
+    });
+  }
+
   private startActivity(inst: Instance, taskId: number, name: string, input: string | undefined): void {
+    const { incarnation } = inst;
+    this.post(this.polling?.workItemQueue ?? '', () => {
+      // Dispatched before a crash: resume() sends it again (the orchestration's worker died).
+      if (inst.incarnation !== incarnation) return;
+      this.runActivity(inst, taskId, name, input);
+    });
+  }
+
+  private runActivity(inst: Instance, taskId: number, name: string, input: string | undefined): void {
     const { executionId, incarnation, instanceId } = inst;
     this.counters.activities++;
     this.emit({ type: 'activityStarted', instanceId, name, taskId });
@@ -665,8 +874,7 @@ export class DurableHost {
     const at = this.episodeTime(inst, []);
     const reason =
       terminated.EventType === HistoryEventType.ExecutionTerminated ? fromJson(terminated.Input) : undefined;
-    inst.history = [
-      ...inst.history,
+    this.appendHistory(inst, [
       historyEvent.orchestratorStarted(at),
       terminated,
       historyEvent.executionCompleted(
@@ -675,7 +883,7 @@ export class DurableHost {
         terminated.EventType === HistoryEventType.ExecutionTerminated ? terminated.Input : undefined,
       ),
       historyEvent.orchestratorCompleted(at),
-    ];
+    ]);
     this.noteHistory(inst);
     const text = typeof reason === 'string' ? reason : toJson(reason);
     this.finish(inst, at, 'Terminated', reason ?? null, { reason: text, details: text });
@@ -718,8 +926,20 @@ export class DurableHost {
     );
   }
 
+  /** Appends committed events, keeping their replay JSON and the serialized size beside them. */
+  private appendHistory(inst: Instance, events: readonly NewEvent[]): void {
+    for (const event of events) {
+      const json = eventJson(event, true);
+      const comma = inst.history.length > 0 ? ',' : '';
+      inst.historyBytes += Buffer.byteLength(json, 'utf8') + comma.length;
+      inst.history.push(event);
+      inst.historyText += comma + json;
+    }
+  }
+
   private noteHistory(inst: Instance): void {
     this.counters.maxHistoryEvents = Math.max(this.counters.maxHistoryEvents, inst.history.length);
+    this.counters.maxHistoryBytes = Math.max(this.counters.maxHistoryBytes, inst.historyBytes);
   }
 
   // ---- timers, idleness, bookkeeping ---------------------------------------------------------
@@ -744,6 +964,7 @@ export class DurableHost {
         inst,
         timer.executionId,
         historyEvent.timerFired(Math.max(Math.ceil(now), timer.fireAt), timer.timerId, timer.fireAt),
+        { wakes: false },
       );
     }
     return due.length > 0;
@@ -754,15 +975,48 @@ export class DurableHost {
    * earliest (a real clock waits for the alarm); if nothing remains, the host is idle.
    */
   private onQuiet(): 'idle' | 'busy' {
-    if (this.fireDueTimers()) return 'busy';
-    const next = this.timers.earliest();
-    if (next === undefined) return 'idle';
+    const timersFired = this.fireDueTimers();
+    if (this.deliverDue() || timersFired) {
+      // What was delivered may start no work (e.g. a message for a crashed instance): look again.
+      this.work.scheduleCheck();
+      return 'busy';
+    }
+    const nextTimer = this.timers.earliest();
+    const nextMessage = this.transit.earliest();
+    const next =
+      nextTimer === undefined
+        ? nextMessage
+        : nextMessage === undefined
+          ? nextTimer
+          : Math.min(nextTimer, nextMessage);
+    if (next === undefined) {
+      this.reportStuck();
+      return 'idle';
+    }
     if (this.autoAdvance && this.clock.advanceTo) {
       this.clock.advanceTo(next);
       this.fireDueTimers(next);
+      this.deliverDue(next);
       this.work.scheduleCheck();
     }
     return 'busy';
+  }
+
+  /** Idle with instances still Pending/Running: each made no progress and never will. Reported once per state. */
+  private reportStuck(): void {
+    for (const inst of this.instances.values()) {
+      if (!ACTIVE.has(inst.status) || inst.crashed) continue;
+      if (inst.stuckReportedAt === inst.history.length) continue;
+      inst.stuckReportedAt = inst.history.length;
+      const reason = this.stuckReason(inst);
+      this.log.warn('orchestration made no progress', {
+        instanceId: inst.instanceId,
+        name: inst.name,
+        runtimeStatus: inst.status,
+        reason,
+      });
+      this.emit({ type: 'instanceStuck', instanceId: inst.instanceId, name: inst.name, reason });
+    }
   }
 
   private stamp(): number {

@@ -19,3 +19,10 @@ export { type EntitySnapshot } from './entityRunner';
 export { ClientError, SandboxDurableClient } from './client';
 export { type WireEvent } from './wire';
 export { HistoryEventType } from './lib';
+export {
+  appDurableTaskSettings,
+  defaultDurableTaskSettings,
+  type DurableTaskSettings,
+  durableTaskSettingsFrom,
+} from './hostJson';
+export { type QueuePollingOptions } from './queues';

@@ -47,6 +47,17 @@ export interface Instance {
   lastEpisodeAt: number;
   /** Committed events of the current execution. */
   history: NewEvent[];
+  /**
+   * The committed events' JSON as the extension sends them on replay (`IsPlayed: true`), comma-joined
+   * and grown as events are committed, so an episode does not re-serialize the whole history.
+   */
+  historyText: string;
+  /** UTF-8 bytes of the JSON array of `historyJson` (the serialized history an episode receives). */
+  historyBytes: number;
+  /** Why the instance cannot progress, when the host knows (e.g. a dropped duplicate child start). */
+  notes: string[];
+  /** History length at which the host last reported the instance as stuck (reported once per state). */
+  stuckReportedAt: number | undefined;
   /** Durable messages not yet in history (the control queue). */
   inbox: InboxMessage[];
   episodeScheduled: boolean;
@@ -70,6 +81,7 @@ export function statusOf(inst: Instance): InstanceStatus {
     executionId: inst.executionId,
     ...(inst.parent ? { parentInstanceId: inst.parent.instanceId } : {}),
     historyLength: inst.history.length,
+    historyBytes: inst.historyBytes,
     crashed: inst.crashed,
   };
 }

@@ -15,13 +15,16 @@ import { type OrchestrationDef } from '../../functions/registry';
 import { type Logger } from '../../shared/core/log';
 import { invocationLogHandler } from './invocationLog';
 import { createOrchestrator, type ReplaySchema } from './lib';
-import { parseOrchestratorState, type WireEvent, type WireOrchestratorState } from './wire';
+import { parseOrchestratorState, type WireOrchestratorState } from './wire';
 
 export interface OrchestratorCall {
   readonly name: string;
   readonly instanceId: string;
   readonly parentInstanceId: string | undefined;
-  readonly history: readonly WireEvent[];
+  /** The history as the extension sends it: the JSON text of the event array (IsPlayed set). */
+  readonly historyJson: string;
+  /** Whether earlier episodes exist (the payload's isReplaying). */
+  readonly isReplaying: boolean;
   /** The serialized input (ExecutionStarted.Input). */
   readonly input: string | undefined;
   readonly schema: ReplaySchema;
@@ -72,19 +75,20 @@ export class OrchestratorRunner {
         kind: 'error',
         message: `The function '${call.name}' doesn't exist, is disabled, or is not an orchestrator function.`,
       };
-    const payload = {
-      history: call.history,
-      input: call.input === undefined ? undefined : (JSON.parse(call.input) as unknown),
+    // The payload's JSON text is assembled around the cached history text (re-serializing the whole
+    // history on every episode was the host's largest CPU cost); the worker parses it, as in Azure.
+    const rest = JSON.stringify({
       instanceId: call.instanceId,
-      isReplaying: call.history.some((e) => e.IsPlayed),
+      isReplaying: call.isReplaying,
       parentInstanceId: call.parentInstanceId,
       upperSchemaVersion: call.schema,
       upperSchemaVersionNew: call.schema,
       longRunningTimerIntervalDuration: timeSpan(call.longRunningTimerIntervalMs),
       maximumShortTimerDuration: timeSpan(call.maximumShortTimerMs),
       defaultHttpAsyncRequestSleepTimeMillseconds: 30_000,
-    };
-    const trigger: unknown = JSON.parse(JSON.stringify(payload));
+    });
+    const input = call.input === undefined ? '' : `"input":${call.input},`;
+    const trigger: unknown = JSON.parse(`{"history":${call.historyJson},${input}${rest.slice(1)}`);
     const context = new df.DummyOrchestrationContext(
       call.name,
       randomUUID(),

@@ -38,7 +38,6 @@ import {
   toJson,
   type WireAction,
   type WireEntityRequest,
-  type WireEvent,
   type WireOrchestratorState,
 } from './wire';
 
@@ -94,7 +93,7 @@ export interface ReplayInput {
   readonly name: string;
   readonly parentInstanceId: string | undefined;
   /** The full history handed to the orchestrator: earlier episodes plus this one's new events. */
-  readonly history: readonly WireEvent[];
+  readonly history: readonly NewEvent[];
   /** What the JS orchestrator returned (or carried in its OrchestrationFailureError). */
   readonly state: WireOrchestratorState;
   /** The stack of the orchestrator's error, for the failure details. */
@@ -217,6 +216,24 @@ export function instanceIdProblem(instanceId: string): string | undefined {
   return undefined;
 }
 
+/** DurableOrchestrationContext.SetCustomStatus: MaxCustomStatusPayloadSizeInKB. */
+export const MAX_CUSTOM_STATUS_KB = 16;
+
+/**
+ * The extension's refusal of a custom status (MessagePayloadDataConverter.Serialize(value, 16)): the
+ * compact JSON's UTF-16 byte count, divided by 1024 and truncated, must not exceed 16, so a payload
+ * is refused from 17 KB (17 408 bytes, 8 704 UTF-16 code units) on. Newtonsoft's compact JSON of the
+ * JToken equals JSON.stringify here (ASSUMED for exotic number formats).
+ */
+export function customStatusProblem(customStatus: unknown): string | undefined {
+  if (customStatus === undefined || customStatus === null) return undefined;
+  const json = JSON.stringify(customStatus);
+  const kb = Math.floor((json.length * 2) / 1024);
+  if (kb <= MAX_CUSTOM_STATUS_KB) return undefined;
+  const n0 = (n: number): string => n.toLocaleString('en-US', { maximumFractionDigits: 0 });
+  return `The UTF-16 size of the JSON-serialized payload must not exceed ${n0(MAX_CUSTOM_STATUS_KB)} KB. The current payload size is ${n0(kb)} KB.`;
+}
+
 /** The extension's deterministic NewGuid: a name-based UUID of instance id, replay time and a counter. */
 function deterministicGuid(name: string): string {
   const hash = createHash('sha1').update(name).digest();
@@ -276,7 +293,7 @@ class ExtensionReplay {
 
   // ---- history events (TaskOrchestrationExecutor.ProcessEvent) ----
 
-  private process(event: WireEvent): void {
+  private process(event: NewEvent): void {
     switch (event.EventType) {
       case HistoryEventType.OrchestratorStarted:
         this.nowMs = timestampOf(event);
@@ -333,8 +350,7 @@ class ExtensionReplay {
       case HistoryEventType.EventRaised:
         // TaskOrchestrationContext.HandleEventRaisedEvent: after ContinueAsNew, events carry over.
         if (this.continueAsNewInput) {
-          const { IsPlayed: _played, ...carried } = event;
-          this.carryover.push(carried);
+          this.carryover.push(event);
           return;
         }
         return this.raiseEvent(event.Name, event.Input);
@@ -411,6 +427,11 @@ class ExtensionReplay {
         nonDeterministic: false,
       };
     };
+    // OutOfProcOrchestrationShim.ScheduleDurableTaskEvents sets the custom status before it replays any
+    // action; SetCustomStatus refuses more than 16 KB (below). The shim's task faults at once, so the
+    // scheduling events of earlier episodes then find no action (non-determinism), as in DTFx.
+    const statusProblem = customStatusProblem(state.customStatus);
+    if (statusProblem !== undefined) return fail(new ShimError(statusProblem));
     // The extension replays by the schema version the JS result declares (OutOfProcOrchestratorState.SchemaVersion).
     if (state.schemaVersion >= ReplaySchema.V2) {
       if (state.actions.length > 1) {

@@ -42,6 +42,11 @@ export class WorkTracker {
     this.running.add(promise);
   }
 
+  /** True while anything is in flight. */
+  busy(): boolean {
+    return this.inFlight > 0;
+  }
+
   /** Resolves the next time the host is idle. */
   whenIdle(): Promise<void> {
     if (this.closed) return Promise.resolve();

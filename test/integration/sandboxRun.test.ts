@@ -68,8 +68,11 @@ describe('fedlink sandbox run', () => {
         'activities',
         'orchestrations',
         'maxHistoryEvents',
+        'maxHistoryBytes',
       ]),
     );
+    // The drift check's history, serialized as the extension hands it to the orchestrator.
+    expect(out.metrics.maxHistoryBytes).toBeGreaterThan((out.metrics.maxHistoryEvents ?? 0) * 50);
   });
 
   it('delivers events through the real trigger and orchestrations, and reports the result', () => {
