@@ -1,9 +1,9 @@
 /**
- * The ARM actions fedlink's code calls today, one per SDK call in ./armGateway.ts, with the call that
+ * The ARM actions fedlink's code calls today, one per SDK call in shared/azure's adapters, with the call that
  * needs it. This list is the ONE source of the custom role that infra/ deploys:
  * scripts/gen-infra-json.ts writes it to infra/generated/role-actions.json, which infra/main.bicep
  * reads with `loadJsonContent`, and test/infra fails when the JSON, the compiled template or the
- * calls in armGateway.ts drift from it.
+ * calls in shared/azure drift from it.
  *
  * Least privilege (docs/azure-behaviour.md §8.3, §8.4): never a wildcard, never
  * `userAssignedIdentities/write` (that would let fedlink change identities themselves) and nothing
