@@ -26,6 +26,16 @@ const GUIDISH = /^[0-9A-Za-z-]{1,64}$/;
 const NAME = /^[^/\s\p{Cc}](?:[^/\p{Cc}]*[^/\s\p{Cc}])?$/u;
 const MAX_ID_LENGTH = 2048;
 
+/**
+ * `.` and `..` (also percent-encoded: `%2e`, `.%2E`, `%2e%2e`) are path segments a URL parser
+ * resolves away (WHATWG URL, which the SDK's pipeline uses), so a request for such an id would reach
+ * a different path from the id that was validated. ARM names never are one of them.
+ */
+function isDotSegment(name: string): boolean {
+  const decoded = name.replace(/%2e/gi, '.');
+  return decoded === '.' || decoded === '..';
+}
+
 export class ResourceIdError extends Error {
   constructor(
     readonly input: string,
@@ -56,6 +66,8 @@ export function parseResourceId(input: string): ResourceId {
   if (parts[i]?.toLowerCase() === 'resourcegroups') {
     const rg = parts[i + 1];
     if (rg === undefined || !NAME.test(rg)) throw new ResourceIdError(input, 'malformed resource group');
+    if (isDotSegment(rg))
+      throw new ResourceIdError(input, `resource group "${rg}" is a "." or ".." path segment`);
     resourceGroup = rg;
     i += 2;
   }
@@ -88,6 +100,8 @@ export function parseResourceId(input: string): ResourceId {
     if (!/^[A-Za-z][A-Za-z0-9]*$/.test(type))
       throw new ResourceIdError(input, `malformed resource type segment "${type}"`);
     if (!NAME.test(name)) throw new ResourceIdError(input, `malformed resource name "${name}"`);
+    if (isDotSegment(name))
+      throw new ResourceIdError(input, `resource name "${name}" is a "." or ".." path segment`);
     segments.push({ type, name });
   }
   const type = [provider, ...segments.map((s) => s.type)].join('/');

@@ -55,6 +55,39 @@ describe('parseResourceId', () => {
   });
 });
 
+describe('dot segments', () => {
+  const SUB = '/subscriptions/c267c0e7-0a73-4789-9e17-d26aeb0904e5';
+  const uami = (rg: string, name: string) =>
+    `${SUB}/resourceGroups/${rg}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/${name}`;
+
+  it.each([
+    [uami('..', 'id'), 'resource group ".." is a "." or ".." path segment'],
+    [uami('.', 'id'), 'resource group "." is a "." or ".." path segment'],
+    [uami('%2e%2e', 'id'), 'resource group "%2e%2e" is a "." or ".." path segment'],
+    [uami('rg', '..'), 'resource name ".." is a "." or ".." path segment'],
+    [uami('rg', '%2E'), 'resource name "%2E" is a "." or ".." path segment'],
+    [uami('rg', '.%2e'), 'resource name ".%2e" is a "." or ".." path segment'],
+    [
+      `${uami('rg', 'id')}/federatedIdentityCredentials/..`,
+      'resource name ".." is a "." or ".." path segment',
+    ],
+    [`${SUB}/resourceGroups/..`, 'resource group ".." is a "." or ".." path segment'],
+  ])('refuses %j: a URL parser would resolve it to another path', (input, reason) => {
+    // What the SDK's URL handling would do with it: the request would go elsewhere.
+    expect(new URL(`https://management.azure.com${input}`).pathname).not.toBe(input);
+    expect(() => parseResourceId(input)).toThrow(
+      `not an ARM resource id (${reason}): ${JSON.stringify(input)}`,
+    );
+    expect(isResourceId(input)).toBe(false);
+  });
+
+  it('accepts names that merely contain dots', () => {
+    for (const name of ['...', 'a..b', '.hidden', 'v1.2', '%2e%2e%2e']) {
+      expect(parseResourceId(uami('rg.prod', name)).name).toBe(name);
+    }
+  });
+});
+
 describe('normalization', () => {
   it('treats resourcegroups / resourceGroups and provider casing as the same resource', () => {
     const a = '/subscriptions/S/resourcegroups/RG/providers/microsoft.containerservice/managedclusters/AKS';
