@@ -39,7 +39,7 @@ function isDotSegment(name: string): boolean {
 export class ResourceIdError extends Error {
   constructor(
     readonly input: string,
-    reason: string,
+    readonly reason: string,
   ) {
     super(
       `not an ARM resource id (${reason}): ${JSON.stringify(input.length > 200 ? input.slice(0, 200) + '…' : input)}`,
@@ -125,6 +125,22 @@ export function isResourceId(input: unknown, type?: string): input is string {
   } catch {
     return false;
   }
+}
+
+/**
+ * Why `input` is not an ARM id of `type`, in a few words (`resource group ".." is a "." or ".." path
+ * segment`, `an id of type Microsoft.Storage/storageAccounts`), or undefined when it is one.
+ */
+export function resourceIdProblem(input: unknown, type?: string): string | undefined {
+  if (typeof input !== 'string') return 'not a string';
+  let parsed: ResourceId;
+  try {
+    parsed = parseResourceId(input);
+  } catch (error) {
+    return error instanceof ResourceIdError ? error.reason : String(error);
+  }
+  if (type === undefined || sameType(parsed.type, type)) return undefined;
+  return `an id of type ${parsed.type ?? (parsed.resourceGroup ? 'resource group' : 'subscription')}`;
 }
 
 export function sameType(a: string | undefined, b: string | undefined): boolean {

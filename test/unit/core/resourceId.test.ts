@@ -4,7 +4,9 @@ import {
   parentResourceId,
   parseResourceId,
   ResourceIdError,
+  resourceIdProblem,
   sameResource,
+  TYPES,
 } from '../../../shared/core/resourceId';
 
 const FIC =
@@ -79,6 +81,20 @@ describe('dot segments', () => {
       `not an ARM resource id (${reason}): ${JSON.stringify(input)}`,
     );
     expect(isResourceId(input)).toBe(false);
+  });
+
+  it('resourceIdProblem says why in a few words', () => {
+    expect(resourceIdProblem(uami('..', 'id'), TYPES.userAssignedIdentity)).toBe(
+      'resource group ".." is a "." or ".." path segment',
+    );
+    expect(resourceIdProblem(uami('rg', 'id'), TYPES.managedCluster)).toBe(
+      'an id of type Microsoft.ManagedIdentity/userAssignedIdentities',
+    );
+    expect(resourceIdProblem(`${SUB}/resourceGroups/rg`, TYPES.managedCluster)).toBe(
+      'an id of type resource group',
+    );
+    expect(resourceIdProblem(42)).toBe('not a string');
+    expect(resourceIdProblem(uami('rg', 'id'), TYPES.userAssignedIdentity)).toBeUndefined();
   });
 
   it('accepts names that merely contain dots', () => {
