@@ -177,7 +177,7 @@ export function parseFaultSpec(input: unknown, options: ParseFaultSpecOptions = 
       if (!apply) {
         const what = options.fromFile ? `item ${index + 1}` : `'${part}'`;
         throw new FaultSpecError(
-          `unknown fault ${what}: a fault spec is JSON ({"throttle429": 0.1}) or key=value items with keys ${Object.keys(COMPACT_KEYS).join(', ')}`,
+          `unknown fault ${what}: a fault spec is JSON ({"throttle429": 0.1}) or key=value items with keys ${Object.keys(COMPACT_KEYS).sort().join(', ')}`,
         );
       }
       apply(part.slice(eq + 1), out);
