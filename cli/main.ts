@@ -98,9 +98,14 @@ async function main(argv: readonly string[]): Promise<number> {
     return output.report.summary.fail > 0 ? 1 : 0;
   }
 
-  if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
+  if (command === undefined) {
+    // No command is a usage error: the usage goes to stderr, like every other bad-input message.
+    process.stderr.write(USAGE + '\n');
+    return 2;
+  }
+  if (command === 'help' || command === '--help' || command === '-h') {
     write(USAGE);
-    return command === undefined ? 2 : 0;
+    return 0;
   }
   throw new InputError(`unknown command: ${argv.join(' ')}`, { showUsage: true });
 }

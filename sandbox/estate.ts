@@ -14,7 +14,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { normalizeResourceId, parseResourceId, ResourceIdError } from '../shared/core/resourceId';
+import { MAX_JSON_DEPTH, parseJsonText, TextInputError, valueNestingTooDeep } from '../shared/core/jsonText';
+import { normalizeResourceId, parseResourceId, ResourceIdError, sameType } from '../shared/core/resourceId';
 import { type JsonValue } from './emulator/json';
 
 export type { JsonObject, JsonValue } from './emulator/json';
@@ -48,9 +49,14 @@ export class EstateError extends Error {
     readonly source: string,
     readonly problems: readonly string[],
   ) {
+    // One problem, one line; several are listed one per line under a header.
     const shown = problems.slice(0, 10);
     const more = problems.length > shown.length ? `\n  ... and ${problems.length - shown.length} more` : '';
-    super(`${source}: invalid estate:\n  ${shown.join('\n  ')}${more}`);
+    super(
+      problems.length === 1
+        ? `${source}: invalid estate: ${problems[0]!}`
+        : `${source}: invalid estate:\n  ${shown.join('\n  ')}${more}`,
+    );
     this.name = 'EstateError';
   }
 }
@@ -103,23 +109,40 @@ const estateSchema = z.strictObject({
   resources: z.array(resourceSchema),
 });
 
+/**
+ * Does a resource's `type` agree with its id? A GET returns the id's type, case aside, with one published
+ * exception: AKS reports its private endpoint connections as
+ * `Microsoft.Network/privateLinkServices/privateEndpointConnections`
+ * (test/fixtures/azure/privatelink/aks.PrivateEndpointConnectionsGet.json), so for that child type only
+ * the last segment must agree.
+ */
+function typeAgreesWithId(declared: string, idType: string): boolean {
+  if (sameType(declared, idType)) return true;
+  const last = (t: string) => t.slice(t.lastIndexOf('/') + 1).toLowerCase();
+  return last(idType) === 'privateendpointconnections' && last(declared) === 'privateendpointconnections';
+}
+
 export function subscriptionIdOf(entry: EstateSubscription): string {
   return typeof entry === 'string' ? entry : entry.subscriptionId;
 }
 
 /**
- * Validates an estate (a parsed JSON value, or JSON text) and returns it typed. Checks: the shape above;
- * every resource has a well-formed ARM `id`, unique case-insensitively; every resource's subscription is
+ * Validates an estate (a parsed JSON value, JSON text or its UTF-8 bytes) and returns it typed. Checks: at
+ * most MAX_JSON_DEPTH levels of nesting; the shape above; every resource has a well-formed ARM `id`, unique
+ * case-insensitively, and a `type` that agrees with it; every resource's subscription is
  * listed by a tenant; every child resource's parent is present; no subscription is listed twice.
  */
 export function parseEstate(input: unknown, sourceName: string): Estate {
   let value = input;
-  if (typeof input === 'string') {
+  if (typeof input === 'string' || input instanceof Uint8Array) {
     try {
-      value = JSON.parse(input) as unknown;
+      value = parseJsonText(input);
     } catch (e) {
-      throw new EstateError(sourceName, [`not valid JSON: ${(e as Error).message}`]);
+      throw new EstateError(sourceName, [e instanceof TextInputError ? e.message : String(e)]);
     }
+  } else if (valueNestingTooDeep(input)) {
+    // Schema validation below recurses over resource bodies.
+    throw new EstateError(sourceName, [`nested deeper than ${MAX_JSON_DEPTH} levels`]);
   }
   const parsed = estateSchema.safeParse(value);
   if (!parsed.success) {
@@ -153,6 +176,12 @@ export function parseEstate(input: unknown, sourceName: string): Estate {
           `resources.${i}: '${id}' is a subscription; list subscriptions under tenants, not resources`,
         );
         return;
+      }
+      // The id decides which provider serves the resource; a type that says otherwise would have the
+      // emulator answer one way and fedlink read it another (a GET always returns the id's type).
+      const idType = rid.type ?? 'Microsoft.Resources/resourceGroups';
+      if (!typeAgreesWithId(r.type, idType)) {
+        problems.push(`resources.${i}: type '${r.type}' contradicts its id, which names a ${idType}`);
       }
       if (!subscriptions.has(rid.subscriptionId.toLowerCase())) {
         problems.push(
@@ -196,7 +225,7 @@ export function parseEstate(input: unknown, sourceName: string): Estate {
   };
 }
 
-/** Validates one resource (JSON values, string id/name/type, a well-formed ARM id); throws EstateError. */
+/** Validates one resource (JSON values, string id/name/type, a well-formed ARM id of that type); throws EstateError. */
 export function parseResource(input: unknown, sourceName: string): ArmResource {
   const parsed = resourceSchema.safeParse(input);
   if (!parsed.success) {
@@ -205,23 +234,31 @@ export function parseResource(input: unknown, sourceName: string): ArmResource {
       parsed.error.issues.map((i) => `${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`),
     );
   }
+  let idType: string;
   try {
-    parseResourceId(parsed.data.id);
+    idType = parseResourceId(parsed.data.id).type ?? 'Microsoft.Resources/resourceGroups';
   } catch (e) {
     throw new EstateError(sourceName, [e instanceof Error ? e.message : String(e)]);
   }
+  if (!typeAgreesWithId(parsed.data.type, idType))
+    throw new EstateError(sourceName, [
+      `type '${parsed.data.type}' contradicts its id, which names a ${idType}`,
+    ]);
   return input as ArmResource;
 }
 
-/** Reads and validates an estate file; every failure (missing file, bad JSON, bad content) is an EstateError. */
+/**
+ * Reads and validates an estate file; every failure (missing file, not UTF-8, bad JSON, nested too deeply,
+ * bad content) is an EstateError.
+ */
 export function loadEstate(path: string): Estate {
-  let text: string;
+  let bytes: Uint8Array;
   try {
-    text = readFileSync(path, 'utf8');
+    bytes = readFileSync(path);
   } catch (e) {
     throw new EstateError(path, [
       `cannot read the file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
     ]);
   }
-  return parseEstate(text, path);
+  return parseEstate(bytes, path);
 }

@@ -6,9 +6,10 @@
  * Exit codes (applied by the CLI): 0 no failed finding, 1 failed findings, 2 bad input (thrown as
  * InputError before any ARM call).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { type RunMode, type RunResult } from '../functions/contracts';
 import { DRIFT_INSTANCE_ID } from '../shared/core/instanceIds';
+import { decodeUtf8, parseJsonText, TextInputError } from '../shared/core/jsonText';
 import { type Logger, silentLogger } from '../shared/core/log';
 import { loadConfig } from '../shared/config/load';
 import { type FedlinkConfig } from '../shared/config/schema';
@@ -57,20 +58,48 @@ export interface SandboxRunOutput {
   };
 }
 
-function readJson(path: string, what: string): unknown {
-  let text: string;
+function readBytes(path: string, what: string): Buffer {
   try {
-    text = readFileSync(path, 'utf8');
+    return readFileSync(path);
   } catch (error) {
     throw new InputError(
       `${what} ${path}: cannot read (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
     );
   }
+}
+
+/** UTF-8 (a byte-order mark allowed), nested at most MAX_JSON_DEPTH levels, JSON; the error names the file. */
+function readJson(path: string, what: string): unknown {
   try {
-    return JSON.parse(text);
+    return parseJsonText(readBytes(path, what));
   } catch (error) {
+    if (error instanceof TextInputError) throw new InputError(`${what} ${path}: ${error.message}`);
+    throw error;
+  }
+}
+
+/**
+ * `--faults`: a file holding the spec, or the spec itself (JSON or the compact form
+ * `429=0.1,5xx=0.05,seed=7`). Errors about a file never quote it: it may not be a fault spec at all.
+ */
+function readFaults(spec: string): FaultSpec {
+  const stat = statSync(spec, { throwIfNoEntry: false });
+  if (stat?.isDirectory()) throw new InputError(`fault spec ${spec}: is a directory, not a fault spec file`);
+  if (stat === undefined) {
+    try {
+      return parseFaultSpec(spec);
+    } catch (error) {
+      throw new InputError(
+        `fault spec ${JSON.stringify(spec)}: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
+  }
+  try {
+    return parseFaultSpec(decodeUtf8(readBytes(spec, 'fault spec file')), { fromFile: true });
+  } catch (error) {
+    if (error instanceof InputError) throw error;
     throw new InputError(
-      `${what} ${path}: not valid JSON (${error instanceof Error ? error.message : String(error)})`,
+      `fault spec file ${spec}: ${error instanceof Error ? error.message : String(error)}`,
     );
   }
 }
@@ -101,18 +130,7 @@ export function loadSandboxInputs(options: SandboxRunOptions): {
       throw new InputError(`events file ${options.eventsPath}: expected a JSON array of events`);
     events = parsed;
   }
-  let faults: FaultSpec | undefined;
-  if (options.faults !== undefined) {
-    // A file holding the spec, or the spec itself: JSON or the compact form `429=0.1,5xx=0.05,seed=7`.
-    const spec = existsSync(options.faults) ? readFileSync(options.faults, 'utf8') : options.faults;
-    try {
-      faults = parseFaultSpec(spec);
-    } catch (error) {
-      throw new InputError(
-        `fault spec ${JSON.stringify(options.faults)}: ${error instanceof Error ? error.message : String(error)}`,
-      );
-    }
-  }
+  const faults = options.faults !== undefined ? readFaults(options.faults) : undefined;
   return { estate, config, events, faults };
 }
 

@@ -18,7 +18,7 @@ import { loadConfig } from '../../shared/config/load';
 import { configSchema, type FedlinkConfig } from '../../shared/config/schema';
 import { systemClock } from '../../shared/core/clock';
 import { instanceIdFor } from '../../shared/core/instanceIds';
-import { isResourceId, TYPES } from '../../shared/core/resourceId';
+import { resourceIdProblem, TYPES } from '../../shared/core/resourceId';
 import { type Logger } from '../../shared/core/log';
 import { DurableHost } from '../../sandbox/durable';
 import { loadEstate } from '../../sandbox/estate';
@@ -51,11 +51,18 @@ export async function runReconcile(command: ReconcileCommand): Promise<RunResult
   if (targets.length !== 1)
     throw new InputError('give exactly one of --cluster <id>, --identity <id> or --all', { showUsage: true });
   const { cluster, identity } = command;
-  if (cluster !== undefined && !isResourceId(cluster, TYPES.managedCluster)) {
-    throw new InputError(`--cluster: not a managed cluster resource id: ${String(cluster)}`);
+  const clusterProblem = cluster !== undefined ? resourceIdProblem(cluster, TYPES.managedCluster) : undefined;
+  if (clusterProblem !== undefined) {
+    throw new InputError(
+      `--cluster: not a managed cluster resource id (${clusterProblem}): ${String(cluster)}`,
+    );
   }
-  if (identity !== undefined && !isResourceId(identity, TYPES.userAssignedIdentity)) {
-    throw new InputError(`--identity: not a user-assigned identity resource id: ${String(identity)}`);
+  const identityProblem =
+    identity !== undefined ? resourceIdProblem(identity, TYPES.userAssignedIdentity) : undefined;
+  if (identityProblem !== undefined) {
+    throw new InputError(
+      `--identity: not a user-assigned identity resource id (${identityProblem}): ${String(identity)}`,
+    );
   }
   const config = configFrom(command.configPath);
   const { log, mode } = command;

@@ -9,7 +9,7 @@ import { type HttpRequest, type HttpResponseInit } from '@azure/functions';
 import { z } from 'zod';
 import { type Logger } from '../../shared/core/log';
 import { DRIFT_INSTANCE_ID, instanceIdFor } from '../../shared/core/instanceIds';
-import { isResourceId, TYPES } from '../../shared/core/resourceId';
+import { resourceIdProblem, TYPES } from '../../shared/core/resourceId';
 import { buildReport, renderHtml } from '../../shared/validation/report';
 import { targetFor } from '../../shared/reconcile/target';
 import { type ReconcileInput, type RunResult } from '../contracts';
@@ -24,24 +24,20 @@ export interface HttpDeps {
   readonly log: Logger;
 }
 
+/** A resource id of `type`; the message says why a value is not one (e.g. a `..` segment). */
+const resourceIdOf = (type: string, what: string) =>
+  z.string().superRefine((v, ctx) => {
+    const problem = resourceIdProblem(v, type);
+    if (problem !== undefined) ctx.addIssue({ code: 'custom', message: `expected ${what} (${problem})` });
+  });
+
 const runRequest = z
   .object({
     scope: z.union([
+      z.object({ clusterId: resourceIdOf(TYPES.managedCluster, 'a managed cluster resource id') }).strict(),
       z
         .object({
-          clusterId: z
-            .string()
-            .refine((v) => isResourceId(v, TYPES.managedCluster), 'expected a managed cluster resource id'),
-        })
-        .strict(),
-      z
-        .object({
-          identityId: z
-            .string()
-            .refine(
-              (v) => isResourceId(v, TYPES.userAssignedIdentity),
-              'expected a user-assigned identity resource id',
-            ),
+          identityId: resourceIdOf(TYPES.userAssignedIdentity, 'a user-assigned identity resource id'),
         })
         .strict(),
       z.object({ all: z.literal(true) }).strict(),

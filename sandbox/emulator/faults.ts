@@ -6,8 +6,15 @@
  * Scoping: `rules` are tried in order and the first whose `methods`/`path` match the request supplies
  * the rates; the spec's own top-level rates are the last, catch-all rule (scoped by its own
  * `methods`/`path` if given). Rates are probabilities per request in [0, 1].
+ *
+ * `path` is a case-insensitive literal substring of the request path in which `*` matches any run of
+ * characters, not a regular expression: a regular expression from a spec file could backtrack for
+ * minutes on every request (`(a+)+$`), and a wildcard match is linear. Characters that only mean
+ * something in a regular expression (`^ $ + ? [ ] { } | \`) are refused, so a spec written for the old
+ * regex form fails loudly instead of silently matching nothing.
  */
 import { z } from 'zod';
+import { parseJsonText, TextInputError } from '../../shared/core/jsonText';
 import { type KeyedRandom } from './prng';
 
 export interface FaultRates {
@@ -30,7 +37,10 @@ export interface FaultRates {
 export interface FaultRule extends FaultRates {
   /** HTTP methods this rule applies to (any when absent). */
   readonly methods?: readonly string[];
-  /** Regular expression (case-insensitive) over the request path (any when absent). */
+  /**
+   * Case-insensitive substring of the request path, `*` matching any run of characters (any path when
+   * absent), e.g. `/federatedIdentityCredentials/` or `/privateDnsZones/privatelink.*.azure.net`.
+   */
   readonly path?: string;
 }
 
@@ -60,6 +70,10 @@ export class FaultSpecError extends Error {
   }
 }
 
+/** Longer than any ARM path pattern needs to be; bounds the matching work per request. */
+export const MAX_PATH_PATTERN_LENGTH = 256;
+const REGEX_ONLY = /[\^$+?[\]{}|\\]/;
+
 const rate = z.number().min(0).max(1);
 const ratesShape = {
   throttle429: rate.optional(),
@@ -71,7 +85,14 @@ const ratesShape = {
   extraLatency: rate.optional(),
   extraLatencyMs: z.union([z.number().min(0), z.tuple([z.number().min(0), z.number().min(0)])]).optional(),
   methods: z.array(z.string()).optional(),
-  path: z.string().optional(),
+  path: z
+    .string()
+    .max(MAX_PATH_PATTERN_LENGTH, `path patterns are at most ${MAX_PATH_PATTERN_LENGTH} characters`)
+    .refine(
+      (p) => !REGEX_ONLY.test(p),
+      'path is a literal substring of the request path with * wildcards, not a regular expression (^ $ + ? [ ] { } | \\ are refused)',
+    )
+    .optional(),
 };
 const ruleSchema = z.strictObject(ratesShape);
 const specSchema = z.strictObject({
@@ -82,80 +103,105 @@ const specSchema = z.strictObject({
   seed: z.number().int().optional(),
 });
 
+const NUMBER = /^-?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:e[+-]?[0-9]+)?$/i;
+
+const EXAMPLES: Readonly<Record<string, string>> = {
+  latency: '0.1:200-800',
+  'retry-after': '2',
+  seed: '7',
+};
+
+/** The value of a compact `key=value` item as a number; `429=` or `429=lots` is an error, not 0 or NaN. */
+function num(key: string, value: string): number {
+  if (!NUMBER.test(value))
+    throw new FaultSpecError(`'${key}=' needs a number, e.g. ${key}=${EXAMPLES[key] ?? '0.1'}`);
+  return Number(value);
+}
+
 const COMPACT_KEYS: Record<string, (value: string, out: Record<string, unknown>) => void> = {
-  '429': (v, o) => (o['throttle429'] = Number(v)),
-  '429-bare': (v, o) => (o['throttle429NoRetryAfter'] = Number(v)),
-  '500': (v, o) => (o['serverError500'] = Number(v)),
-  '503': (v, o) => (o['serverError503'] = Number(v)),
+  '429': (v, o) => (o['throttle429'] = num('429', v)),
+  '429-bare': (v, o) => (o['throttle429NoRetryAfter'] = num('429-bare', v)),
+  '500': (v, o) => (o['serverError500'] = num('500', v)),
+  '503': (v, o) => (o['serverError503'] = num('503', v)),
   '5xx': (v, o) => {
-    o['serverError500'] = Number(v) / 2;
-    o['serverError503'] = Number(v) / 2;
+    o['serverError500'] = num('5xx', v) / 2;
+    o['serverError503'] = num('5xx', v) / 2;
   },
-  reset: (v, o) => (o['connectionReset'] = Number(v)),
-  'reset-after-write': (v, o) => (o['connectionResetAfterWrite'] = Number(v)),
+  reset: (v, o) => (o['connectionReset'] = num('reset', v)),
+  'reset-after-write': (v, o) => (o['connectionResetAfterWrite'] = num('reset-after-write', v)),
   latency: (v, o) => {
     const m = /^([0-9.]+):([0-9]+)(?:-([0-9]+))?$/.exec(v);
-    if (!m) throw new FaultSpecError(`latency must look like rate:ms or rate:min-max, got '${v}'`);
+    if (!m || !NUMBER.test(m[1]!))
+      throw new FaultSpecError(`'latency=' must look like rate:ms or rate:min-max, e.g. latency=0.1:200-800`);
     o['extraLatency'] = Number(m[1]);
     o['extraLatencyMs'] = m[3] !== undefined ? [Number(m[2]), Number(m[3])] : Number(m[2]);
   },
-  foreign: (v, o) => (o['foreignFicWriter'] = Number(v)),
-  'retry-after': (v, o) => (o['retryAfterSeconds'] = Number(v)),
-  seed: (v, o) => (o['seed'] = Number(v)),
+  foreign: (v, o) => (o['foreignFicWriter'] = num('foreign', v)),
+  'retry-after': (v, o) => (o['retryAfterSeconds'] = num('retry-after', v)),
+  seed: (v, o) => (o['seed'] = num('seed', v)),
 };
+
+export interface ParseFaultSpecOptions {
+  /**
+   * The text came from a file the user named, which may not be a fault spec at all (`--faults ~/.env`):
+   * no error message quotes any of it (values, unknown keys, unknown items).
+   */
+  readonly fromFile?: boolean;
+}
 
 /**
  * Parses a fault spec: an object (e.g. parsed JSON), JSON text (`{"throttle429":0.1,...}`) or the
  * compact CLI form `429=0.1,5xx=0.05,reset=0.01,latency=0.1:200-800,foreign=0.02,retry-after=2,seed=7`.
  * Throws FaultSpecError with every problem.
  */
-export function parseFaultSpec(input: unknown): FaultSpec {
-  if (typeof input !== 'string') return validateFaultSpec(input);
-  const trimmed = input.trim();
+export function parseFaultSpec(input: unknown, options: ParseFaultSpecOptions = {}): FaultSpec {
+  if (typeof input !== 'string') return validateFaultSpec(input, options);
+  const trimmed = input.replace(/^\uFEFF/, '').trim();
   let raw: unknown;
   if (trimmed.startsWith('{')) {
     try {
-      raw = JSON.parse(trimmed) as unknown;
+      raw = parseJsonText(trimmed);
     } catch (e) {
-      throw new FaultSpecError(`fault spec is not valid JSON: ${(e as Error).message}`);
+      throw new FaultSpecError(`fault spec is ${e instanceof TextInputError ? e.message : String(e)}`);
     }
   } else {
     const out: Record<string, unknown> = {};
-    for (const part of trimmed
+    const parts = trimmed
       .split(',')
       .map((p) => p.trim())
-      .filter(Boolean)) {
-      const [key, value] = part.split('=');
-      const apply = key === undefined ? undefined : COMPACT_KEYS[key];
-      if (!apply || value === undefined) {
+      .filter(Boolean);
+    if (parts.length === 0) throw new FaultSpecError('empty fault spec; e.g. 429=0.1,seed=7');
+    parts.forEach((part, index) => {
+      const eq = part.indexOf('=');
+      const apply = eq > 0 ? COMPACT_KEYS[part.slice(0, eq)] : undefined;
+      if (!apply) {
+        const what = options.fromFile ? `item ${index + 1}` : `'${part}'`;
         throw new FaultSpecError(
-          `unknown fault '${part}'; use ${Object.keys(COMPACT_KEYS).join(', ')} as key=value`,
+          `unknown fault ${what}: a fault spec is JSON ({"throttle429": 0.1}) or key=value items with keys ${Object.keys(COMPACT_KEYS).sort().join(', ')}`,
         );
       }
-      apply(value, out);
-    }
+      apply(part.slice(eq + 1), out);
+    });
     raw = out;
   }
-  return validateFaultSpec(raw);
+  return validateFaultSpec(raw, options);
 }
 
-export function validateFaultSpec(raw: unknown): FaultSpec {
+function issueMessage(issue: z.core.$ZodIssue, fromFile: boolean): string {
+  // zod names unknown keys; from a file they could be anything, so only say where.
+  if (fromFile && issue.code === 'unrecognized_keys')
+    return `unknown key${issue.keys.length === 1 ? '' : 's'} (a fault spec has ${Object.keys(ratesShape).join(', ')}, rules, foreignFicWriter, retryAfterSeconds, seed)`;
+  return issue.message;
+}
+
+export function validateFaultSpec(raw: unknown, options: ParseFaultSpecOptions = {}): FaultSpec {
   const parsed = specSchema.safeParse(raw);
   if (!parsed.success) {
     throw new FaultSpecError(
-      `invalid fault spec: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`,
+      `invalid fault spec: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${issueMessage(i, options.fromFile ?? false)}`).join('; ')}`,
     );
   }
   for (const r of [parsed.data, ...(parsed.data.rules ?? [])]) {
-    if (r.path !== undefined) {
-      try {
-        new RegExp(r.path, 'i');
-      } catch (e) {
-        throw new FaultSpecError(
-          `invalid fault spec: path '${r.path}' is not a regular expression: ${(e as Error).message}`,
-        );
-      }
-    }
     const sum =
       (r.throttle429 ?? 0) +
       (r.throttle429NoRetryAfter ?? 0) +
@@ -168,9 +214,26 @@ export function validateFaultSpec(raw: unknown): FaultSpec {
   return parsed.data;
 }
 
+/**
+ * Does `pattern` (a literal with `*` wildcards) occur in `path`, case-insensitively? Each literal piece
+ * is found after the previous one, leftmost first, which is exact for an unanchored pattern and takes
+ * at most (pieces × path length) steps: no backtracking.
+ */
+export function pathPatternMatches(pattern: string, path: string): boolean {
+  const haystack = path.toLowerCase();
+  let from = 0;
+  for (const piece of pattern.toLowerCase().split('*')) {
+    if (piece === '') continue;
+    const at = haystack.indexOf(piece, from);
+    if (at < 0) return false;
+    from = at + piece.length;
+  }
+  return true;
+}
+
 function matches(rule: FaultRule, method: string, path: string): boolean {
   if (rule.methods && !rule.methods.some((m) => m.toUpperCase() === method)) return false;
-  if (rule.path !== undefined && !new RegExp(rule.path, 'i').test(path)) return false;
+  if (rule.path !== undefined && !pathPatternMatches(rule.path, path)) return false;
   return true;
 }
 

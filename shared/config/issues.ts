@@ -22,13 +22,17 @@ export function formatIssue(issue: ConfigIssue): string {
   return issue.message;
 }
 
-/** The one message a `ConfigError` carries: the source, the count, then every problem on its own line. */
+/**
+ * The one message a `ConfigError` carries: one problem on one line (`invalid config F: path: problem`);
+ * several as the source and the count, then every problem on its own line.
+ */
 export function summarizeIssues(source: string, issues: readonly ConfigIssue[]): string {
   const lines = issues.map((i) => {
     const at = i.path !== '' && i.line !== undefined ? ` (line ${i.line})` : '';
-    return `  ${formatIssue(i)}${at}`;
+    return `${formatIssue(i)}${at}`;
   });
-  return `invalid config ${source}: ${issues.length} problem${issues.length === 1 ? '' : 's'}\n${lines.join('\n')}`;
+  if (lines.length === 1) return `invalid config ${source}: ${lines[0]!}`;
+  return `invalid config ${source}: ${issues.length} problems\n  ${lines.join('\n  ')}`;
 }
 
 /** Thrown by parseConfig/loadConfig: every problem found, at once (docs/style.md 9). */

@@ -9,6 +9,13 @@
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type YAMLError } from 'yaml';
+import {
+  decodeUtf8,
+  jsonNestingTooDeep,
+  MAX_JSON_DEPTH,
+  TextInputError,
+  valueNestingTooDeep,
+} from '../core/jsonText';
 import { configSchema, type FedlinkConfig } from './schema';
 import {
   ConfigError,
@@ -73,11 +80,12 @@ function yamlIssue(error: YAMLError, lines: LineCounter): ConfigIssue {
   return { path: '', message: error.message, line: pos.line, column: pos.col };
 }
 
-/** JSON.parse reports `at position N`; turn it into a line and column. */
+/** JSON.parse reports `at position N`; turn it into a line and column. (Never quotes the text.) */
 function jsonSyntaxIssue(error: unknown, text: string): ConfigIssue {
   const message = error instanceof Error ? error.message : String(error);
   const at = /position (\d+)/.exec(message);
-  if (!at) return { path: '', message: `not valid JSON: ${message}` };
+  // V8 quotes the start of the text for an unexpected token: leave it out, the file may not be a config.
+  if (!at) return { path: '', message: `not valid JSON: ${message.replace(/, ".*is not valid JSON$/s, '')}` };
   const offset = Number(at[1]);
   const before = text.slice(0, offset).split('\n');
   const cleaned = message
@@ -116,6 +124,8 @@ export function parseConfig(text: string, sourceName = 'config'): FedlinkConfig 
 
   if (format === 'json') {
     if (body.trim() !== '') {
+      const tooDeep = jsonNestingTooDeep(body);
+      if (tooDeep) throw new ConfigError(sourceName, [{ path: '', message: tooDeep }]);
       try {
         data = JSON.parse(body);
       } catch (error) {
@@ -131,6 +141,11 @@ export function parseConfig(text: string, sourceName = 'config'): FedlinkConfig 
     }
   } else {
     doc = parseDocument(body, { lineCounter: lines, prettyErrors: false });
+    // The YAML parser recurses over flow collections and reports a stack overflow as a syntax error.
+    if (doc.errors.some((e) => /Maximum call stack size exceeded/.test(e.message)))
+      throw new ConfigError(sourceName, [
+        { path: '', message: `nested deeper than ${MAX_JSON_DEPTH} levels` },
+      ]);
     issues.push(
       ...doc.errors.map((e) => yamlIssue(e, lines)),
       ...doc.warnings.map((e) => yamlIssue(e, lines)),
@@ -146,6 +161,8 @@ export function parseConfig(text: string, sourceName = 'config'): FedlinkConfig 
     }
   }
 
+  if (valueNestingTooDeep(data))
+    throw new ConfigError(sourceName, [{ path: '', message: `nested deeper than ${MAX_JSON_DEPTH} levels` }]);
   const result = configSchema.safeParse(data, { error: configErrorMap });
   if (result.success && issues.length === 0) return result.data;
   if (!result.success) {
@@ -161,12 +178,16 @@ export function parseConfig(text: string, sourceName = 'config'): FedlinkConfig 
   throw new ConfigError(sourceName, byLine(issues));
 }
 
-/** Reads `path` (YAML or JSON) and parses it; every problem is reported at once, naming the file. */
+/**
+ * Reads `path` (YAML or JSON; UTF-8, a byte-order mark allowed, invalid bytes an error) and parses it;
+ * every problem is reported at once, naming the file.
+ */
 export function loadConfig(path: string): FedlinkConfig {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = decodeUtf8(readFileSync(path));
   } catch (error) {
+    if (error instanceof TextInputError) throw new ConfigError(path, [{ path: '', message: error.message }]);
     // Duck-typed: fs errors may come from another realm (jest's sandbox), where instanceof Error fails.
     const { code, message } = (typeof error === 'object' && error !== null ? error : {}) as {
       code?: unknown;

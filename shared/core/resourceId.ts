@@ -26,10 +26,20 @@ const GUIDISH = /^[0-9A-Za-z-]{1,64}$/;
 const NAME = /^[^/\s\p{Cc}](?:[^/\p{Cc}]*[^/\s\p{Cc}])?$/u;
 const MAX_ID_LENGTH = 2048;
 
+/**
+ * `.` and `..` (also percent-encoded: `%2e`, `.%2E`, `%2e%2e`) are path segments a URL parser
+ * resolves away (WHATWG URL, which the SDK's pipeline uses), so a request for such an id would reach
+ * a different path from the id that was validated. ARM names never are one of them.
+ */
+function isDotSegment(name: string): boolean {
+  const decoded = name.replace(/%2e/gi, '.');
+  return decoded === '.' || decoded === '..';
+}
+
 export class ResourceIdError extends Error {
   constructor(
     readonly input: string,
-    reason: string,
+    readonly reason: string,
   ) {
     super(
       `not an ARM resource id (${reason}): ${JSON.stringify(input.length > 200 ? input.slice(0, 200) + '…' : input)}`,
@@ -56,6 +66,8 @@ export function parseResourceId(input: string): ResourceId {
   if (parts[i]?.toLowerCase() === 'resourcegroups') {
     const rg = parts[i + 1];
     if (rg === undefined || !NAME.test(rg)) throw new ResourceIdError(input, 'malformed resource group');
+    if (isDotSegment(rg))
+      throw new ResourceIdError(input, `resource group "${rg}" is a "." or ".." path segment`);
     resourceGroup = rg;
     i += 2;
   }
@@ -88,6 +100,8 @@ export function parseResourceId(input: string): ResourceId {
     if (!/^[A-Za-z][A-Za-z0-9]*$/.test(type))
       throw new ResourceIdError(input, `malformed resource type segment "${type}"`);
     if (!NAME.test(name)) throw new ResourceIdError(input, `malformed resource name "${name}"`);
+    if (isDotSegment(name))
+      throw new ResourceIdError(input, `resource name "${name}" is a "." or ".." path segment`);
     segments.push({ type, name });
   }
   const type = [provider, ...segments.map((s) => s.type)].join('/');
@@ -111,6 +125,22 @@ export function isResourceId(input: unknown, type?: string): input is string {
   } catch {
     return false;
   }
+}
+
+/**
+ * Why `input` is not an ARM id of `type`, in a few words (`resource group ".." is a "." or ".." path
+ * segment`, `an id of type Microsoft.Storage/storageAccounts`), or undefined when it is one.
+ */
+export function resourceIdProblem(input: unknown, type?: string): string | undefined {
+  if (typeof input !== 'string') return 'not a string';
+  let parsed: ResourceId;
+  try {
+    parsed = parseResourceId(input);
+  } catch (error) {
+    return error instanceof ResourceIdError ? error.reason : String(error);
+  }
+  if (type === undefined || sameType(parsed.type, type)) return undefined;
+  return `an id of type ${parsed.type ?? (parsed.resourceGroup ? 'resource group' : 'subscription')}`;
 }
 
 export function sameType(a: string | undefined, b: string | undefined): boolean {

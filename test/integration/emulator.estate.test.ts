@@ -15,6 +15,12 @@ import { startEmulator } from '../../sandbox/emulator';
 import { cluster, estateOf, fic, identity, ISSUER, SUB, TENANT, sdkOptions } from '../helpers/emulator';
 import { fixtureCases, fixtureEstate } from '../helpers/fixtureEstate';
 
+function deep(levels: number): unknown {
+  let value: unknown = {};
+  for (let i = 0; i < levels; i++) value = [value];
+  return value;
+}
+
 function problemsOf(input: unknown): string {
   try {
     parseEstate(input, 'estate.json');
@@ -33,7 +39,54 @@ describe('emulator: the estate', () => {
   });
 
   it.each<[string, unknown, RegExp]>([
-    ['text that is not JSON', '{ nope', /^estate\.json: invalid estate:\n {2}not valid JSON/],
+    [
+      'text that is not JSON',
+      '{ nope',
+      /^estate\.json: invalid estate: not valid JSON \(Expected property name or '}', at line 1, column 3\)$/,
+    ],
+    [
+      'text that is not JSON, without quoting it',
+      'secret-token-value',
+      /^estate\.json: invalid estate: not valid JSON \(unexpected token\)$/,
+    ],
+    [
+      'JSON nested 5,000 levels deep',
+      `{"tenants": ${'['.repeat(5000)}${']'.repeat(5000)}}`,
+      /^estate\.json: invalid estate: nested deeper than 64 levels \(at line 1, column 76\)$/,
+    ],
+    [
+      'an object nested 5,000 levels deep',
+      estateOf([{ ...identity('a'), properties: deep(5000) }]),
+      /^estate\.json: invalid estate: nested deeper than 64 levels$/,
+    ],
+    [
+      'a resource whose type contradicts its id',
+      estateOf([{ ...identity('a'), type: 'Microsoft.ContainerService/managedClusters' }]),
+      /^estate\.json: invalid estate: resources\.0: type 'Microsoft\.ContainerService\/managedClusters' contradicts its id, which names a Microsoft\.ManagedIdentity\/userAssignedIdentities$/,
+    ],
+    [
+      'a child resource whose type contradicts its id',
+      estateOf([
+        identity('id-a'),
+        { ...fic('id-a', 'f1', ISSUER, 's'), type: 'Microsoft.ManagedIdentity/userAssignedIdentities' },
+      ]),
+      /^estate\.json: invalid estate: resources\.1: type 'Microsoft\.ManagedIdentity\/userAssignedIdentities' contradicts its id, which names a Microsoft\.ManagedIdentity\/userAssignedIdentities\/federatedIdentityCredentials$/,
+    ],
+    [
+      'a ".." resource group',
+      estateOf([
+        {
+          ...identity('a'),
+          id: identity('a').id.replace('/resourceGroups/rg-fedlink/', '/resourceGroups/../'),
+        },
+      ]),
+      /^estate\.json: invalid estate: resources\.0: not an ARM resource id \(resource group "\.\." is a "\." or "\.\." path segment\)/,
+    ],
+    [
+      'a "%2e" resource name',
+      estateOf([{ ...identity('a'), id: identity('a').id.replace(/\/a$/, '/%2e') }]),
+      /^estate\.json: invalid estate: resources\.0: not an ARM resource id \(resource name "%2e" is a "\." or "\.\." path segment\)/,
+    ],
     ['no tenants', { resources: [] }, /tenants: /],
     [
       'an unknown top-level key',
@@ -93,13 +146,25 @@ describe('emulator: the estate', () => {
     const dir = mkdtempSync(join(tmpdir(), 'estate-'));
     expect(() => loadEstate(join(dir, 'missing.json'))).toThrow(
       new RegExp(
-        `^${join(dir, 'missing.json').replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: invalid estate:\n {2}cannot read the file: ENOENT`,
+        `^${join(dir, 'missing.json').replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: invalid estate: cannot read the file: ENOENT$`,
       ),
     );
     const bad = join(dir, 'bad.json');
     writeFileSync(bad, JSON.stringify({ tenants: [], resources: [] }));
     expect(() => loadEstate(bad)).toThrow(
-      /bad\.json: invalid estate:\n {2}tenants: at least one tenant is required/,
+      /bad\.json: invalid estate: tenants: at least one tenant is required$/,
+    );
+    // A byte-order mark is accepted; an invalid UTF-8 sequence is an error, not replaced.
+    const bom = join(dir, 'bom.json');
+    writeFileSync(bom, '\uFEFF' + JSON.stringify(estateOf([identity('a')])));
+    expect(loadEstate(bom).resources[0]!.name).toBe('a');
+    const latin1 = join(dir, 'latin1.json');
+    const text = JSON.stringify({ ...estateOf([]), description: 'caf\u00e9' });
+    writeFileSync(latin1, Buffer.from(text, 'latin1'));
+    expect(() => loadEstate(latin1)).toThrow(
+      new RegExp(
+        `latin1\\.json: invalid estate: not valid UTF-8 \\(invalid byte sequence at byte ${text.indexOf('\u00e9')}\\)$`,
+      ),
     );
     const good = join(dir, 'good.json');
     writeFileSync(good, JSON.stringify(estateOf([identity('a')])));

@@ -13,6 +13,7 @@ import {
   parseFaultSpec,
   startEmulator,
 } from '../../sandbox/emulator';
+import { pathPatternMatches } from '../../sandbox/emulator/faults';
 import { cluster, estateOf, identity, ISSUER, restErrorOf, RG, sdkOptions, SUB } from '../helpers/emulator';
 
 const FAST_RETRY = { retryOptions: { maxRetries: 5, retryDelayInMs: 5, maxRetryDelayInMs: 20 } };
@@ -96,7 +97,15 @@ describe('emulator: fault injection', () => {
 
   it('rules scope faults by method and path; extra latency costs virtual time', async () => {
     const client = await start({
-      rules: [{ path: '/managedClusters/', methods: ['GET'], extraLatency: 1, extraLatencyMs: 2500 }],
+      // A literal, case-insensitive, with a `*` wildcard.
+      rules: [
+        {
+          path: '/RESOURCEGROUPS/*/managedclusters/AKS-',
+          methods: ['GET'],
+          extraLatency: 1,
+          extraLatencyMs: 2500,
+        },
+      ],
       throttle429NoRetryAfter: 0,
     });
     await get(client);
@@ -143,7 +152,72 @@ describe('emulator: fault injection', () => {
     expect(() => parseFaultSpec('429=2')).toThrow(FaultSpecError);
     expect(() => parseFaultSpec('boom=1')).toThrow(/unknown fault 'boom=1'/);
     expect(() => parseFaultSpec({ throttle429: 0.6, serverError500: 0.6 })).toThrow(/add up to 1\.2/);
-    expect(() => parseFaultSpec({ path: '(' })).toThrow(/not a regular expression/);
-    expect(() => parseFaultSpec({ retries: 1 })).toThrow(/Unrecognized key/);
+    expect(() => parseFaultSpec({ retries: 1 })).toThrow(/Unrecognized key: "retries"/);
+  });
+
+  it.each([
+    ['429=', "'429=' needs a number, e.g. 429=0.1"],
+    ['seed=,429=0.1', "'seed=' needs a number, e.g. seed=7"],
+    ['5xx=lots', "'5xx=' needs a number, e.g. 5xx=0.1"],
+    ['latency=0.1', "'latency=' must look like rate:ms or rate:min-max, e.g. latency=0.1:200-800"],
+    ['429', "unknown fault '429': a fault spec is JSON"],
+    ['=0.1', "unknown fault '=0.1': a fault spec is JSON"],
+    [' , ', 'empty fault spec; e.g. 429=0.1,seed=7'],
+  ])('the compact form %j is an error, not a silent 0 or NaN', (spec, message) => {
+    expect(() => parseFaultSpec(spec)).toThrow(message);
+  });
+
+  it('path is a literal with * wildcards: regular expressions are refused, so none can backtrack', () => {
+    // Parentheses and dots are literal characters (resource group names may contain both).
+    expect(parseFaultSpec({ path: '/resourceGroups/rg(1).x/' })).toEqual({
+      path: '/resourceGroups/rg(1).x/',
+    });
+    for (const path of ['(a+)+$', '^/subscriptions/', '/managedClusters/[^/]+', 'a|b', '\\d', 'a{2}', 'x?']) {
+      expect(() => parseFaultSpec({ rules: [{ path, throttle429: 1 }] })).toThrow(
+        'invalid fault spec: rules.0.path: path is a literal substring of the request path with * wildcards, not a regular expression',
+      );
+    }
+    expect(() => parseFaultSpec({ path: '/x'.repeat(129) })).toThrow(
+      'invalid fault spec: path: path patterns are at most 256 characters',
+    );
+  });
+
+  it('a wildcard pattern is matched without backtracking, however it is written', () => {
+    const path = '/subscriptions/' + 'a'.repeat(2000);
+    const started = process.hrtime.bigint();
+    expect(pathPatternMatches('*a*a*a*a*a*a*a*a*a*a*a*a*b', path)).toBe(false);
+    expect(pathPatternMatches('*a*a*a*a*a*a*a*a*a*a*a*a*', path)).toBe(true);
+    expect(Number(process.hrtime.bigint() - started) / 1e6).toBeLessThan(50);
+    expect(pathPatternMatches('/Subscriptions/*/resourceGroups/', '/subscriptions/s/resourcegroups/rg')).toBe(
+      true,
+    );
+    expect(pathPatternMatches('groups/*/providers', '/subscriptions/s/resourceGroups/rg')).toBe(false);
+    expect(pathPatternMatches('', '/anything')).toBe(true);
+  });
+
+  it('a spec read from a file never quotes the file in its errors', () => {
+    const secret = 'AZURE_CLIENT_SECRET=s3cr3t-value';
+    for (const [text, message] of [
+      [secret, 'unknown fault item 1: a fault spec is JSON'],
+      [
+        '{"password": "s3cr3t-value"}',
+        'invalid fault spec: (root): unknown key (a fault spec has throttle429,',
+      ],
+      [
+        '{"throttle429": "s3cr3t-value"}',
+        'invalid fault spec: throttle429: Invalid input: expected number, received string',
+      ],
+      ['{"s3cr3t-value', 'fault spec is not valid JSON (Unterminated string, at line 1, column 15)'],
+    ] as const) {
+      let error: unknown;
+      try {
+        parseFaultSpec(text, { fromFile: true });
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(FaultSpecError);
+      expect((error as Error).message).toContain(message);
+      expect((error as Error).message).not.toMatch(/s3cr3t|password|AZURE_CLIENT/);
+    }
   });
 });

@@ -113,3 +113,33 @@ it('serves the fleet report as HTML and as JSON after a fleet run', async () => 
   expect(report.summary.pass).toBeGreaterThan(0);
   expect(sandbox.fics(payments.id)).toHaveLength(1);
 });
+
+it.each([
+  [
+    'clusterId',
+    aks.id.replace('/resourceGroups/rg-aks/', '/resourceGroups/../'),
+    'a managed cluster resource id (resource group ".." is a "." or ".." path segment)',
+  ],
+  [
+    'clusterId',
+    aks.id.replace(/aks-http$/, '%2e%2e'),
+    'a managed cluster resource id (resource name "%2e%2e" is a "." or ".." path segment)',
+  ],
+  [
+    'identityId',
+    payments.id.replace(/id-payments$/, '.'),
+    'a user-assigned identity resource id (resource name "." is a "." or ".." path segment)',
+  ],
+])(
+  'answers 400 for a %s with a "." or ".." segment (%s), which a URL would resolve elsewhere',
+  async (key, id, what) => {
+    const body = JSON.stringify({ scope: { [key]: id }, mode: 'apply' });
+    const res = await call('/api/runs', { method: 'POST', body });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toEqual({
+      error: { message: 'invalid run request', details: [`scope.${key}: expected ${what}`] },
+    });
+    expect(sandbox.host.topLevelInstances()).toEqual([]);
+    expect(sandbox.emulator.operations).toEqual([]);
+  },
+);

@@ -531,7 +531,79 @@ describe('format detection and files', () => {
     const bad = join(dir, 'bad.json');
     writeFileSync(bad, '{"drift": {"mode": "fix"}}');
     expect(() => loadConfig(bad)).toThrow(
-      `invalid config ${bad}: 1 problem\n  drift.mode: expected one of "report", "repair", got "fix" (line 1)`,
+      `invalid config ${bad}: drift.mode: expected one of "report", "repair", got "fix" (line 1)`,
+    );
+  });
+
+  it('reads UTF-8 strictly: a byte-order mark is fine, an invalid byte is an error naming its offset', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fedlink-config-'));
+    const bom = join(dir, 'bom.json');
+    writeFileSync(bom, '\uFEFF{"drift": {"mode": "repair"}}');
+    expect(loadConfig(bom).drift.mode).toBe('repair');
+    const latin1 = join(dir, 'latin1.yaml');
+    writeFileSync(latin1, Buffer.from('federation:\n  bindings: []\n# café\n', 'latin1'));
+    expect(() => loadConfig(latin1)).toThrow(
+      new Error(`invalid config ${latin1}: not valid UTF-8 (invalid byte sequence at byte 32)`),
+    );
+  });
+
+  it.each([
+    ['JSON', 'deep.json', `{"scope": ${'['.repeat(5000)}${']'.repeat(5000)}}`, ' (at line 1, column 74)'],
+    ['flow YAML', 'deep.yaml', `scope: ${'['.repeat(5000)}${']'.repeat(5000)}\n`, ''],
+    ['flow YAML a little past the limit', 'deep2.yaml', `scope: ${'['.repeat(70)}${']'.repeat(70)}\n`, ''],
+  ])('%s nested 5,000 levels deep names the file, not a stack overflow', (_what, name, text, at) => {
+    expect(() => parseConfig(text, name)).toThrow(
+      new Error(`invalid config ${name}: nested deeper than 64 levels${at}`),
+    );
+  });
+
+  it('never quotes a file that is not JSON in the error', () => {
+    expect(() => parseConfig('AZURE_CLIENT_SECRET=s3cr3t', 'x.json')).toThrow(
+      new Error("invalid config x.json: not valid JSON: Unexpected token 'A'"),
+    );
+  });
+
+  it.each([
+    [
+      'federation.bindings[0].identity',
+      {
+        federation: {
+          bindings: [{ name: 'b', identity: IDENTITY.replace('/rg-id/', '/../'), serviceAccounts: ['a/b'] }],
+        },
+      },
+      'resource group ".."',
+    ],
+    [
+      'federation.bindings[0].clusters.ids[0]',
+      {
+        federation: {
+          bindings: [
+            {
+              name: 'b',
+              identity: IDENTITY,
+              clusters: { ids: [CLUSTER.replace(/aks-prod$/, '%2e%2e')] },
+              serviceAccounts: ['a/b'],
+            },
+          ],
+        },
+      },
+      'resource name "%2e%2e"',
+    ],
+    [
+      'dns.hubVirtualNetworks[0]',
+      { dns: { hubVirtualNetworks: [VNET.replace('/rg-hub/', '/./')] } },
+      'resource group "."',
+    ],
+    [
+      'dns.privateEndpointZones.vault',
+      { dns: { privateEndpointZones: { vault: ZONE.replace('/rg-dns/', '/%2E/') } } },
+      'resource group "%2E"',
+    ],
+  ])('refuses a "." or ".." segment in %s, naming the path', (path, raw, what) => {
+    expect(() => parseConfig(JSON.stringify(raw), 'dots.json')).toThrow(
+      new RegExp(
+        `^invalid config dots\\.json: ${path.replace(/[.[\]]/g, '\\$&')}: expected an ARM resource id of type [A-Za-z./]+, got something else \\(${what.replace(/[.]/g, '\\.')} is a "\\." or "\\.\\." path segment\\) \\(line 1\\)$`,
+      ),
     );
   });
 

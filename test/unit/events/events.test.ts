@@ -374,6 +374,21 @@ describe('spoofed, malformed and oversized input', () => {
       'subject is',
     ],
     [
+      'subject has a ".." resource group',
+      (e: JsonObject) => (e['subject'] = data(e)['resourceUri'] = CLUSTER.replace('/rg-aks/', '/../')),
+      'subject is not an ARM resource id (resource group ".." is a "." or ".." path segment)',
+    ],
+    [
+      'subject has a percent-encoded "." name',
+      (e: JsonObject) => (e['subject'] = data(e)['resourceUri'] = CLUSTER.replace(/aks-prod$/, '%2E')),
+      'subject is not an ARM resource id (resource name "%2E" is a "." or ".." path segment)',
+    ],
+    [
+      'resourceUri has a ".." segment where the subject is clean',
+      (e: JsonObject) => (data(e)['resourceUri'] = CLUSTER.replace(/aks-prod$/, '..')),
+      'does not match subject',
+    ],
+    [
       'subject is huge',
       (e: JsonObject) => (e['subject'] = data(e)['resourceUri'] = `${CLUSTER}${'x'.repeat(5000)}`),
       'longer than',
