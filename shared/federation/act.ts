@@ -15,8 +15,8 @@ import { type Fic } from '../core/model';
 import { type Finding } from '../validation/findings';
 import { checkIdentityFederation } from '../validation/federationChecks';
 import { isOwned } from './names';
-import { liveIssuers } from './observe';
-import { planIdentity, type FicWrite } from './plan';
+import { confirmPrune } from './observe';
+import { planIdentity, type FicWrite, type PruneVerdict } from './plan';
 import { type IdentityOutcome, type IdentityWork, type RunMode } from './work';
 
 export interface ActDeps {
@@ -106,34 +106,26 @@ export async function syncIdentities(
   const { azure, config } = deps;
   const observed = await mapLimit(work, IDENTITY_CONCURRENCY, (w) => observe(azure, w.identityId));
 
-  // Prune needs the issuers of every live cluster in scope, but only when some owned FIC trusts an
-  // issuer that no desired FIC names; the common converged case costs no extra read.
-  let live: ReadonlySet<string> = new Set();
-  const needsLive =
-    config.federation.prune &&
-    work.some((w, i) => {
-      const o = observed[i];
-      const wanted = new Set(w.desired.map((d) => d.issuer));
-      return o?.ok === true && o.fics.some((f) => isOwned(f.name) && !wanted.has(f.issuer));
-    });
-  if (needsLive) {
-    try {
-      live = await liveIssuers(azure, config);
-    } catch (error) {
-      return work.map((w) => failure(w.identityId, error, 'list live clusters'));
-    }
-  }
+  // Prune candidates: owned FICs whose issuer no desired FIC names. Each is confirmed by direct ARM
+  // reads of its cluster before any delete (observe.ts confirmPrune); the converged case reads nothing.
+  // With prune off the verdicts only word the warning (stale or unbound).
+  const candidates = work.flatMap((w, i) => {
+    const o = observed[i];
+    const wanted = new Set(w.desired.map((d) => d.issuer));
+    return o?.ok === true ? o.fics.filter((f) => isOwned(f.name) && !wanted.has(f.issuer)) : [];
+  });
+  const verdicts: ReadonlyMap<string, PruneVerdict> = await confirmPrune(azure, config, candidates);
 
   return mapLimit(work, IDENTITY_CONCURRENCY, async (w, i): Promise<IdentityOutcome> => {
     const o = observed[i]!;
     if (!o.ok) return o.outcome;
-    const issuers = new Set([...live, ...w.desired.map((d) => d.issuer)]);
     const plan = planIdentity({
       identityId: w.identityId,
       desired: w.desired,
       observed: o.fics,
-      liveIssuers: issuers,
-      prune: config.federation.prune && needsLive,
+      liveIssuers: new Set(w.desired.map((d) => d.issuer)),
+      prune: config.federation.prune,
+      pruneVerdicts: verdicts,
     });
     const base = {
       identityId: w.identityId,

@@ -7,15 +7,19 @@
  */
 import { type AzureGateway } from '../azure/gateway';
 import { type FedlinkConfig } from '../config/schema';
-import { type Cluster, type Identity } from '../core/model';
+import { toArmError } from '../azure/errors';
+import { mapLimit } from '../core/concurrency';
+import { type Cluster, type Fic, type Identity } from '../core/model';
 import { identityLockKey } from '../core/instanceIds';
 import { normalizeResourceId } from '../core/resourceId';
 import { checkClusterFederation } from '../validation/federationChecks';
 import { type Finding } from '../validation/findings';
 import { clusterMatches, resolveBindings, type ResolvedBinding } from './bindings';
 import { desiredFics } from './desired';
-import { clusterGate } from './gates';
-import { issuerPolicy } from './issuer';
+import { clusterGate, TERMINAL_PROVISIONING_STATES } from './gates';
+import { checkIssuerPinned, issuerPolicy, type IssuerPolicy } from './issuer';
+import { ficName } from './names';
+import { pruneKey, type PruneVerdict } from './plan';
 import { type IdentityWork, type ScopeResult } from './work';
 
 export interface Fleet {
@@ -195,9 +199,165 @@ export async function scopeForFleet(azure: AzureGateway, config: FedlinkConfig):
   };
 }
 
-/** Exact issuer strings of every cluster that exists in scope now, whatever its gate (prune must not race an update). */
-export async function liveIssuers(azure: AzureGateway, config: FedlinkConfig): Promise<ReadonlySet<string>> {
-  const subscriptions = await scopeSubscriptions(azure, config);
-  const clusters = subscriptions.length ? await azure.queryClusters(subscriptions) : [];
-  return new Set(clusters.flatMap((c) => (c.issuerUrl !== undefined ? [c.issuerUrl] : [])));
+/** The clusters of `view` that may have been the source of an owned FIC: same issuer, or a name that regenerates the FIC's name. */
+function claimants(view: readonly Cluster[], fic: Fic): { byIssuer: Cluster[]; byName: Cluster[] } {
+  const byIssuer = view.filter((c) => c.issuerUrl === fic.issuer);
+  const sa = /^system:serviceaccount:([^:]+):([^:]+)$/.exec(fic.subject);
+  const byName = sa
+    ? view.filter(
+        (c) =>
+          c.issuerUrl !== fic.issuer &&
+          ficName({
+            clusterName: c.name,
+            namespace: sa[1] ?? '',
+            serviceAccount: sa[2] ?? '',
+            issuer: fic.issuer,
+            subject: fic.subject,
+          }) === fic.name,
+      )
+    : [];
+  return { byIssuer, byName };
+}
+
+/** One cluster as a direct ARM read just saw it, for prune. */
+type ClusterRead =
+  | { readonly kind: 'gone' }
+  | { readonly kind: 'issuer'; readonly issuer: string }
+  | { readonly kind: 'unreadable'; readonly reason: string };
+
+function readOf(cluster: Cluster, policy: IssuerPolicy): ClusterRead {
+  const state = cluster.provisioningState;
+  if (
+    state !== undefined &&
+    !TERMINAL_PROVISIONING_STATES.some((t) => t.toLowerCase() === state.toLowerCase())
+  )
+    return { kind: 'unreadable', reason: `cluster ${cluster.id} is ${state}` };
+  if (cluster.issuerUrl === undefined)
+    return {
+      kind: 'unreadable',
+      reason: `cluster ${cluster.id} reports no OIDC issuer (oidcIssuerProfile is missing or null)`,
+    };
+  const pinned = checkIssuerPinned(cluster.issuerUrl, policy);
+  if (!pinned.ok)
+    return {
+      kind: 'unreadable',
+      reason: `cluster ${cluster.id} has an issuer fedlink cannot trust (${pinned.reason})`,
+    };
+  return { kind: 'issuer', issuer: cluster.issuerUrl };
+}
+
+function errorReason(error: unknown): string {
+  const e = toArmError(error);
+  return `${e.status ?? ''} ${e.code ?? ''} ${e.message}`.replace(/\s+/g, ' ').trim();
+}
+
+/**
+ * Prune confirmation (docs/design.md invariant 4). Resource Graph lags ARM by seconds to minutes, so it
+ * only says *which* cluster an owned FIC came from; a direct ARM read decides:
+ * 1. Claimants in the Resource Graph view: clusters with the FIC's issuer, or whose name regenerates
+ *    the FIC's deterministic name (names.ts hashes issuer and subject, so a cluster whose issuer is now
+ *    null or changed is still found by name). Each claimant is read with a GET (once per run):
+ *    404 → it is gone; 200 with a valid issuer → it holds the FIC's issuer or not; 200 mid-operation,
+ *    with a null/absent or untrustworthy issuer, or a failed read → unconfirmed.
+ * 2. Any claimant holding the issuer → `live`. Any unconfirmed claimant → `unconfirmed` (kept, with
+ *    the reason). If a claimant had the issuer in the view and every claimant is confirmed gone or
+ *    re-issued → `gone`.
+ * 3. Otherwise Resource Graph did not know the issuer's cluster (deleted long ago, or created so
+ *    recently it is not indexed yet): the clusters of every subscription in scope are listed from
+ *    ARM itself and step 2 is repeated on that list; no claimant there → `gone`.
+ * Never throws: a failed read gives `unconfirmed` verdicts.
+ */
+export async function confirmPrune(
+  azure: AzureGateway,
+  config: FedlinkConfig,
+  fics: readonly Fic[],
+): Promise<Map<string, PruneVerdict>> {
+  const verdicts = new Map<string, PruneVerdict>();
+  if (fics.length === 0) return verdicts;
+  const policy = issuerPolicy(config);
+  let subscriptions: readonly string[];
+  let view: readonly Cluster[];
+  try {
+    subscriptions = await scopeSubscriptions(azure, config);
+    view = subscriptions.length ? await azure.queryClusters(subscriptions) : [];
+  } catch (error) {
+    for (const fic of fics)
+      verdicts.set(pruneKey(fic), {
+        kind: 'unconfirmed',
+        reason: `cannot list clusters: ${errorReason(error)}`,
+      });
+    return verdicts;
+  }
+
+  const reads = new Map<string, Promise<ClusterRead>>();
+  const read = (cluster: Cluster): Promise<ClusterRead> => {
+    let r = reads.get(cluster.key);
+    if (!r) {
+      r = azure.getCluster(cluster.id).then(
+        (fresh): ClusterRead => (fresh ? readOf(fresh, policy) : { kind: 'gone' }),
+        (error: unknown): ClusterRead => ({
+          kind: 'unreadable',
+          reason: `cannot read cluster ${cluster.id}: ${errorReason(error)}`,
+        }),
+      );
+      reads.set(cluster.key, r);
+    }
+    return r;
+  };
+  let listed: Promise<{ ok: true; clusters: Cluster[] } | { ok: false; reason: string }> | undefined;
+  const armList = () =>
+    (listed ??= mapLimit(subscriptions, 4, (s) => azure.listClusters(s)).then(
+      (lists) => ({ ok: true as const, clusters: lists.flat() }),
+      (error: unknown) => ({
+        ok: false as const,
+        reason: `cannot list clusters from ARM: ${errorReason(error)}`,
+      }),
+    ));
+
+  const judge = (
+    fic: Fic,
+    found: readonly { cluster: Cluster; read: ClusterRead }[],
+  ): PruneVerdict | undefined => {
+    const holder = found.find((f) => f.read.kind === 'issuer' && f.read.issuer === fic.issuer);
+    if (holder) return { kind: 'live', clusterId: holder.cluster.id };
+    const unsure = found.find((f) => f.read.kind === 'unreadable');
+    if (unsure && unsure.read.kind === 'unreadable')
+      return { kind: 'unconfirmed', reason: `its cluster may still use it: ${unsure.read.reason}` };
+    return undefined;
+  };
+
+  await mapLimit(fics, 8, async (fic) => {
+    const { byIssuer, byName } = claimants(view, fic);
+    const candidates = [...byIssuer, ...byName];
+    const found = await Promise.all(
+      candidates.map(async (cluster) => ({ cluster, read: await read(cluster) })),
+    );
+    const first = judge(fic, found);
+    if (first) return verdicts.set(pruneKey(fic), first);
+    const origin = found.find((f) => byIssuer.includes(f.cluster));
+    if (origin) {
+      return verdicts.set(pruneKey(fic), {
+        kind: 'gone',
+        reason:
+          origin.read.kind === 'gone'
+            ? `its cluster ${origin.cluster.id} is gone (ARM answered 404)`
+            : `its cluster ${origin.cluster.id} now has the issuer ${origin.read.kind === 'issuer' ? origin.read.issuer : '?'}`,
+      });
+    }
+    const list = await armList();
+    if (!list.ok) return verdicts.set(pruneKey(fic), { kind: 'unconfirmed', reason: list.reason });
+    const again = claimants(list.clusters, fic);
+    const second = judge(
+      fic,
+      [...again.byIssuer, ...again.byName].map((cluster) => ({ cluster, read: readOf(cluster, policy) })),
+    );
+    return verdicts.set(
+      pruneKey(fic),
+      second ?? {
+        kind: 'gone',
+        reason: `no cluster in scope has its issuer (ARM lists the clusters of ${subscriptions.length} subscription(s))`,
+      },
+    );
+  });
+  return verdicts;
 }

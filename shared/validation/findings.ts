@@ -39,6 +39,8 @@ export const CHECKS = {
   ficUnbound: 'federation.fic-unbound',
   /** An owned FIC trusts an issuer no live cluster has, and prune is off. */
   ficStale: 'federation.fic-stale',
+  /** Prune would delete an owned FIC, but no direct ARM read confirmed its cluster is gone: kept. */
+  pruneUnconfirmed: 'federation.prune-unconfirmed',
   /** A config binding names an identity that was not found. */
   bindingIdentity: 'federation.binding-identity',
   /** An identity's fedlink tags do not parse. */
