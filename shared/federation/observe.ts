@@ -11,7 +11,7 @@ import { toArmError } from '../azure/errors';
 import { mapLimit } from '../core/concurrency';
 import { type Cluster, type Fic, type Identity } from '../core/model';
 import { identityLockKey } from '../core/instanceIds';
-import { normalizeResourceId } from '../core/resourceId';
+import { normalizeResourceId, parseResourceId } from '../core/resourceId';
 import { checkClusterFederation } from '../validation/federationChecks';
 import { type Finding } from '../validation/findings';
 import { clusterMatches, resolveBindings, type ResolvedBinding } from './bindings';
@@ -30,22 +30,109 @@ export interface Fleet {
   readonly findings: readonly Finding[];
 }
 
-/** The subscriptions in scope: the configured list, or every subscription the credential sees in the configured tenants. */
+/**
+ * The scope of a run, derived once before any read of a resource (docs/design.md "Scope"): the
+ * subscriptions the credential can see (one tenant-level GET /subscriptions), narrowed to
+ * `scope.subscriptions` when configured, else to `scope.tenants` when configured. A configured
+ * subscription the credential cannot see is `unreachable`: never read, reported.
+ */
+export interface Scope {
+  readonly subscriptions: readonly string[];
+  readonly unreachable: readonly string[];
+}
+
+export async function resolveScope(azure: AzureGateway, config: FedlinkConfig): Promise<Scope> {
+  const visible = await azure.listSubscriptions();
+  const configured = config.scope.subscriptions;
+  if (configured) {
+    const seen = new Map(visible.map((s) => [s.subscriptionId.toLowerCase(), s.subscriptionId]));
+    return {
+      subscriptions: configured.filter((s) => seen.has(s.toLowerCase())),
+      unreachable: configured.filter((s) => !seen.has(s.toLowerCase())),
+    };
+  }
+  const tenants = config.scope.tenants?.map((t) => t.toLowerCase());
+  return {
+    subscriptions: visible
+      .filter((s) => !tenants || (s.tenantId !== undefined && tenants.includes(s.tenantId.toLowerCase())))
+      .map((s) => s.subscriptionId),
+    unreachable: [],
+  };
+}
+
+/** The subscriptions in scope that the credential can see (see `resolveScope`). */
 export async function scopeSubscriptions(
   azure: AzureGateway,
   config: FedlinkConfig,
 ): Promise<readonly string[]> {
-  if (config.scope.subscriptions) return config.scope.subscriptions;
-  const tenants = config.scope.tenants?.map((t) => t.toLowerCase());
-  const visible = await azure.listSubscriptions();
-  return visible
-    .filter((s) => !tenants || (s.tenantId !== undefined && tenants.includes(s.tenantId.toLowerCase())))
-    .map((s) => s.subscriptionId);
+  return (await resolveScope(azure, config)).subscriptions;
+}
+
+const SCOPE_CHECK = 'scope.target';
+
+/**
+ * Why a target in `subscriptionId` is not read at all, or undefined when it is in scope. Decided from
+ * the scope alone, before any read of the target: an out-of-scope event costs no ARM read against its
+ * subscription, and one the credential cannot see never turns into retried 404s and a failed run.
+ */
+export function outOfScope(
+  scope: Scope,
+  config: FedlinkConfig,
+  targetId: string,
+): Extract<ScopeResult, { kind: 'skip' }> | undefined {
+  let subscription: string;
+  try {
+    subscription = parseResourceId(targetId).subscriptionId;
+  } catch (error) {
+    const reason = `not a resource id: ${error instanceof Error ? error.message : String(error)}`;
+    return { kind: 'skip', reason, findings: [] };
+  }
+  const is = (list: readonly string[]): boolean =>
+    list.some((s) => s.toLowerCase() === subscription.toLowerCase());
+  if (is(scope.subscriptions)) return undefined;
+  if (is(scope.unreachable)) {
+    const reason = `subscription ${subscription} is in scope.subscriptions, but the credential cannot see it; nothing was read`;
+    return {
+      kind: 'skip',
+      reason,
+      findings: [
+        {
+          check: SCOPE_CHECK,
+          resourceId: targetId,
+          status: 'warn',
+          message: reason,
+          remediation: `Grant fedlink's identity Reader (and the roles docs/design.md lists) on subscription ${subscription}, or remove it from scope.subscriptions.`,
+        },
+      ],
+    };
+  }
+  const why = config.scope.subscriptions
+    ? 'is not in scope.subscriptions'
+    : config.scope.tenants
+      ? 'is not visible to the credential in scope.tenants'
+      : 'is not visible to the credential';
+  const reason = `subscription ${subscription} ${why}; event ignored, nothing was read`;
+  return {
+    kind: 'skip',
+    reason,
+    findings: [{ check: SCOPE_CHECK, resourceId: targetId, status: 'pass', message: reason }],
+  };
+}
+
+/** Configured subscriptions the credential cannot see, as findings of a fleet-wide run. */
+function unreachableFindings(scope: Scope): Finding[] {
+  return scope.unreachable.map((s) => ({
+    check: SCOPE_CHECK,
+    resourceId: `/subscriptions/${s}`,
+    status: 'warn' as const,
+    message: `subscription ${s} is in scope.subscriptions, but the credential cannot see it; it was not read`,
+    remediation: `Grant fedlink's identity Reader on subscription ${s}, or remove it from scope.subscriptions.`,
+  }));
 }
 
 /** Every cluster and identity in scope (Resource Graph), and the bindings they declare. */
-export async function loadFleet(azure: AzureGateway, config: FedlinkConfig): Promise<Fleet> {
-  const subscriptions = await scopeSubscriptions(azure, config);
+export async function loadFleet(azure: AzureGateway, config: FedlinkConfig, given?: Scope): Promise<Fleet> {
+  const { subscriptions } = given ?? (await resolveScope(azure, config));
   if (subscriptions.length === 0) {
     return { subscriptions, clusters: [], identities: [], bindings: [], findings: [] };
   }
@@ -65,10 +152,6 @@ function tenantsOf(config: FedlinkConfig): { tenants?: readonly string[]; issuer
   };
 }
 
-function inScope(fleet: Fleet, subscriptionId: string): boolean {
-  return fleet.subscriptions.some((s) => s.toLowerCase() === subscriptionId.toLowerCase());
-}
-
 /** The complete desired set of each identity: all its bindings × every gated-in cluster they select. */
 export function workFor(
   fleet: Fleet,
@@ -80,9 +163,15 @@ export function workFor(
   const identityIds = new Map<string, string>();
   for (const identity of fleet.identities)
     if (identityKeys.has(identity.key)) identityIds.set(identity.key, identity.id);
-  // A config binding may name an identity Resource Graph has not indexed yet; keep its id as configured.
+  // A config binding may name an identity Resource Graph has not indexed yet; keep its id as configured,
+  // unless its subscription is out of scope or unreachable (never read there).
+  const reachable = new Set(fleet.subscriptions.map((s) => s.toLowerCase()));
   for (const b of fleet.bindings)
-    if (identityKeys.has(b.identityKey) && !identityIds.has(b.identityKey))
+    if (
+      identityKeys.has(b.identityKey) &&
+      !identityIds.has(b.identityKey) &&
+      reachable.has((b.identityKey.split('/')[2] ?? '').toLowerCase())
+    )
       identityIds.set(b.identityKey, b.identityId);
   return [...identityIds.entries()]
     .sort(([a], [b]) => a.localeCompare(b))
@@ -108,12 +197,11 @@ export async function scopeForCluster(
   config: FedlinkConfig,
   clusterId: string,
 ): Promise<ScopeResult> {
-  const [cluster, fleet] = await Promise.all([azure.getCluster(clusterId), loadFleet(azure, config)]);
+  const scope = await resolveScope(azure, config);
+  const outside = outOfScope(scope, config, clusterId);
+  if (outside) return outside;
+  const [cluster, fleet] = await Promise.all([azure.getCluster(clusterId), loadFleet(azure, config, scope)]);
   const key = normalizeResourceId(clusterId);
-  const subscription = clusterId.split('/')[2] ?? '';
-  if (!inScope(fleet, subscription)) {
-    return { kind: 'skip', reason: `cluster's subscription ${subscription} is not in scope`, findings: [] };
-  }
   // The GET is the freshest truth; Resource Graph may lag it by seconds, so the GET wins.
   const clusters = [...fleet.clusters.filter((c) => c.key !== key), ...(cluster ? [cluster] : [])];
   const current: Fleet = { ...fleet, clusters };
@@ -153,18 +241,17 @@ export async function scopeForIdentity(
   config: FedlinkConfig,
   identityId: string,
 ): Promise<ScopeResult> {
-  const [identity, fleet] = await Promise.all([azure.getIdentity(identityId), loadFleet(azure, config)]);
+  const scope = await resolveScope(azure, config);
+  const outside = outOfScope(scope, config, identityId);
+  if (outside) return outside;
+  const [identity, fleet] = await Promise.all([
+    azure.getIdentity(identityId),
+    loadFleet(azure, config, scope),
+  ]);
   if (!identity) {
     return {
       kind: 'skip',
       reason: 'identity does not exist (its federated credentials were deleted with it)',
-      findings: [],
-    };
-  }
-  if (!inScope(fleet, identity.subscriptionId)) {
-    return {
-      kind: 'skip',
-      reason: `identity's subscription ${identity.subscriptionId} is not in scope`,
       findings: [],
     };
   }
@@ -187,7 +274,8 @@ export async function scopeForIdentity(
 
 /** Scope of a fleet-wide check: every identity in scope (an unbound one may still hold owned FICs to prune). */
 export async function scopeForFleet(azure: AzureGateway, config: FedlinkConfig): Promise<ScopeResult> {
-  const fleet = await loadFleet(azure, config);
+  const scope = await resolveScope(azure, config);
+  const fleet = await loadFleet(azure, config, scope);
   const keys = new Set([...fleet.identities.map((i) => i.key), ...fleet.bindings.map((b) => b.identityKey)]);
   const clusterFindings = fleet.clusters.flatMap((cluster) =>
     checkClusterFederation({ cluster, bindings: fleet.bindings, ...tenantsOf(config) }),
@@ -195,7 +283,7 @@ export async function scopeForFleet(azure: AzureGateway, config: FedlinkConfig):
   return {
     kind: 'proceed',
     work: workFor(fleet, keys, config),
-    findings: [...fleet.findings, ...clusterFindings],
+    findings: [...unreachableFindings(scope), ...fleet.findings, ...clusterFindings],
   };
 }
 
