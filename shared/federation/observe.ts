@@ -31,7 +31,7 @@ export interface Fleet {
 }
 
 /**
- * The scope of a run, derived once before any read of a resource (docs/design.md "Scope"): the
+ * The scope of a run, derived once before any read of a resource (docs/design.md "Config": `scope`): the
  * subscriptions the credential can see (one tenant-level GET /subscriptions), narrowed to
  * `scope.subscriptions` when configured, else to `scope.tenants` when configured. A configured
  * subscription the credential cannot see is `unreachable`: never read, reported.
@@ -340,7 +340,7 @@ function errorReason(error: unknown): string {
 }
 
 /**
- * Prune confirmation (docs/design.md invariant 4). Resource Graph lags ARM by seconds to minutes, so it
+ * Prune confirmation (docs/azure-behaviour.md §9.5: decisions that delete are confirmed by a direct ARM read). Resource Graph lags ARM by seconds to minutes, so it
  * only says *which* cluster an owned FIC came from; a direct ARM read decides:
  * 1. Claimants in the Resource Graph view: clusters with the FIC's issuer, or whose name regenerates
  *    the FIC's deterministic name (names.ts hashes issuer and subject, so a cluster whose issuer is now

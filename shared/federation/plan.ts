@@ -46,7 +46,7 @@ export type FicWrite =
 
 /**
  * What direct ARM reads say about the cluster an owned FIC's issuer came from (observe.ts
- * `confirmPrune`, docs/design.md invariant 4): `gone` (404, or the cluster now has another valid
+ * `confirmPrune`; docs/azure-behaviour.md §9.5): `gone` (404, or the cluster now has another valid
  * issuer, or no cluster in scope has it) allows the delete; `live` keeps it; `unconfirmed` (an
  * unreadable or null issuer, a cluster mid-operation, a failed read) keeps it and says why.
  */

@@ -1,5 +1,5 @@
 /**
- * Prune never deletes what is live (docs/design.md invariant 4), through `fedlink sandbox run` as a
+ * Prune never deletes what is live (docs/azure-behaviour.md §9.5), through `fedlink sandbox run` as a
  * user runs it: a FIC is deleted only when a direct ARM read confirms its cluster is gone (404) or now
  * has a different valid issuer. Resource Graph is never trusted for that: it lags ARM (the estate's
  * `resourceGraph` section sets the emulator's lag), and it cannot tell a null issuer from a gone one.

@@ -1,6 +1,6 @@
 /**
- * Resource Graph lags behind ARM (docs/azure-behaviour.md §6.4: ARG is an index fed by change
- * notifications, and a change can take from seconds to minutes to show). With a lag of N seconds the
+ * Resource Graph lags behind ARM (docs/azure-behaviour.md §9.5: its index is eventually consistent
+ * with ARM; a change shows after seconds to minutes). With a lag of N seconds the
  * emulator's `resources` table shows every resource as it stood N virtual seconds ago: a resource
  * created in the last N seconds is missing, one deleted in the last N seconds is still listed, and a
  * re-created one still shows its old body (e.g. the old OIDC issuer). A GET or an ARM list always
