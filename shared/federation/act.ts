@@ -12,10 +12,11 @@ import { type AzureGateway } from '../azure/gateway';
 import { type FedlinkConfig } from '../config/schema';
 import { mapLimit } from '../core/concurrency';
 import { type Fic } from '../core/model';
+import { normalizeResourceId } from '../core/resourceId';
 import { type Finding } from '../validation/findings';
 import { checkIdentityFederation } from '../validation/federationChecks';
 import { isOwned } from './names';
-import { confirmPrune } from './observe';
+import { confirmIssuers, confirmPrune, desiredKey } from './observe';
 import { planIdentity, type FicWrite, type PruneVerdict } from './plan';
 import { type IdentityOutcome, type IdentityWork, type RunMode } from './work';
 
@@ -115,8 +116,18 @@ export async function syncIdentities(
     return o?.ok === true ? o.fics.filter((f) => isOwned(f.name) && !wanted.has(f.issuer)) : [];
   });
   const verdicts: ReadonlyMap<string, PruneVerdict> = await confirmPrune(azure, config, candidates);
+  // Issuers about to be written are confirmed by a GET of their cluster (observe.ts confirmIssuers).
+  const confirmation = await confirmIssuers(
+    azure,
+    config,
+    work.map((w, i) => {
+      const o = observed[i];
+      return { desired: w.desired, observed: o?.ok === true ? o.fics : [] };
+    }),
+  );
 
-  return mapLimit(work, IDENTITY_CONCURRENCY, async (w, i): Promise<IdentityOutcome> => {
+  const outcomes = await mapLimit(work, IDENTITY_CONCURRENCY, async (w0, i): Promise<IdentityOutcome> => {
+    const w = { ...w0, desired: w0.desired.filter((d) => !confirmation.heldBack.has(desiredKey(d))) };
     const o = observed[i]!;
     if (!o.ok) return o.outcome;
     const plan = planIdentity({
@@ -180,5 +191,9 @@ export async function syncIdentities(
         }),
       ],
     };
+  });
+  return outcomes.map((outcome, i) => {
+    const held = confirmation.findings.get(normalizeResourceId(work[i]?.identityId ?? '')) ?? [];
+    return held.length ? { ...outcome, findings: [...held, ...outcome.findings] } : outcome;
   });
 }

@@ -13,9 +13,9 @@ import { type Cluster, type Fic, type Identity } from '../core/model';
 import { identityLockKey } from '../core/instanceIds';
 import { normalizeResourceId, parseResourceId } from '../core/resourceId';
 import { checkClusterFederation } from '../validation/federationChecks';
-import { type Finding } from '../validation/findings';
+import { CHECKS, type Finding } from '../validation/findings';
 import { clusterMatches, resolveBindings, type ResolvedBinding } from './bindings';
-import { desiredFics } from './desired';
+import { desiredFics, type DesiredFic } from './desired';
 import { clusterGate, TERMINAL_PROVISIONING_STATES } from './gates';
 import { checkIssuerPinned, issuerPolicy, type IssuerPolicy } from './issuer';
 import { ficName } from './names';
@@ -285,6 +285,75 @@ export async function scopeForFleet(azure: AzureGateway, config: FedlinkConfig):
     work: workFor(fleet, keys, config),
     findings: [...unreachableFindings(scope), ...fleet.findings, ...clusterFindings],
   };
+}
+
+/** What `confirmIssuers` found: desired FICs to hold back (by `desiredKey`), and why, per identity. */
+export interface IssuerConfirmation {
+  readonly heldBack: ReadonlySet<string>;
+  readonly findings: ReadonlyMap<string, readonly Finding[]>;
+}
+
+export function desiredKey(d: Pick<DesiredFic, 'identityKey' | 'issuer' | 'subject'>): string {
+  return `${d.identityKey}\n${d.issuer}\n${d.subject}`;
+}
+
+/**
+ * Invariant 1 against a lagging Resource Graph (docs/azure-behaviour.md §9.5): a desired FIC that no
+ * observed FIC already trusts (a create, or a rename) names an issuer that may come from a Resource
+ * Graph row older than the cluster, e.g. the old issuer of a cluster re-created a minute ago. Each such
+ * cluster is read with a GET (once per call) before anything is written for it; a FIC is held back
+ * when the cluster is gone, no longer proceeds, or now has another issuer (its write event, or the
+ * next check, brings the right one), or when the read fails.
+ */
+export async function confirmIssuers(
+  azure: AzureGateway,
+  config: FedlinkConfig,
+  items: readonly { readonly desired: readonly DesiredFic[]; readonly observed: readonly Fic[] }[],
+): Promise<IssuerConfirmation> {
+  const policy = issuerPolicy(config);
+  const pending = items.flatMap(({ desired, observed }) =>
+    desired.filter((d) => !observed.some((o) => o.issuer === d.issuer && o.subject === d.subject)),
+  );
+  const clusters = [...new Map(pending.map((d) => [d.clusterKey, d.clusterId])).entries()];
+  const fresh = new Map<string, { ok: true; issuer: string } | { ok: false; reason: string }>();
+  await mapLimit(clusters, 8, async ([key, id]) => {
+    try {
+      const cluster = await azure.getCluster(id);
+      if (!cluster) return fresh.set(key, { ok: false, reason: `cluster ${id} no longer exists` });
+      const gate = clusterGate(cluster, policy);
+      if (gate.kind !== 'proceed' || cluster.issuerUrl === undefined)
+        return fresh.set(key, {
+          ok: false,
+          reason: gate.kind === 'proceed' ? `cluster ${id} reports no OIDC issuer` : gate.reason,
+        });
+      return fresh.set(key, { ok: true, issuer: cluster.issuerUrl });
+    } catch (error) {
+      return fresh.set(key, { ok: false, reason: `cannot read cluster ${id}: ${errorReason(error)}` });
+    }
+  });
+  const heldBack = new Set<string>();
+  const findings = new Map<string, Finding[]>();
+  for (const d of pending) {
+    const now = fresh.get(d.clusterKey);
+    if (now?.ok && now.issuer === d.issuer) continue;
+    heldBack.add(desiredKey(d));
+    const why = !now
+      ? `cluster ${d.clusterId} was not read`
+      : now.ok
+        ? `cluster ${d.clusterId} now has the issuer ${now.issuer}`
+        : now.reason;
+    const list = findings.get(d.identityKey) ?? [];
+    list.push({
+      check: CHECKS.issuerStale,
+      resourceId: d.clusterId,
+      status: 'warn',
+      message: `not writing ${d.name} for ${d.subject}: Resource Graph gave the issuer ${d.issuer}, but ${why}`,
+      remediation:
+        'Nothing to do if the cluster was just re-created or changed: its write event, or the next check, writes what it needs.',
+    });
+    findings.set(d.identityKey, list);
+  }
+  return { heldBack, findings };
 }
 
 /** The clusters of `view` that may have been the source of an owned FIC: same issuer, or a name that regenerates the FIC's name. */

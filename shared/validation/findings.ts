@@ -41,6 +41,8 @@ export const CHECKS = {
   ficStale: 'federation.fic-stale',
   /** Prune would delete an owned FIC, but no direct ARM read confirmed its cluster is gone: kept. */
   pruneUnconfirmed: 'federation.prune-unconfirmed',
+  /** A FIC was not written: a GET of its cluster contradicts the (lagging) Resource Graph row it came from. */
+  issuerStale: 'federation.issuer-stale',
   /** A config binding names an identity that was not found. */
   bindingIdentity: 'federation.binding-identity',
   /** An identity's fedlink tags do not parse. */

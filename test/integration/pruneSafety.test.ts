@@ -120,7 +120,15 @@ describe('prune safety (fedlink sandbox run)', () => {
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     expect(deletes(run.out)).toEqual([]);
-    for (const fic of current) expect(names(run.out, payments.id)).toContain(fic.name);
+    // Nor is anything written for the old issuer Resource Graph still shows: a GET contradicts it.
+    expect(run.out.operations.filter((o) => o.method === 'PUT')).toEqual([]);
+    expect(names(run.out, payments.id)).toEqual(current.map((f) => f.name).sort());
+    const held = run.out.report.findings.filter((f) => f.check === 'federation.issuer-stale');
+    expect(held).toHaveLength(3);
+    for (const f of held)
+      expect(f.message).toContain(
+        `Resource Graph gave the issuer ${issuerOf(before)}, but cluster ${recreated.id} now has the issuer ${issuerOf(recreated)}`,
+      );
   });
 
   it('the delete event of a cluster that Resource Graph still lists: the GET answers 404 and its FICs are pruned', () => {
