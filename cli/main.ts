@@ -2,8 +2,8 @@
 /**
  * The `fedlink` command.
  *
- *   fedlink plan   (--cluster ID | --identity ID | --all) [--config FILE] [--sandbox ESTATE] [--output table|json]
- *   fedlink apply  (--cluster ID | --identity ID | --all) [--config FILE] [--sandbox ESTATE] [--output table|json]
+ *   fedlink plan   (--cluster ID | --identity ID | --all) [--app URL [--key KEY] | --sandbox ESTATE] [--config FILE] [--output table|json]
+ *   fedlink apply  (--cluster ID | --identity ID | --all) (--app URL [--key KEY] | --sandbox ESTATE | --local) [--config FILE] [--output table|json]
  *   fedlink sandbox run --estate E --config C [--events F] [--mode plan|apply] [--faults SPEC] [--json]
  *
  * Exit codes: 0 success with no failed finding; 1 failed findings or a failed run; 2 bad input.
@@ -15,15 +15,19 @@ import { buildReport, renderTable } from '../shared/validation/report';
 import { InputError } from '../sandbox/inputError';
 import { runSandbox } from '../sandbox/run';
 import { runReconcile } from './commands/reconcile';
+import { RemoteError } from './commands/remote';
 import { renderRun } from './render';
 
 const USAGE = `usage:
-  fedlink plan   (--cluster ID | --identity ID | --all) [--config FILE] [--sandbox ESTATE.json] [--output table|json]
-  fedlink apply  (--cluster ID | --identity ID | --all) [--config FILE] [--sandbox ESTATE.json] [--output table|json]
+  fedlink plan   (--cluster ID | --identity ID | --all) [--app URL [--key KEY] | --sandbox ESTATE.json] [--config FILE] [--output table|json]
+  fedlink apply  (--cluster ID | --identity ID | --all) (--app URL [--key KEY] | --sandbox ESTATE.json | --local) [--config FILE] [--output table|json]
   fedlink sandbox run --estate ESTATE.json --config CONFIG [--events EVENTS.json] [--mode plan|apply] [--faults SPEC] [--json]
 
   plan shows exactly the writes apply would make, and makes none.
-  Without --sandbox, plan and apply talk to Azure with DefaultAzureCredential (az login, env, managed identity).
+  --app URL runs in the deployed Function App through its HTTP API (POST /api/runs, then polls
+  GET /api/runs/{id}); the function key comes from --key or FEDLINK_FUNCTION_KEY. [--timeout SECONDS]
+  Without --app or --sandbox, plan talks to Azure in-process with DefaultAzureCredential (az login, env,
+  managed identity). apply in-process would bypass the app's locks: it is refused unless --local is given.
   --config defaults to ./fedlink.yaml when present. Set FEDLINK_LOG_LEVEL=debug for more progress on stderr.
 exit codes: 0 ok, 1 failed findings or run, 2 bad input`;
 
@@ -45,12 +49,20 @@ async function main(argv: readonly string[]): Promise<number> {
         all: { type: 'boolean' },
         config: { type: 'string' },
         sandbox: { type: 'string' },
+        app: { type: 'string' },
+        key: { type: 'string' },
+        local: { type: 'boolean' },
+        timeout: { type: 'string' },
         output: { type: 'string', default: 'table' },
       },
       strict: true,
     });
     if (values.output !== 'table' && values.output !== 'json')
       throw new InputError('--output must be table or json', { showUsage: true });
+    const timeout = values.timeout === undefined ? undefined : Number(values.timeout);
+    if (timeout !== undefined && !(Number.isFinite(timeout) && timeout > 0))
+      throw new InputError('--timeout must be a number of seconds above 0');
+    const key = values.key ?? process.env.FEDLINK_FUNCTION_KEY;
     const result = await runReconcile({
       mode: command,
       log,
@@ -59,6 +71,11 @@ async function main(argv: readonly string[]): Promise<number> {
       ...(values.all ? { all: true } : {}),
       ...(values.config !== undefined ? { configPath: values.config } : {}),
       ...(values.sandbox !== undefined ? { sandboxEstate: values.sandbox } : {}),
+      ...(values.app !== undefined ? { app: values.app } : {}),
+      ...(key !== undefined ? { key } : {}),
+      ...(values.local ? { local: true } : {}),
+      ...(timeout !== undefined ? { timeoutSeconds: timeout } : {}),
+      warn: (message) => process.stderr.write(`fedlink: ${message}\n`),
     });
     write(values.output === 'json' ? JSON.stringify(result, null, 2) : renderRun(result));
     return result.status === 'failed' || result.findings.some((f) => f.status === 'fail') ? 1 : 0;
@@ -116,7 +133,10 @@ main(process.argv.slice(2)).then(
   },
   (error: unknown) => {
     const argsError = (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS') ?? false;
-    if (error instanceof InputError || argsError) {
+    if (error instanceof RemoteError) {
+      process.stderr.write(`fedlink: ${error.message}\n`);
+      process.exitCode = 1;
+    } else if (error instanceof InputError || argsError) {
       const usage = argsError || (error instanceof InputError && error.showUsage);
       process.stderr.write(`fedlink: ${(error as Error).message}\n${usage ? USAGE + '\n' : ''}`);
       process.exitCode = 2;

@@ -24,9 +24,10 @@
  * in the host log, before any event is accepted.
  */
 import { createArmClients } from '../shared/azure/clients';
-import { createArmGateway } from '../shared/azure/armGateway';
 import { createCredential } from '../shared/azure/credential';
-import { systemClock } from '../shared/core/clock';
+import { createPacedArmGateway } from '../shared/azure/paced';
+import { type TokenCredential } from '@azure/core-auth';
+import { type Clock, systemClock } from '../shared/core/clock';
 import { jsonLogger } from '../shared/core/log';
 import { type FedlinkConfig } from '../shared/config/schema';
 import { readRuntimeSettings, type Environment, type RuntimeSettings } from '../shared/config/env';
@@ -38,8 +39,19 @@ export interface Runtime {
   deps(): ActivityDeps;
 }
 
+/**
+ * What only a test replaces: the credential and CA of the sandbox emulator (so the exact deps the
+ * Function App builds can be run against it), and the clock. Production passes nothing.
+ */
+export interface RuntimeOverrides {
+  readonly credential?: TokenCredential;
+  readonly caPem?: string;
+  readonly clock?: Clock;
+}
+
 /** A runtime over the given environment; nothing is read or built until first asked for. */
-export function createRuntime(env: Environment): Runtime {
+export function createRuntime(env: Environment, overrides: RuntimeOverrides = {}): Runtime {
+  const clock = overrides.clock ?? systemClock;
   let settings: RuntimeSettings | undefined;
   let deps: ActivityDeps | undefined;
   const readSettings = (): RuntimeSettings => (settings ??= readRuntimeSettings(env));
@@ -51,20 +63,27 @@ export function createRuntime(env: Environment): Runtime {
       const s = readSettings();
       const log = jsonLogger(s.logLevel);
       const clients = createArmClients({
-        credential: createCredential({ managedIdentityClientId: s.managedIdentityClientId }),
+        credential:
+          overrides.credential ?? createCredential({ managedIdentityClientId: s.managedIdentityClientId }),
         ...(s.armEndpoint !== undefined ? { endpoint: s.armEndpoint } : {}),
+        ...(overrides.caPem !== undefined ? { caPem: overrides.caPem } : {}),
       });
       deps = {
-        azure: createArmGateway(clients, { clock: systemClock, log }),
+        // Paced below Azure's limits exactly as the sandbox and the CLI are (shared/azure/paced.ts).
+        azure: createPacedArmGateway(clients, { clock, log }),
         config: s.config,
-        clock: systemClock,
+        clock,
         log,
       };
       log.info('fedlink runtime ready', {
         configSource: s.configSource,
         armEndpoint: clients.endpoint,
         credential:
-          s.managedIdentityClientId !== undefined ? 'ManagedIdentityCredential' : 'DefaultAzureCredential',
+          overrides.credential !== undefined
+            ? 'injected'
+            : s.managedIdentityClientId !== undefined
+              ? 'ManagedIdentityCredential'
+              : 'DefaultAzureCredential',
       });
       return deps;
     },

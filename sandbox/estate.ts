@@ -2,7 +2,12 @@
  * The Estate: what the sandbox ARM emulator starts with and what `state()` dumps (docs/design.md, "Estate").
  *
  *   { "tenants":   [{ "tenantId": "<guid>", "subscriptions": ["<id>" | { "subscriptionId", "displayName"? }] }],
- *     "resources": [ ...ARM resources exactly as a GET returns them... ] }
+ *     "resources": [ ...ARM resources exactly as a GET returns them... ],
+ *     "resourceGraph": { "lagSeconds": 60, "recent": [{ "id", "secondsAgo", "before": resource | null }] } }
+ *
+ * `resourceGraph` (optional) makes Resource Graph lag behind ARM (sandbox/emulator/providers/
+ * resourceGraphLag.ts): changes show there `lagSeconds` after ARM has them, and `recent` lists changes
+ * made shortly before the start (`before`: the resource as it was, null if the change created it).
  *
  * Child resources (FICs, private endpoint connections, virtual network links, zone groups, record sets)
  * are entries of their own with full ids. `parseEstate` validates everything at once and throws one
@@ -39,9 +44,16 @@ export interface EstateTenant {
   subscriptions: EstateSubscription[];
 }
 
+export interface EstateResourceGraph {
+  lagSeconds: number;
+  recent?: { id: string; secondsAgo: number; before: ArmResource | null }[];
+}
+
 export interface Estate {
   tenants: EstateTenant[];
   resources: ArmResource[];
+  /** Resource Graph lag (not part of `state()`, which dumps what ARM holds). */
+  resourceGraph?: EstateResourceGraph;
 }
 
 export class EstateError extends Error {
@@ -107,6 +119,20 @@ const estateSchema = z.strictObject({
     )
     .min(1, 'at least one tenant is required'),
   resources: z.array(resourceSchema),
+  resourceGraph: z
+    .strictObject({
+      lagSeconds: z.number().min(0, 'lagSeconds must be 0 or more'),
+      recent: z
+        .array(
+          z.strictObject({
+            id: z.string(),
+            secondsAgo: z.number().min(0, 'secondsAgo must be 0 or more'),
+            before: z.union([resourceSchema, z.null()]),
+          }),
+        )
+        .optional(),
+    })
+    .optional(),
 });
 
 /**
@@ -208,8 +234,20 @@ export function parseEstate(input: unknown, sourceName: string): Estate {
       problems.push(`resources.${i}: child resource '${id}' has no parent: add '${parent}' to resources`);
     }
   });
+  const graph = (value as { resourceGraph?: EstateResourceGraph }).resourceGraph;
+  graph?.recent?.forEach((change, i) => {
+    try {
+      parseResourceId(change.id);
+    } catch (e) {
+      problems.push(`resourceGraph.recent.${i}: ${e instanceof Error ? e.message : String(e)}`);
+      return;
+    }
+    if (change.before !== null && normalizeResourceId(change.before.id) !== normalizeResourceId(change.id))
+      problems.push(`resourceGraph.recent.${i}: before.id '${change.before.id}' is not '${change.id}'`);
+  });
   if (problems.length > 0) throw new EstateError(sourceName, problems);
   return {
+    ...(graph ? { resourceGraph: graph } : {}),
     tenants: parsed.data.tenants.map((t) => ({
       tenantId: t.tenantId,
       subscriptions: t.subscriptions.map((s) =>

@@ -7,8 +7,7 @@ import '../functions/catalog';
 import { type ActivityDeps } from '../functions/deps';
 import { registeredFunctions } from '../functions/registry';
 import { createArmClients } from '../shared/azure/clients';
-import { createArmGateway } from '../shared/azure/armGateway';
-import { pacedGateway } from '../shared/azure/paced';
+import { createPacedArmGateway } from '../shared/azure/paced';
 import { type FedlinkConfig } from '../shared/config/schema';
 import { type Logger, silentLogger } from '../shared/core/log';
 import { VirtualClock } from './clock';
@@ -51,7 +50,7 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
     endpoint: emulator.endpoint,
     caPem: emulator.caPem,
   });
-  const azure = pacedGateway(createArmGateway(clients, { clock }), clock);
+  const azure = createPacedArmGateway(clients, { clock });
   const deps: ActivityDeps = { azure, config: options.config, clock, log };
   const host = new DurableHost({
     functions: registeredFunctions(),

@@ -1,7 +1,10 @@
 /**
- * `fedlink plan|apply (--cluster ID | --identity ID | --all)`: the same orchestrations the Function
- * App runs, driven in-process by the durable host, against Azure (DefaultAzureCredential) or, with
- * `--sandbox estate.json`, against the embedded emulator. `plan` makes no write.
+ * `fedlink plan|apply (--cluster ID | --identity ID | --all)`: where the run happens (`chooseRuntime`):
+ * - `--app URL`: in the deployed Function App, through its HTTP API (./remote.ts), so the run takes
+ *   the app's locks;
+ * - `--sandbox estate.json`: the same orchestrations driven in-process against the embedded emulator;
+ * - otherwise in-process against Azure (DefaultAzureCredential). `plan` makes no write, so it may;
+ *   `apply` must not bypass the app's locks and is refused unless `--local` says so (with a warning).
  */
 import { existsSync } from 'node:fs';
 import { DefaultAzureCredential } from '@azure/identity';
@@ -10,10 +13,9 @@ import { type ReconcileInput, type RunMode, type RunResult } from '../../functio
 import { registeredFunctions } from '../../functions/registry';
 import { driftCheck, type DriftInput } from '../../functions/orchestrations/drift';
 import { reconcile } from '../../functions/orchestrations/reconcile';
-import { createArmGateway } from '../../shared/azure/armGateway';
 import { targetFor } from '../../shared/reconcile/target';
 import { createArmClients } from '../../shared/azure/clients';
-import { pacedGateway } from '../../shared/azure/paced';
+import { createPacedArmGateway } from '../../shared/azure/paced';
 import { loadConfig } from '../../shared/config/load';
 import { configSchema, type FedlinkConfig } from '../../shared/config/schema';
 import { systemClock } from '../../shared/core/clock';
@@ -25,6 +27,8 @@ import { loadEstate } from '../../sandbox/estate';
 import { InputError } from '../../sandbox/inputError';
 import { createSandbox } from '../../sandbox/runtime';
 
+import { runRemote } from './remote';
+
 export interface ReconcileCommand {
   readonly mode: RunMode;
   readonly cluster?: string;
@@ -32,7 +36,50 @@ export interface ReconcileCommand {
   readonly all?: boolean;
   readonly configPath?: string;
   readonly sandboxEstate?: string;
+  /** The Function App's base URL: run there, through its HTTP API. */
+  readonly app?: string;
+  /** The app's function key (`--key`, else FEDLINK_FUNCTION_KEY). */
+  readonly key?: string;
+  /** Allow an in-process apply against Azure (it does not take the app's locks). */
+  readonly local?: boolean;
+  /** `--app`: give up waiting after this many seconds. */
+  readonly timeoutSeconds?: number;
   readonly log: Logger;
+  /** Where warnings go (stderr). */
+  readonly warn?: (message: string) => void;
+}
+
+export type Runtime =
+  | { readonly kind: 'app'; readonly app: string; readonly key: string }
+  | { readonly kind: 'sandbox'; readonly estate: string }
+  | { readonly kind: 'azure'; readonly warning?: string };
+
+export const LOCAL_APPLY_REFUSED =
+  'apply against Azure goes through the Function App (--app URL), whose locks serialize it with every event-driven run; --local applies in-process without those locks';
+
+export const LOCAL_APPLY_WARNING =
+  "warning: --local: this apply runs its own durable host against Azure; its writes do not take the Function App's locks and may race runs the app makes at the same time";
+
+/** Where a plan/apply runs; throws InputError (exit 2) for a combination that is not allowed. */
+export function chooseRuntime(
+  command: Pick<ReconcileCommand, 'mode' | 'sandboxEstate' | 'app' | 'key' | 'local'>,
+): Runtime {
+  const { mode, sandboxEstate, app, key, local } = command;
+  if (app !== undefined) {
+    if (sandboxEstate !== undefined || local)
+      throw new InputError('--app cannot be combined with --sandbox or --local');
+    if (key === undefined || key === '')
+      throw new InputError(
+        '--app needs the function key: --key KEY or the environment variable FEDLINK_FUNCTION_KEY',
+      );
+    return { kind: 'app', app, key };
+  }
+  if (sandboxEstate !== undefined) {
+    if (local) throw new InputError('--local cannot be combined with --sandbox');
+    return { kind: 'sandbox', estate: sandboxEstate };
+  }
+  if (mode === 'apply' && !local) throw new InputError(LOCAL_APPLY_REFUSED);
+  return mode === 'apply' ? { kind: 'azure', warning: LOCAL_APPLY_WARNING } : { kind: 'azure' };
 }
 
 function configFrom(path: string | undefined): FedlinkConfig {
@@ -64,15 +111,33 @@ export async function runReconcile(command: ReconcileCommand): Promise<RunResult
       `--identity: not a user-assigned identity resource id (${identityProblem}): ${String(identity)}`,
     );
   }
-  const config = configFrom(command.configPath);
+  const runtime = chooseRuntime(command);
   const { log, mode } = command;
+  if (runtime.kind === 'app') {
+    return runRemote({
+      app: runtime.app,
+      key: runtime.key,
+      mode,
+      target:
+        cluster !== undefined
+          ? { clusterId: cluster }
+          : identity !== undefined
+            ? { identityId: identity }
+            : { all: true },
+      log,
+      ...(command.timeoutSeconds !== undefined ? { timeoutSeconds: command.timeoutSeconds } : {}),
+    });
+  }
+  // The app reads its own config; locally it is read here.
+  const config = configFrom(command.configPath);
+  if (runtime.kind === 'azure' && runtime.warning) (command.warn ?? (() => undefined))(runtime.warning);
 
   let host: DurableHost;
   let close: () => Promise<void>;
-  if (command.sandboxEstate !== undefined) {
+  if (runtime.kind === 'sandbox') {
     let estate;
     try {
-      estate = loadEstate(command.sandboxEstate);
+      estate = loadEstate(runtime.estate);
     } catch (error) {
       throw new InputError(error instanceof Error ? error.message : String(error));
     }
@@ -80,12 +145,10 @@ export async function runReconcile(command: ReconcileCommand): Promise<RunResult
     host = sandbox.host;
     close = () => sandbox.close();
   } else {
-    const azure = pacedGateway(
-      createArmGateway(createArmClients({ credential: new DefaultAzureCredential() }), {
-        clock: systemClock,
-      }),
-      systemClock,
-    );
+    const azure = createPacedArmGateway(createArmClients({ credential: new DefaultAzureCredential() }), {
+      clock: systemClock,
+      log,
+    });
     const deps = { azure, config, clock: systemClock, log };
     host = new DurableHost({ functions: registeredFunctions(), deps: () => deps, clock: systemClock, log });
     close = () => host.close();

@@ -10,6 +10,7 @@ import { type BucketClaim, type LimitEnforcer } from './limits';
 import { type LroRegistry } from './lro';
 import { type KeyedRandom } from './prng';
 import { throttleHeaders } from './retryAfter';
+import { type ResourceGraphLag } from './providers/resourceGraphLag';
 import { type ResourceStore } from './store';
 
 /** A virtual duration: fixed, or uniformly drawn from [min, max]. */
@@ -48,6 +49,8 @@ export interface EmulatorCore {
   readonly faults: FaultInjector;
   readonly lro: LroRegistry;
   readonly ficGate: FicWriteGate;
+  /** What Resource Graph shows: the store as it stood `lagSeconds` ago (providers/resourceGraphLag.ts). */
+  readonly resourceGraph: ResourceGraphLag;
   readonly latency: Required<LatencyOptions>;
   /** Default list page size (ASSUMED: ARM RPs page at provider-chosen sizes; 100 here). */
   readonly pageSize: number;

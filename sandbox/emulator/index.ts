@@ -20,6 +20,7 @@ import { LroRegistry } from './lro';
 import { KeyedRandom } from './prng';
 import { type EmulatorMetrics, type OperationRecord, Recorder } from './recorder';
 import { listen } from './server';
+import { ResourceGraphLag, type ResourceGraphLagOptions } from './providers/resourceGraphLag';
 import { parentIdOf, ResourceStore } from './store';
 import { refreshDerived } from './views';
 
@@ -30,6 +31,7 @@ export type { Limits, LimitsOption, RateLimit, WindowLimit } from './limits';
 export { AZURE_LIMITS, NO_LIMITS } from './limits';
 export type { EmulatorMetrics, OperationRecord, RetryObservation } from './recorder';
 export { MAX_FICS_PER_IDENTITY } from './providers/federatedCredentials';
+export type { RecentChange, ResourceGraphLagOptions } from './providers/resourceGraphLag';
 
 export interface EmulatorOptions {
   /** What exists when the emulator starts (validated with parseEstate). */
@@ -46,6 +48,11 @@ export interface EmulatorOptions {
   readonly seed?: number;
   /** Page size of ARM list answers (default 100; ASSUMED, RPs choose their own). */
   readonly pageSize?: number;
+  /**
+   * Resource Graph lag: changes show there only `lagSeconds` virtual seconds after ARM has them
+   * (providers/resourceGraphLag.ts). Default: the estate's `resourceGraph` section, else no lag.
+   */
+  readonly resourceGraph?: ResourceGraphLagOptions;
   /** TCP port (default: an ephemeral port). */
   readonly port?: number;
 }
@@ -92,6 +99,11 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     faults,
     lro: new LroRegistry(() => core),
     ficGate: new FicWriteGate(),
+    resourceGraph: new ResourceGraphLag(
+      store,
+      clock,
+      options.resourceGraph ?? estate.resourceGraph ?? { lagSeconds: 0 },
+    ),
     latency: { ...DEFAULT_LATENCY, ...(options.latency ?? {}) },
     pageSize: options.pageSize ?? 100,
     endpoint: () => endpoint,

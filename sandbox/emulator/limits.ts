@@ -1,6 +1,7 @@
 /**
  * The throttling limits the emulator enforces (docs/targets.md, "The limits the emulator enforces") and the
- * enforcer that keeps one bucket per (limit, key).
+ * enforcer that keeps one bucket per (limit, key). The numbers come from shared/azure/limits.ts, the
+ * same table the app's client pacing (shared/azure/paced.ts) uses.
  *
  * - ARM token buckets per subscription (reads 250/25 per s, writes 200/10, deletes 200/10) and the same
  *   numbers per tenant for tenant-level requests such as GET /subscriptions and Resource Graph
@@ -14,6 +15,7 @@
  * - Private DNS virtual network links: 60 writes/min and 100 reads/min per zone (docs/targets.md).
  * - Resource Graph: 15 queries per 5 s window per user (docs/azure-behaviour.md §6.4).
  */
+import { AZURE_SERVICE_LIMITS } from '../../shared/azure/limits';
 import { type RateLimit, TokenBucket, type WindowLimit, WindowQuota } from './tokenBucket';
 
 export type { RateLimit, WindowLimit } from './tokenBucket';
@@ -42,30 +44,31 @@ export interface Limits {
   readonly resourceGraph: WindowLimit | null;
 }
 
-const perSecond = (n: number): RateLimit => ({ burst: Math.max(1, n), perSecond: n });
+const { arm, msi, privateDns, resourceGraph } = AZURE_SERVICE_LIMITS;
 
+/** Azure's limits, taken from the one table the app's client pacing also uses (shared/azure/limits.ts). */
 export const AZURE_LIMITS: Limits = {
-  subscriptionReads: { burst: 250, perSecond: 25 },
-  subscriptionWrites: { burst: 200, perSecond: 10 },
-  subscriptionDeletes: { burst: 200, perSecond: 10 },
-  tenantReads: { burst: 250, perSecond: 25 },
-  tenantWrites: { burst: 200, perSecond: 10 },
-  tenantDeletes: { burst: 200, perSecond: 10 },
-  msiWritesPerTenant: perSecond(10),
-  msiWritesPerSubscription: perSecond(2),
-  msiWritesPerIdentity: perSecond(0.25),
-  msiDeletesPerTenant: perSecond(10),
-  msiDeletesPerSubscription: perSecond(2),
-  msiDeletesPerIdentity: perSecond(0.25),
-  msiGetsPerTenant: perSecond(30),
+  subscriptionReads: arm.subscriptionReads,
+  subscriptionWrites: arm.subscriptionWrites,
+  subscriptionDeletes: arm.subscriptionDeletes,
+  tenantReads: arm.tenantReads,
+  tenantWrites: arm.tenantWrites,
+  tenantDeletes: arm.tenantDeletes,
+  msiWritesPerTenant: msi.writesPerTenant,
+  msiWritesPerSubscription: msi.writesPerSubscription,
+  msiWritesPerIdentity: msi.writesPerIdentity,
+  msiDeletesPerTenant: msi.deletesPerTenant,
+  msiDeletesPerSubscription: msi.deletesPerSubscription,
+  msiDeletesPerIdentity: msi.deletesPerIdentity,
+  msiGetsPerTenant: msi.getsPerTenant,
   msiGetsPerSubscription: null,
   msiGetsPerIdentity: null,
-  msiListsPerTenant: perSecond(15),
+  msiListsPerTenant: msi.listsPerTenant,
   msiListsPerSubscription: null,
   msiListsPerIdentity: null,
-  privateDnsLinkWritesPerZone: { burst: 60, perSecond: 1 },
-  privateDnsLinkReadsPerZone: { burst: 100, perSecond: 100 / 60 },
-  resourceGraph: { queries: 15, windowSeconds: 5 },
+  privateDnsLinkWritesPerZone: privateDns.linkWritesPerZone,
+  privateDnsLinkReadsPerZone: privateDns.linkReadsPerZone,
+  resourceGraph,
 };
 
 export const NO_LIMITS: Limits = Object.fromEntries(

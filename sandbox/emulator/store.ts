@@ -24,6 +24,13 @@ export interface SubscriptionInfo {
   readonly displayName: string | undefined;
 }
 
+/** A change to one resource: `before`/`after` undefined when it did not / no longer exists. */
+export type StoreListener = (
+  key: string,
+  before: StoredResource | undefined,
+  after: StoredResource | undefined,
+) => void;
+
 /** Resource type of an id; resource groups have no provider segment in their id. */
 export function typeOfId(parsed: ResourceId): string {
   return parsed.type ?? 'Microsoft.Resources/resourceGroups';
@@ -42,6 +49,7 @@ export class ResourceStore {
   private readonly resourceGroups = new Map<string, string>();
   private readonly subscriptions = new Map<string, SubscriptionInfo>();
   private readonly tenants: readonly EstateTenant[];
+  private readonly listeners: StoreListener[] = [];
 
   constructor(estate: Estate) {
     this.tenants = structuredClone(estate.tenants);
@@ -57,6 +65,11 @@ export class ResourceStore {
     }
     // parseEstate validated every resource as JSON, so the cast only restates that.
     for (const r of estate.resources) this.put(cloneJson(r as unknown as ResourceJson));
+  }
+
+  /** Calls `listener` after every put and delete (the Resource Graph lag index keeps history with it). */
+  onChange(listener: StoreListener): void {
+    this.listeners.push(listener);
   }
 
   get size(): number {
@@ -95,7 +108,8 @@ export class ResourceStore {
     const parsed = parseResourceId(resource.id);
     const typeKey = typeOfId(parsed).toLowerCase();
     const stored: StoredResource = { resource, parsed, typeKey };
-    const existed = this.items.has(key);
+    const before = this.items.get(key);
+    const existed = before !== undefined;
     this.items.set(key, stored);
     if (!existed) {
       const parent = parentIdOf(resource.id);
@@ -106,6 +120,7 @@ export class ResourceStore {
       const rgKey = `${parsed.subscriptionId}/${parsed.resourceGroup}`.toLowerCase();
       if (!this.resourceGroups.has(rgKey)) this.resourceGroups.set(rgKey, parsed.resourceGroup);
     }
+    for (const listener of this.listeners) listener(key, before, stored);
     return stored;
   }
 
@@ -123,6 +138,7 @@ export class ResourceStore {
     this.byType.get(stored.typeKey)?.delete(key);
     const parent = parentIdOf(stored.resource.id);
     if (parent !== undefined) this.children.get(normalizeResourceId(parent))?.delete(key);
+    for (const listener of this.listeners) listener(key, stored, undefined);
     return true;
   }
 

@@ -7,10 +7,10 @@
 import { type AzureGateway, type FederatedCredentialsPort } from '../azure/gateway';
 import { type FedlinkConfig } from '../config/schema';
 import { type Fic } from '../core/model';
-import { isOwned } from './names';
-import { liveIssuers } from './observe';
-import { type FicWrite } from './plan';
 import { type DesiredFic } from './desired';
+import { isOwned } from './names';
+import { confirmIssuers, confirmPrune, type IssuerConfirmation } from './observe';
+import { type FicWrite, type PruneVerdict } from './plan';
 
 /** One write to one identity's FICs. */
 export async function writeFic(
@@ -33,28 +33,32 @@ export async function writeFic(
   }
 }
 
-/** What plans of one batch share: the issuers of every live cluster, read only when prune needs them. */
-export interface LiveContext {
-  /** True when prune is on and some owned FIC trusts an issuer no desired FIC names. */
+/**
+ * What the plans of one batch share, read by the capability's `prepare` step:
+ * - prune verdicts: every owned FIC whose issuer no desired FIC names is judged by direct ARM reads of
+ *   its cluster (observe.ts `confirmPrune`; Resource Graph lags, docs/azure-behaviour.md §9.5). Only a
+ *   `gone` verdict lets plan.ts delete it; with prune off the verdicts only word the warning.
+ * - issuer confirmation: a FIC about to be created names an issuer that may come from a lagging Resource
+ *   Graph row; its cluster is read with a GET first and the FIC held back when the GET disagrees
+ *   (observe.ts `confirmIssuers`, invariant 1).
+ * The converged case reads nothing extra: both steps only read for FICs that would change.
+ */
+export interface FederationContext {
   readonly prune: boolean;
-  readonly live: ReadonlySet<string>;
+  readonly verdicts: ReadonlyMap<string, PruneVerdict>;
+  readonly confirmation: IssuerConfirmation;
 }
 
-/**
- * Prune needs the issuers of every live cluster in scope, but only when some owned FIC trusts an
- * issuer that no desired FIC names; the common converged case costs no extra read.
- */
-export async function liveContext(
+export async function prepareFederation(
   azure: AzureGateway,
   config: FedlinkConfig,
   items: readonly { readonly desired: readonly DesiredFic[]; readonly observed: readonly Fic[] }[],
-): Promise<LiveContext> {
-  const needsLive =
-    config.federation.prune &&
-    items.some(({ desired, observed }) => {
-      const wanted = new Set(desired.map((d) => d.issuer));
-      return observed.some((f) => isOwned(f.name) && !wanted.has(f.issuer));
-    });
-  if (!needsLive) return { prune: false, live: new Set() };
-  return { prune: true, live: await liveIssuers(azure, config) };
+): Promise<FederationContext> {
+  const candidates = items.flatMap(({ desired, observed }) => {
+    const wanted = new Set(desired.map((d) => d.issuer));
+    return observed.filter((f) => isOwned(f.name) && !wanted.has(f.issuer));
+  });
+  const verdicts = await confirmPrune(azure, config, candidates);
+  const confirmation = await confirmIssuers(azure, config, items);
+  return { prune: config.federation.prune, verdicts, confirmation };
 }

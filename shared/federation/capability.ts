@@ -3,16 +3,17 @@
  * identity in scope, its complete desired FIC set against the FICs it holds.
  *
  * scope: observe.ts (clusters and identities from ARM, gates, bindings) · observe: list the FICs ·
- * prepare: live issuers, only when prune needs them · plan: plan.ts (pure) · act: one PUT or DELETE ·
+ * prepare: prune verdicts and issuer confirmations from direct ARM reads (act.ts) · plan: plan.ts (pure) · act: one PUT or DELETE ·
  * validate: checks.ts.
  */
 import { type Fic } from '../core/model';
+import { normalizeResourceId } from '../core/resourceId';
 import { type Capability } from '../reconcile/capability';
 import { type ScopeResult, type Target, type WorkItem } from '../reconcile/types';
-import { liveContext, type LiveContext, writeFic } from './act';
+import { type FederationContext, prepareFederation, writeFic } from './act';
 import { checkIdentityFederation } from './checks';
 import { type DesiredFic } from './desired';
-import { scopeForCluster, scopeForFleet, scopeForIdentity } from './observe';
+import { desiredKey, scopeForCluster, scopeForFleet, scopeForIdentity } from './observe';
 import { planIdentity, type FicWrite } from './plan';
 import { type ScopeResult as FederationScope } from './work';
 
@@ -42,14 +43,14 @@ function toEngineScope(scope: FederationScope): ScopeResult<FederationPayload> {
   };
 }
 
-export const federation: Capability<FederationPayload, readonly Fic[], FicAction, LiveContext> = {
+export const federation: Capability<FederationPayload, readonly Fic[], FicAction, FederationContext> = {
   name: FEDERATION,
   targets: ['cluster', 'identity', 'fleet'],
   failures: {
     check: 'federation.apply',
     stages: {
       observe: 'list federated credentials',
-      prepare: 'list live clusters',
+      prepare: 'confirm clusters',
       act: 'write federated credential',
     },
     remediation:
@@ -78,24 +79,27 @@ export const federation: Capability<FederationPayload, readonly Fic[], FicAction
   observe: ({ azure }, item) => azure.listFics(item.resourceId),
 
   prepare: ({ azure, config }, items) =>
-    liveContext(
+    prepareFederation(
       azure,
       config,
       items.map(({ item, observed }) => ({ desired: item.payload.desired, observed })),
     ),
 
   plan(item, observed, context) {
-    const desired = item.payload.desired;
+    // FICs whose cluster a GET contradicted are held back (invariant 1), with the finding that says why.
+    const held = context.confirmation.findings.get(normalizeResourceId(item.resourceId)) ?? [];
+    const desired = item.payload.desired.filter((d) => !context.confirmation.heldBack.has(desiredKey(d)));
     const plan = planIdentity({
       identityId: item.resourceId,
       desired,
       observed,
-      liveIssuers: new Set([...context.live, ...desired.map((d) => d.issuer)]),
+      liveIssuers: new Set(desired.map((d) => d.issuer)),
       prune: context.prune,
+      pruneVerdicts: context.verdicts,
     });
     return {
       actions: plan.writes.map((w) => ({ ...w, lockKey: item.lockKey })),
-      findings: plan.findings,
+      findings: [...held, ...plan.findings],
       kept: {
         adopted: plan.adopted.filter((a) => !a.owned).length,
         unchanged: plan.adopted.filter((a) => a.owned).length,

@@ -20,6 +20,10 @@ export const CHECKS = {
   ficUnbound: 'federation.fic-unbound',
   /** An owned FIC trusts an issuer no live cluster has, and prune is off. */
   ficStale: 'federation.fic-stale',
+  /** Prune would delete an owned FIC, but no direct ARM read confirmed its cluster is gone: kept. */
+  pruneUnconfirmed: 'federation.prune-unconfirmed',
+  /** A FIC was not written: a GET of its cluster contradicts the (lagging) Resource Graph row it came from. */
+  issuerStale: 'federation.issuer-stale',
   /** A config binding names an identity that was not found. */
   bindingIdentity: 'federation.binding-identity',
   /** An identity's fedlink tags do not parse. */

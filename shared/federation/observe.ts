@@ -7,15 +7,20 @@
  */
 import { type AzureGateway } from '../azure/gateway';
 import { type FedlinkConfig } from '../config/schema';
-import { type Cluster, type Identity } from '../core/model';
+import { toArmError } from '../azure/errors';
+import { mapLimit } from '../core/concurrency';
+import { type Cluster, type Fic, type Identity } from '../core/model';
 import { identityLockKey } from '../core/instanceIds';
-import { normalizeResourceId } from '../core/resourceId';
-import { checkClusterFederation } from './checks';
+import { normalizeResourceId, parseResourceId } from '../core/resourceId';
 import { type Finding } from '../validation/findings';
+import { CHECKS } from './checkIds';
+import { checkClusterFederation } from './checks';
 import { clusterMatches, resolveBindings, type ResolvedBinding } from './bindings';
-import { desiredFics } from './desired';
-import { clusterGate } from './gates';
-import { issuerPolicy } from './issuer';
+import { desiredFics, type DesiredFic } from './desired';
+import { clusterGate, TERMINAL_PROVISIONING_STATES } from './gates';
+import { checkIssuerPinned, issuerPolicy, type IssuerPolicy } from './issuer';
+import { ficName } from './names';
+import { pruneKey, type PruneVerdict } from './plan';
 import { type IdentityWork, type ScopeResult } from './work';
 
 export interface Fleet {
@@ -26,22 +31,109 @@ export interface Fleet {
   readonly findings: readonly Finding[];
 }
 
-/** The subscriptions in scope: the configured list, or every subscription the credential sees in the configured tenants. */
+/**
+ * The scope of a run, derived once before any read of a resource (docs/design.md "Config": `scope`): the
+ * subscriptions the credential can see (one tenant-level GET /subscriptions), narrowed to
+ * `scope.subscriptions` when configured, else to `scope.tenants` when configured. A configured
+ * subscription the credential cannot see is `unreachable`: never read, reported.
+ */
+export interface Scope {
+  readonly subscriptions: readonly string[];
+  readonly unreachable: readonly string[];
+}
+
+export async function resolveScope(azure: AzureGateway, config: FedlinkConfig): Promise<Scope> {
+  const visible = await azure.listSubscriptions();
+  const configured = config.scope.subscriptions;
+  if (configured) {
+    const seen = new Map(visible.map((s) => [s.subscriptionId.toLowerCase(), s.subscriptionId]));
+    return {
+      subscriptions: configured.filter((s) => seen.has(s.toLowerCase())),
+      unreachable: configured.filter((s) => !seen.has(s.toLowerCase())),
+    };
+  }
+  const tenants = config.scope.tenants?.map((t) => t.toLowerCase());
+  return {
+    subscriptions: visible
+      .filter((s) => !tenants || (s.tenantId !== undefined && tenants.includes(s.tenantId.toLowerCase())))
+      .map((s) => s.subscriptionId),
+    unreachable: [],
+  };
+}
+
+/** The subscriptions in scope that the credential can see (see `resolveScope`). */
 export async function scopeSubscriptions(
   azure: AzureGateway,
   config: FedlinkConfig,
 ): Promise<readonly string[]> {
-  if (config.scope.subscriptions) return config.scope.subscriptions;
-  const tenants = config.scope.tenants?.map((t) => t.toLowerCase());
-  const visible = await azure.listSubscriptions();
-  return visible
-    .filter((s) => !tenants || (s.tenantId !== undefined && tenants.includes(s.tenantId.toLowerCase())))
-    .map((s) => s.subscriptionId);
+  return (await resolveScope(azure, config)).subscriptions;
+}
+
+const SCOPE_CHECK = 'scope.target';
+
+/**
+ * Why a target in `subscriptionId` is not read at all, or undefined when it is in scope. Decided from
+ * the scope alone, before any read of the target: an out-of-scope event costs no ARM read against its
+ * subscription, and one the credential cannot see never turns into retried 404s and a failed run.
+ */
+export function outOfScope(
+  scope: Scope,
+  config: FedlinkConfig,
+  targetId: string,
+): Extract<ScopeResult, { kind: 'skip' }> | undefined {
+  let subscription: string;
+  try {
+    subscription = parseResourceId(targetId).subscriptionId;
+  } catch (error) {
+    const reason = `not a resource id: ${error instanceof Error ? error.message : String(error)}`;
+    return { kind: 'skip', reason, findings: [] };
+  }
+  const is = (list: readonly string[]): boolean =>
+    list.some((s) => s.toLowerCase() === subscription.toLowerCase());
+  if (is(scope.subscriptions)) return undefined;
+  if (is(scope.unreachable)) {
+    const reason = `subscription ${subscription} is in scope.subscriptions, but the credential cannot see it; nothing was read`;
+    return {
+      kind: 'skip',
+      reason,
+      findings: [
+        {
+          check: SCOPE_CHECK,
+          resourceId: targetId,
+          status: 'warn',
+          message: reason,
+          remediation: `Grant fedlink's identity Reader (and the roles docs/design.md lists) on subscription ${subscription}, or remove it from scope.subscriptions.`,
+        },
+      ],
+    };
+  }
+  const why = config.scope.subscriptions
+    ? 'is not in scope.subscriptions'
+    : config.scope.tenants
+      ? 'is not visible to the credential in scope.tenants'
+      : 'is not visible to the credential';
+  const reason = `subscription ${subscription} ${why}; event ignored, nothing was read`;
+  return {
+    kind: 'skip',
+    reason,
+    findings: [{ check: SCOPE_CHECK, resourceId: targetId, status: 'pass', message: reason }],
+  };
+}
+
+/** Configured subscriptions the credential cannot see, as findings of a fleet-wide run. */
+function unreachableFindings(scope: Scope): Finding[] {
+  return scope.unreachable.map((s) => ({
+    check: SCOPE_CHECK,
+    resourceId: `/subscriptions/${s}`,
+    status: 'warn' as const,
+    message: `subscription ${s} is in scope.subscriptions, but the credential cannot see it; it was not read`,
+    remediation: `Grant fedlink's identity Reader on subscription ${s}, or remove it from scope.subscriptions.`,
+  }));
 }
 
 /** Every cluster and identity in scope (Resource Graph), and the bindings they declare. */
-export async function loadFleet(azure: AzureGateway, config: FedlinkConfig): Promise<Fleet> {
-  const subscriptions = await scopeSubscriptions(azure, config);
+export async function loadFleet(azure: AzureGateway, config: FedlinkConfig, given?: Scope): Promise<Fleet> {
+  const { subscriptions } = given ?? (await resolveScope(azure, config));
   if (subscriptions.length === 0) {
     return { subscriptions, clusters: [], identities: [], bindings: [], findings: [] };
   }
@@ -61,10 +153,6 @@ function tenantsOf(config: FedlinkConfig): { tenants?: readonly string[]; issuer
   };
 }
 
-function inScope(fleet: Fleet, subscriptionId: string): boolean {
-  return fleet.subscriptions.some((s) => s.toLowerCase() === subscriptionId.toLowerCase());
-}
-
 /** The complete desired set of each identity: all its bindings × every gated-in cluster they select. */
 export function workFor(
   fleet: Fleet,
@@ -76,9 +164,15 @@ export function workFor(
   const identityIds = new Map<string, string>();
   for (const identity of fleet.identities)
     if (identityKeys.has(identity.key)) identityIds.set(identity.key, identity.id);
-  // A config binding may name an identity Resource Graph has not indexed yet; keep its id as configured.
+  // A config binding may name an identity Resource Graph has not indexed yet; keep its id as configured,
+  // unless its subscription is out of scope or unreachable (never read there).
+  const reachable = new Set(fleet.subscriptions.map((s) => s.toLowerCase()));
   for (const b of fleet.bindings)
-    if (identityKeys.has(b.identityKey) && !identityIds.has(b.identityKey))
+    if (
+      identityKeys.has(b.identityKey) &&
+      !identityIds.has(b.identityKey) &&
+      reachable.has((b.identityKey.split('/')[2] ?? '').toLowerCase())
+    )
       identityIds.set(b.identityKey, b.identityId);
   return [...identityIds.entries()]
     .sort(([a], [b]) => a.localeCompare(b))
@@ -104,12 +198,11 @@ export async function scopeForCluster(
   config: FedlinkConfig,
   clusterId: string,
 ): Promise<ScopeResult> {
-  const [cluster, fleet] = await Promise.all([azure.getCluster(clusterId), loadFleet(azure, config)]);
+  const scope = await resolveScope(azure, config);
+  const outside = outOfScope(scope, config, clusterId);
+  if (outside) return outside;
+  const [cluster, fleet] = await Promise.all([azure.getCluster(clusterId), loadFleet(azure, config, scope)]);
   const key = normalizeResourceId(clusterId);
-  const subscription = clusterId.split('/')[2] ?? '';
-  if (!inScope(fleet, subscription)) {
-    return { kind: 'skip', reason: `cluster's subscription ${subscription} is not in scope`, findings: [] };
-  }
   // The GET is the freshest truth; Resource Graph may lag it by seconds, so the GET wins.
   const clusters = [...fleet.clusters.filter((c) => c.key !== key), ...(cluster ? [cluster] : [])];
   const current: Fleet = { ...fleet, clusters };
@@ -149,18 +242,17 @@ export async function scopeForIdentity(
   config: FedlinkConfig,
   identityId: string,
 ): Promise<ScopeResult> {
-  const [identity, fleet] = await Promise.all([azure.getIdentity(identityId), loadFleet(azure, config)]);
+  const scope = await resolveScope(azure, config);
+  const outside = outOfScope(scope, config, identityId);
+  if (outside) return outside;
+  const [identity, fleet] = await Promise.all([
+    azure.getIdentity(identityId),
+    loadFleet(azure, config, scope),
+  ]);
   if (!identity) {
     return {
       kind: 'skip',
       reason: 'identity does not exist (its federated credentials were deleted with it)',
-      findings: [],
-    };
-  }
-  if (!inScope(fleet, identity.subscriptionId)) {
-    return {
-      kind: 'skip',
-      reason: `identity's subscription ${identity.subscriptionId} is not in scope`,
       findings: [],
     };
   }
@@ -183,7 +275,8 @@ export async function scopeForIdentity(
 
 /** Scope of a fleet-wide check: every identity in scope (an unbound one may still hold owned FICs to prune). */
 export async function scopeForFleet(azure: AzureGateway, config: FedlinkConfig): Promise<ScopeResult> {
-  const fleet = await loadFleet(azure, config);
+  const scope = await resolveScope(azure, config);
+  const fleet = await loadFleet(azure, config, scope);
   const keys = new Set([...fleet.identities.map((i) => i.key), ...fleet.bindings.map((b) => b.identityKey)]);
   const clusterFindings = fleet.clusters.flatMap((cluster) =>
     checkClusterFederation({ cluster, bindings: fleet.bindings, ...tenantsOf(config) }),
@@ -191,13 +284,238 @@ export async function scopeForFleet(azure: AzureGateway, config: FedlinkConfig):
   return {
     kind: 'proceed',
     work: workFor(fleet, keys, config),
-    findings: [...fleet.findings, ...clusterFindings],
+    findings: [...unreachableFindings(scope), ...fleet.findings, ...clusterFindings],
   };
 }
 
-/** Exact issuer strings of every cluster that exists in scope now, whatever its gate (prune must not race an update). */
-export async function liveIssuers(azure: AzureGateway, config: FedlinkConfig): Promise<ReadonlySet<string>> {
-  const subscriptions = await scopeSubscriptions(azure, config);
-  const clusters = subscriptions.length ? await azure.queryClusters(subscriptions) : [];
-  return new Set(clusters.flatMap((c) => (c.issuerUrl !== undefined ? [c.issuerUrl] : [])));
+/** What `confirmIssuers` found: desired FICs to hold back (by `desiredKey`), and why, per identity. */
+export interface IssuerConfirmation {
+  readonly heldBack: ReadonlySet<string>;
+  readonly findings: ReadonlyMap<string, readonly Finding[]>;
+}
+
+export function desiredKey(d: Pick<DesiredFic, 'identityKey' | 'issuer' | 'subject'>): string {
+  return `${d.identityKey}\n${d.issuer}\n${d.subject}`;
+}
+
+/**
+ * Invariant 1 against a lagging Resource Graph (docs/azure-behaviour.md §9.5): a desired FIC that no
+ * observed FIC already trusts (a create, or a rename) names an issuer that may come from a Resource
+ * Graph row older than the cluster, e.g. the old issuer of a cluster re-created a minute ago. Each such
+ * cluster is read with a GET (once per call) before anything is written for it; a FIC is held back
+ * when the cluster is gone, no longer proceeds, or now has another issuer (its write event, or the
+ * next check, brings the right one), or when the read fails.
+ */
+export async function confirmIssuers(
+  azure: AzureGateway,
+  config: FedlinkConfig,
+  items: readonly { readonly desired: readonly DesiredFic[]; readonly observed: readonly Fic[] }[],
+): Promise<IssuerConfirmation> {
+  const policy = issuerPolicy(config);
+  const pending = items.flatMap(({ desired, observed }) =>
+    desired.filter((d) => !observed.some((o) => o.issuer === d.issuer && o.subject === d.subject)),
+  );
+  const clusters = [...new Map(pending.map((d) => [d.clusterKey, d.clusterId])).entries()];
+  const fresh = new Map<string, { ok: true; issuer: string } | { ok: false; reason: string }>();
+  await mapLimit(clusters, 8, async ([key, id]) => {
+    try {
+      const cluster = await azure.getCluster(id);
+      if (!cluster) return fresh.set(key, { ok: false, reason: `cluster ${id} no longer exists` });
+      const gate = clusterGate(cluster, policy);
+      if (gate.kind !== 'proceed' || cluster.issuerUrl === undefined)
+        return fresh.set(key, {
+          ok: false,
+          reason: gate.kind === 'proceed' ? `cluster ${id} reports no OIDC issuer` : gate.reason,
+        });
+      return fresh.set(key, { ok: true, issuer: cluster.issuerUrl });
+    } catch (error) {
+      return fresh.set(key, { ok: false, reason: `cannot read cluster ${id}: ${errorReason(error)}` });
+    }
+  });
+  const heldBack = new Set<string>();
+  const findings = new Map<string, Finding[]>();
+  for (const d of pending) {
+    const now = fresh.get(d.clusterKey);
+    if (now?.ok && now.issuer === d.issuer) continue;
+    heldBack.add(desiredKey(d));
+    const why = !now
+      ? `cluster ${d.clusterId} was not read`
+      : now.ok
+        ? `cluster ${d.clusterId} now has the issuer ${now.issuer}`
+        : now.reason;
+    const list = findings.get(d.identityKey) ?? [];
+    list.push({
+      check: CHECKS.issuerStale,
+      resourceId: d.clusterId,
+      status: 'warn',
+      message: `not writing ${d.name} for ${d.subject}: Resource Graph gave the issuer ${d.issuer}, but ${why}`,
+      remediation:
+        'Nothing to do if the cluster was just re-created or changed: its write event, or the next check, writes what it needs.',
+    });
+    findings.set(d.identityKey, list);
+  }
+  return { heldBack, findings };
+}
+
+/** The clusters of `view` that may have been the source of an owned FIC: same issuer, or a name that regenerates the FIC's name. */
+function claimants(view: readonly Cluster[], fic: Fic): { byIssuer: Cluster[]; byName: Cluster[] } {
+  const byIssuer = view.filter((c) => c.issuerUrl === fic.issuer);
+  const sa = /^system:serviceaccount:([^:]+):([^:]+)$/.exec(fic.subject);
+  const byName = sa
+    ? view.filter(
+        (c) =>
+          c.issuerUrl !== fic.issuer &&
+          ficName({
+            clusterName: c.name,
+            namespace: sa[1] ?? '',
+            serviceAccount: sa[2] ?? '',
+            issuer: fic.issuer,
+            subject: fic.subject,
+          }) === fic.name,
+      )
+    : [];
+  return { byIssuer, byName };
+}
+
+/** One cluster as a direct ARM read just saw it, for prune. */
+type ClusterRead =
+  | { readonly kind: 'gone' }
+  | { readonly kind: 'issuer'; readonly issuer: string }
+  | { readonly kind: 'unreadable'; readonly reason: string };
+
+function readOf(cluster: Cluster, policy: IssuerPolicy): ClusterRead {
+  const state = cluster.provisioningState;
+  if (
+    state !== undefined &&
+    !TERMINAL_PROVISIONING_STATES.some((t) => t.toLowerCase() === state.toLowerCase())
+  )
+    return { kind: 'unreadable', reason: `cluster ${cluster.id} is ${state}` };
+  if (cluster.issuerUrl === undefined)
+    return {
+      kind: 'unreadable',
+      reason: `cluster ${cluster.id} reports no OIDC issuer (oidcIssuerProfile is missing or null)`,
+    };
+  const pinned = checkIssuerPinned(cluster.issuerUrl, policy);
+  if (!pinned.ok)
+    return {
+      kind: 'unreadable',
+      reason: `cluster ${cluster.id} has an issuer fedlink cannot trust (${pinned.reason})`,
+    };
+  return { kind: 'issuer', issuer: cluster.issuerUrl };
+}
+
+function errorReason(error: unknown): string {
+  const e = toArmError(error);
+  return `${e.status ?? ''} ${e.code ?? ''} ${e.message}`.replace(/\s+/g, ' ').trim();
+}
+
+/**
+ * Prune confirmation (docs/azure-behaviour.md §9.5: decisions that delete are confirmed by a direct ARM read). Resource Graph lags ARM by seconds to minutes, so it
+ * only says *which* cluster an owned FIC came from; a direct ARM read decides:
+ * 1. Claimants in the Resource Graph view: clusters with the FIC's issuer, or whose name regenerates
+ *    the FIC's deterministic name (names.ts hashes issuer and subject, so a cluster whose issuer is now
+ *    null or changed is still found by name). Each claimant is read with a GET (once per run):
+ *    404 → it is gone; 200 with a valid issuer → it holds the FIC's issuer or not; 200 mid-operation,
+ *    with a null/absent or untrustworthy issuer, or a failed read → unconfirmed.
+ * 2. Any claimant holding the issuer → `live`. Any unconfirmed claimant → `unconfirmed` (kept, with
+ *    the reason). If a claimant had the issuer in the view and every claimant is confirmed gone or
+ *    re-issued → `gone`.
+ * 3. Otherwise Resource Graph did not know the issuer's cluster (deleted long ago, or created so
+ *    recently it is not indexed yet): the clusters of every subscription in scope are listed from
+ *    ARM itself and step 2 is repeated on that list; no claimant there → `gone`.
+ * Never throws: a failed read gives `unconfirmed` verdicts.
+ */
+export async function confirmPrune(
+  azure: AzureGateway,
+  config: FedlinkConfig,
+  fics: readonly Fic[],
+): Promise<Map<string, PruneVerdict>> {
+  const verdicts = new Map<string, PruneVerdict>();
+  if (fics.length === 0) return verdicts;
+  const policy = issuerPolicy(config);
+  let subscriptions: readonly string[];
+  let view: readonly Cluster[];
+  try {
+    subscriptions = await scopeSubscriptions(azure, config);
+    view = subscriptions.length ? await azure.queryClusters(subscriptions) : [];
+  } catch (error) {
+    for (const fic of fics)
+      verdicts.set(pruneKey(fic), {
+        kind: 'unconfirmed',
+        reason: `cannot list clusters: ${errorReason(error)}`,
+      });
+    return verdicts;
+  }
+
+  const reads = new Map<string, Promise<ClusterRead>>();
+  const read = (cluster: Cluster): Promise<ClusterRead> => {
+    let r = reads.get(cluster.key);
+    if (!r) {
+      r = azure.getCluster(cluster.id).then(
+        (fresh): ClusterRead => (fresh ? readOf(fresh, policy) : { kind: 'gone' }),
+        (error: unknown): ClusterRead => ({
+          kind: 'unreadable',
+          reason: `cannot read cluster ${cluster.id}: ${errorReason(error)}`,
+        }),
+      );
+      reads.set(cluster.key, r);
+    }
+    return r;
+  };
+  let listed: Promise<{ ok: true; clusters: Cluster[] } | { ok: false; reason: string }> | undefined;
+  const armList = () =>
+    (listed ??= mapLimit(subscriptions, 4, (s) => azure.listClusters(s)).then(
+      (lists) => ({ ok: true as const, clusters: lists.flat() }),
+      (error: unknown) => ({
+        ok: false as const,
+        reason: `cannot list clusters from ARM: ${errorReason(error)}`,
+      }),
+    ));
+
+  const judge = (
+    fic: Fic,
+    found: readonly { cluster: Cluster; read: ClusterRead }[],
+  ): PruneVerdict | undefined => {
+    const holder = found.find((f) => f.read.kind === 'issuer' && f.read.issuer === fic.issuer);
+    if (holder) return { kind: 'live', clusterId: holder.cluster.id };
+    const unsure = found.find((f) => f.read.kind === 'unreadable');
+    if (unsure && unsure.read.kind === 'unreadable')
+      return { kind: 'unconfirmed', reason: `its cluster may still use it: ${unsure.read.reason}` };
+    return undefined;
+  };
+
+  await mapLimit(fics, 8, async (fic) => {
+    const { byIssuer, byName } = claimants(view, fic);
+    const candidates = [...byIssuer, ...byName];
+    const found = await Promise.all(
+      candidates.map(async (cluster) => ({ cluster, read: await read(cluster) })),
+    );
+    const first = judge(fic, found);
+    if (first) return verdicts.set(pruneKey(fic), first);
+    const origin = found.find((f) => byIssuer.includes(f.cluster));
+    if (origin) {
+      return verdicts.set(pruneKey(fic), {
+        kind: 'gone',
+        reason:
+          origin.read.kind === 'gone'
+            ? `its cluster ${origin.cluster.id} is gone (ARM answered 404)`
+            : `its cluster ${origin.cluster.id} now has the issuer ${origin.read.kind === 'issuer' ? origin.read.issuer : '?'}`,
+      });
+    }
+    const list = await armList();
+    if (!list.ok) return verdicts.set(pruneKey(fic), { kind: 'unconfirmed', reason: list.reason });
+    const again = claimants(list.clusters, fic);
+    const second = judge(
+      fic,
+      [...again.byIssuer, ...again.byName].map((cluster) => ({ cluster, read: readOf(cluster, policy) })),
+    );
+    return verdicts.set(
+      pruneKey(fic),
+      second ?? {
+        kind: 'gone',
+        reason: `no cluster in scope has its issuer (ARM lists the clusters of ${subscriptions.length} subscription(s))`,
+      },
+    );
+  });
+  return verdicts;
 }

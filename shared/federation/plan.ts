@@ -40,6 +40,26 @@ export type FicWrite =
       readonly reason: string;
     };
 
+/**
+ * What direct ARM reads say about the cluster an owned FIC's issuer came from (observe.ts
+ * `confirmPrune`; docs/azure-behaviour.md §9.5): `gone` (404, or the cluster now has another valid
+ * issuer, or no cluster in scope has it) allows the delete; `live` keeps it; `unconfirmed` (an
+ * unreadable or null issuer, a cluster mid-operation, a failed read) keeps it and says why.
+ */
+export type PruneVerdict =
+  | { readonly kind: 'gone'; readonly reason: string }
+  | { readonly kind: 'live'; readonly clusterId: string }
+  | { readonly kind: 'unconfirmed'; readonly reason: string };
+
+/** The key of a FIC in a verdict map: its name, issuer and subject exactly. */
+export function pruneKey(fic: {
+  readonly name: string;
+  readonly issuer: string;
+  readonly subject: string;
+}): string {
+  return `${fic.name}\n${fic.issuer}\n${fic.subject}`;
+}
+
 /** An existing FIC that satisfies a desired one as it is: no write. */
 export interface Adoption {
   /** The existing FIC's name (owned or not). */
@@ -76,9 +96,14 @@ export interface PlanInput {
   readonly desired: readonly DesiredFic[];
   /** Every FIC on the identity now, owned or not. */
   readonly observed: readonly Fic[];
-  /** Exact issuer strings of every cluster that exists in scope now, gated or not. */
+  /** Exact issuer strings known to belong to a live cluster (never pruned). */
   readonly liveIssuers: ReadonlySet<string>;
   readonly prune: boolean;
+  /**
+   * Verdicts of direct ARM reads for the owned FICs that no desired FIC uses (by `pruneKey`). Prune
+   * deletes only a FIC whose verdict is `gone`; without a verdict nothing is deleted.
+   */
+  readonly pruneVerdicts?: ReadonlyMap<string, PruneVerdict>;
   /** Defaults to `FIC_LIMIT`. */
   readonly limit?: number;
 }
@@ -177,14 +202,23 @@ export function planIdentity(input: PlanInput): IdentityPlan {
   const deletes: FicWrite[] = [];
   for (const o of observed) {
     if (!isOwned(o.name) || used.has(o.name)) continue;
-    const live = liveIssuers.has(o.issuer);
-    if (!live && prune) {
+    const verdict = input.pruneVerdicts?.get(pruneKey(o));
+    const live = liveIssuers.has(o.issuer) || verdict?.kind === 'live';
+    if (!live && prune && verdict?.kind === 'gone') {
       deletes.push({
         kind: 'delete',
         name: o.name,
         issuer: o.issuer,
         subject: o.subject,
-        reason: 'its issuer matches no live cluster in scope',
+        reason: verdict.reason,
+      });
+    } else if (!live && prune) {
+      findings.push({
+        check: CHECKS.pruneUnconfirmed,
+        resourceId: o.id,
+        status: 'warn',
+        message: `not deleting federated credential ${o.name} (${o.issuer}): ${verdict?.kind === 'unconfirmed' ? verdict.reason : 'no direct ARM read confirmed that its cluster is gone'}`,
+        remediation: `fedlink deletes it once a read of its cluster answers 404 or a different valid issuer. If the cluster is really gone, delete ${o.name} by hand.`,
       });
     } else if (!live) {
       findings.push({

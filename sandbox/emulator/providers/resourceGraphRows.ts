@@ -8,7 +8,8 @@
  * because of it): federated identity credentials, private endpoint connections (ARG shows them inside
  * the parent's `properties.privateEndpointConnections`), private DNS zone groups, private DNS record
  * sets, resource groups (they are in `resourcecontainers`). Reads go through views.ts, so reflected
- * connections and zone counters appear as a GET shows them.
+ * connections and zone counters appear as a GET shows them. With a Resource Graph lag
+ * (resourceGraphLag.ts) the rows are the resources as they stood that long ago.
  */
 import { type EmulatorCore } from '../context';
 import { type JsonObject, type JsonValue } from '../json';
@@ -90,7 +91,7 @@ function inScope(subscriptionId: string, scope: ReadonlySet<string> | undefined)
 
 export function resourcesTable(core: EmulatorCore, scope: ReadonlySet<string> | undefined): Table {
   const rows: Row[] = [];
-  for (const stored of core.store.all()) {
+  for (const stored of core.resourceGraph.visible()) {
     if (!isIndexedByResourceGraph(stored) || !inScope(stored.parsed.subscriptionId, scope)) continue;
     rows.push(resourceRow(core, stored));
   }

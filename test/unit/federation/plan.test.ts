@@ -6,6 +6,8 @@ import {
   type FicWrite,
   type IdentityPlan,
   type PlanInput,
+  type PruneVerdict,
+  pruneKey,
 } from '../../../shared/federation/plan';
 import { aksIssuer, AUD, cluster, config, fic, identity } from './fixtures';
 
@@ -41,18 +43,27 @@ function desiredOn(...clusters: Cluster[]): DesiredFic[] {
 const oldCluster = cluster('aks-prod-3', OLD_UUID);
 const newCluster = cluster('aks-prod-3', NEW_UUID);
 
+const GONE = 'its issuer matches no live cluster in scope';
+
+/** Every observed FIC whose issuer is not live gets a `gone` verdict, as if ARM had confirmed it. */
 function plan(
   desired: readonly DesiredFic[],
   observed: readonly Fic[],
   live: readonly string[],
   extra: Partial<PlanInput> = {},
 ): IdentityPlan {
+  const verdicts = new Map<string, PruneVerdict>(
+    observed
+      .filter((o) => !live.includes(o.issuer))
+      .map((o) => [pruneKey(o), { kind: 'gone', reason: GONE }]),
+  );
   return planIdentity({
     identityId: P,
     desired,
     observed,
     liveIssuers: new Set(live),
     prune: true,
+    pruneVerdicts: verdicts,
     ...extra,
   });
 }
@@ -70,7 +81,49 @@ const del = (name: string, issuer: string, subject: string): FicWrite => ({
   name,
   issuer,
   subject,
-  reason: 'its issuer matches no live cluster in scope',
+  reason: GONE,
+});
+
+describe('prune needs a confirmed verdict', () => {
+  const oldOwned = fic(P, OLD_API, OLD, API);
+  it('deletes nothing without a verdict, and says so', () => {
+    const p = plan([], [oldOwned], [], { pruneVerdicts: new Map() });
+    expect(p.writes).toEqual([]);
+    expect(p.findings.map((f) => [f.check, f.status])).toEqual([['federation.prune-unconfirmed', 'warn']]);
+    expect(p.findings[0]?.message).toContain('no direct ARM read confirmed');
+  });
+  it('keeps an unconfirmed FIC with the reason, and an owned FIC a live cluster holds as unbound', () => {
+    const unsure = plan([], [oldOwned], [], {
+      pruneVerdicts: new Map([
+        [pruneKey(oldOwned), { kind: 'unconfirmed', reason: 'cluster X is Updating' }],
+      ]),
+    });
+    expect(unsure.writes).toEqual([]);
+    expect(unsure.findings[0]?.message).toBe(
+      `not deleting federated credential ${OLD_API} (${OLD}): cluster X is Updating`,
+    );
+    const held = plan([], [oldOwned], [], {
+      pruneVerdicts: new Map([[pruneKey(oldOwned), { kind: 'live', clusterId: oldCluster.id }]]),
+    });
+    expect(held.writes).toEqual([]);
+    expect(held.findings.map((f) => f.check)).toEqual(['federation.fic-unbound']);
+  });
+  it('deletes a FIC whose verdict is gone, with the verdict as the reason', () => {
+    const p = plan([], [oldOwned], [], {
+      pruneVerdicts: new Map([
+        [pruneKey(oldOwned), { kind: 'gone', reason: 'its cluster X is gone (ARM answered 404)' }],
+      ]),
+    });
+    expect(p.writes).toEqual([
+      {
+        kind: 'delete',
+        name: OLD_API,
+        issuer: OLD,
+        subject: API,
+        reason: 'its cluster X is gone (ARM answered 404)',
+      },
+    ]);
+  });
 });
 
 describe('golden names used below', () => {
