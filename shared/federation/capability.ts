@@ -43,6 +43,11 @@ function toEngineScope(scope: FederationScope): ScopeResult<FederationPayload> {
   };
 }
 
+/** The desired FICs a plan may write: those whose issuer a direct read of the cluster confirmed. */
+function heldBackRemoved(item: FederationItem, context: FederationContext): readonly DesiredFic[] {
+  return item.payload.desired.filter((d) => !context.confirmation.heldBack.has(desiredKey(d)));
+}
+
 export const federation: Capability<FederationPayload, readonly Fic[], FicAction, FederationContext> = {
   name: FEDERATION,
   targets: ['cluster', 'identity', 'fleet'],
@@ -88,7 +93,7 @@ export const federation: Capability<FederationPayload, readonly Fic[], FicAction
   plan(item, observed, context) {
     // FICs whose cluster a GET contradicted are held back (invariant 1), with the finding that says why.
     const held = context.confirmation.findings.get(normalizeResourceId(item.resourceId)) ?? [];
-    const desired = item.payload.desired.filter((d) => !context.confirmation.heldBack.has(desiredKey(d)));
+    const desired = heldBackRemoved(item, context);
     const plan = planIdentity({
       identityId: item.resourceId,
       desired,
@@ -110,10 +115,10 @@ export const federation: Capability<FederationPayload, readonly Fic[], FicAction
 
   act: ({ azure }, item, action) => writeFic(azure, item.resourceId, action),
 
-  validate: (item, observed, pending) =>
+  validate: (item, observed, pending, context) =>
     checkIdentityFederation({
       identityId: item.resourceId,
-      desired: item.payload.desired,
+      desired: heldBackRemoved(item, context),
       observed,
       pending,
     }),

@@ -61,8 +61,11 @@ export interface Capability<P = unknown, O = unknown, A extends Action = Action,
   plan(item: WorkItem<P>, observed: O, context: C, config: FedlinkConfig): Plan<A>;
   /** Exactly one write. */
   act(env: CapabilityEnv, item: WorkItem<P>, action: A): Promise<void>;
-  /** Pure checks of observed state (`pending`: planned writes not made, in plan mode). */
-  validate(item: WorkItem<P>, observed: O, pending: readonly A[]): Finding[];
+  /**
+   * Pure checks of observed state (`pending`: planned writes not made, in plan mode), judged against
+   * what the plan was allowed to want (`context`: what `prepare` read, e.g. desired state held back).
+   */
+  validate(item: WorkItem<P>, observed: O, pending: readonly A[], context: C): Finding[];
 }
 
 /** A capability of any shape, for the registry (the engine only passes its values between its own steps). */

@@ -153,7 +153,7 @@ export async function syncWork(
         status: plan.actions.length === 0 ? 'converged' : 'planned',
         actions: plan.actions,
         counts: countsOf(plan.actions, plan.kept),
-        findings: [...plan.findings, ...capability.validate(item, o.value, plan.actions)],
+        findings: [...plan.findings, ...capability.validate(item, o.value, plan.actions, context)],
       };
     }
     const done: Action[] = [];
@@ -181,7 +181,7 @@ export async function syncWork(
       status: 'changed',
       actions: done,
       counts: countsOf(done, plan.kept),
-      findings: [...plan.findings, ...capability.validate(item, after.value, [])],
+      findings: [...plan.findings, ...capability.validate(item, after.value, [], context)],
     };
   });
 }

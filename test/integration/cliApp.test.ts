@@ -56,8 +56,8 @@ describe('fedlink apply --app', () => {
     });
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
-    const result = JSON.parse(run.stdout) as { mode: string; status: string; counts: { creates: number } };
-    expect([result.mode, result.status, result.counts.creates]).toEqual(['apply', 'changed', 1]);
+    const result = JSON.parse(run.stdout) as { mode: string; status: string; counts: { create: number } };
+    expect([result.mode, result.status, result.counts.create]).toEqual(['apply', 'changed', 1]);
     const name = ficName({
       clusterName: 'aks-app',
       namespace: 'payments',
@@ -136,6 +136,6 @@ describe('fedlink apply --sandbox', () => {
     ]);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
-    expect(run.stdout.split('\n')[0]).toBe(`APPLY cluster ${aks.id}: changed`);
+    expect(run.stdout.split('\n')[0]).toBe(`APPLY cluster ${aks.id.toLowerCase()}: changed`);
   });
 });

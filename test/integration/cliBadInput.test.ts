@@ -281,7 +281,7 @@ describe('fedlink with bad input: exit 2, one line on stderr, nothing written', 
     const subject = `/subscriptions/${SUB}/resourcegroups/../providers/Microsoft.ContainerService/managedClusters/aks-badinput`;
     bad['subject'] = subject;
     (bad['data'] as Record<string, unknown>)['resourceUri'] = subject;
-    // Ignoring an event is routine (Event Grid sends every resource event of a subscription): logged at debug.
+    // A subject that is not a resource id is suspect (malformed or spoofed): dropped with a warning and a finding.
     const r = fedlinkLogging(
       'debug',
       'sandbox',
@@ -299,11 +299,11 @@ describe('fedlink with bad input: exit 2, one line on stderr, nothing written', 
       .trimEnd()
       .split('\n')
       .map((line) => JSON.parse(line) as Record<string, unknown>)
-      .filter((entry) => entry['message'] === 'event ignored');
+      .filter((entry) => entry['message'] === 'event dropped');
     expect(ignored).toHaveLength(1);
     expect(ignored[0]).toMatchObject({
-      level: 'debug',
-      message: 'event ignored',
+      level: 'warn',
+      message: 'event dropped',
       reason: `subject is not an ARM resource id (resource group ".." is a "." or ".." path segment): ${JSON.stringify(subject)}`,
     });
     const out = JSON.parse(r.stdout) as { operations: unknown[]; metrics: { armWrites: number } };

@@ -118,6 +118,7 @@ describe('prune safety (fedlink sandbox run)', () => {
       file('lag.yaml', bindingConfig(payments.id)),
     );
     expect(run.stderr).toBe('');
+    expect(run.out.report.findings.filter((f) => f.status === 'fail')).toEqual([]);
     expect(run.code).toBe(0);
     expect(deletes(run.out)).toEqual([]);
     // Nor is anything written for the old issuer Resource Graph still shows: a GET contradicts it.
