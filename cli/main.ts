@@ -5,6 +5,7 @@
  *   fedlink plan   (--cluster ID | --identity ID | --all) [--config FILE] [--sandbox ESTATE] [--output table|json]
  *   fedlink apply  (--cluster ID | --identity ID | --all) [--config FILE] [--sandbox ESTATE] [--output table|json]
  *   fedlink sandbox run --estate E --config C [--events F] [--mode plan|apply] [--faults SPEC] [--json]
+ *   fedlink sandbox serve --estate E [--port P] [--faults SPEC] [--json]
  *
  * Exit codes: 0 success with no failed finding; 1 failed findings or a failed run; 2 bad input.
  * Results go to stdout; progress and logs go to stderr.
@@ -15,12 +16,14 @@ import { buildReport, renderTable } from '../shared/validation/report';
 import { InputError } from '../sandbox/inputError';
 import { runSandbox } from '../sandbox/run';
 import { runReconcile } from './commands/reconcile';
+import { runServe } from './commands/serve';
 import { renderRun } from './render';
 
 const USAGE = `usage:
   fedlink plan   (--cluster ID | --identity ID | --all) [--config FILE] [--sandbox ESTATE.json] [--output table|json]
   fedlink apply  (--cluster ID | --identity ID | --all) [--config FILE] [--sandbox ESTATE.json] [--output table|json]
   fedlink sandbox run --estate ESTATE.json --config CONFIG [--events EVENTS.json] [--mode plan|apply] [--faults SPEC] [--json]
+  fedlink sandbox serve --estate ESTATE.json [--port P] [--faults SPEC] [--json]
 
   plan shows exactly the writes apply would make, and makes none.
   Without --sandbox, plan and apply talk to Azure with DefaultAzureCredential (az login, env, managed identity).
@@ -97,6 +100,8 @@ async function main(argv: readonly string[]): Promise<number> {
     }
     return output.report.summary.fail > 0 ? 1 : 0;
   }
+
+  if (command === 'sandbox' && rest[0] === 'serve') return runServe(rest.slice(1), write, log);
 
   if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
     write(USAGE);
