@@ -180,7 +180,9 @@ export async function runServe(
   try {
     estate = loadEstate(values.estate);
   } catch (error) {
-    throw new InputError(error instanceof Error ? error.message : String(error));
+    // One line on stderr: the estate's problems, joined.
+    const message = error instanceof Error ? error.message : String(error);
+    throw new InputError(message.replace(/\s*\n\s*/g, ' '));
   }
   const stopped = untilSignal();
   let emulator: Emulator;
