@@ -5,6 +5,7 @@
  *   fedlink plan   (--cluster ID | --identity ID | --all) [--app URL [--key KEY] | --sandbox ESTATE] [--config FILE] [--output table|json]
  *   fedlink apply  (--cluster ID | --identity ID | --all) (--app URL [--key KEY] | --sandbox ESTATE | --local) [--config FILE] [--output table|json]
  *   fedlink sandbox run --estate E --config C [--events F] [--mode plan|apply] [--faults SPEC] [--json]
+ *   fedlink sandbox serve --estate E [--port P] [--faults SPEC] [--json]
  *
  * Exit codes: 0 success with no failed finding; 1 failed findings or a failed run; 2 bad input.
  * Results go to stdout; progress and logs go to stderr.
@@ -16,12 +17,14 @@ import { InputError } from '../sandbox/inputError';
 import { runSandbox } from '../sandbox/run';
 import { runReconcile } from './commands/reconcile';
 import { RemoteError } from './commands/remote';
+import { runServe } from './commands/serve';
 import { renderRun } from './render';
 
 const USAGE = `usage:
   fedlink plan   (--cluster ID | --identity ID | --all) [--app URL [--key KEY] | --sandbox ESTATE.json] [--config FILE] [--output table|json]
   fedlink apply  (--cluster ID | --identity ID | --all) (--app URL [--key KEY] | --sandbox ESTATE.json | --local) [--config FILE] [--output table|json]
   fedlink sandbox run --estate ESTATE.json --config CONFIG [--events EVENTS.json] [--mode plan|apply] [--faults SPEC] [--json]
+  fedlink sandbox serve --estate ESTATE.json [--port P] [--faults SPEC] [--json]
 
   plan shows exactly the writes apply would make, and makes none.
   --app URL runs in the deployed Function App through its HTTP API (POST /api/runs, then polls
@@ -114,6 +117,8 @@ async function main(argv: readonly string[]): Promise<number> {
     }
     return output.report.summary.fail > 0 ? 1 : 0;
   }
+
+  if (command === 'sandbox' && rest[0] === 'serve') return runServe(rest.slice(1), write, log);
 
   if (command === undefined) {
     // No command is a usage error: the usage goes to stderr, like every other bad-input message.

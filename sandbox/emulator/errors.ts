@@ -110,3 +110,50 @@ export function authenticationFailed(missing: boolean): ArmError {
       )
     : new ArmError(401, 'InvalidAuthenticationToken', 'The access token is invalid.');
 }
+
+/**
+ * A token for another resource (OBSERVED code and message: Azure-Samples/active-directory-dotnetcore-daemon-v2#145,
+ * hashicorp/go-azure-helpers#51).
+ */
+export function invalidAuthenticationTokenAudience(audience: string): ArmError {
+  return new ArmError(
+    401,
+    'InvalidAuthenticationTokenAudience',
+    `The access token has been obtained for wrong audience or resource '${audience}'. It should exactly match with one of the allowed audiences 'https://management.core.windows.net/','https://management.core.windows.net','https://management.azure.com/','https://management.azure.com'.`,
+  );
+}
+
+/** .NET's en-US general date format in UTC, as ARM prints it: `6/15/2026 8:22:51 AM`. */
+function armUtcTime(ms: number): string {
+  const d = new Date(ms);
+  const h = d.getUTCHours();
+  const two = (n: number): string => String(n).padStart(2, '0');
+  return `${d.getUTCMonth() + 1}/${d.getUTCDate()}/${d.getUTCFullYear()} ${h % 12 === 0 ? 12 : h % 12}:${two(d.getUTCMinutes())}:${two(d.getUTCSeconds())} ${h < 12 ? 'AM' : 'PM'}`;
+}
+
+/** An expired token (OBSERVED code and message: microsoft/foundry-dev-tools#461, microsoft/vscode-azureappservice#2483). */
+export function expiredAuthenticationToken(expiresMs: number, nowMs: number): ArmError {
+  return new ArmError(
+    401,
+    'ExpiredAuthenticationToken',
+    `The access token expiry UTC time '${armUtcTime(expiresMs)}' is earlier than current UTC time '${armUtcTime(nowMs)}'.`,
+  );
+}
+
+/**
+ * A token from a tenant other than the subscription's (OBSERVED code and message: Azure/azure-sdk-for-python#38382,
+ * Azure/pcs-cli#357). Without a subscription (a tenant-level request with a token from outside the estate) the
+ * message is the sandbox's own: ARM would answer such a request with what that tenant holds.
+ */
+export function invalidAuthenticationTokenTenant(
+  issuer: string,
+  subscriptionTenant: string | undefined,
+): ArmError {
+  return new ArmError(
+    401,
+    'InvalidAuthenticationTokenTenant',
+    subscriptionTenant !== undefined
+      ? `The access token is from the wrong issuer '${issuer}'. It must match the tenant 'https://sts.windows.net/${subscriptionTenant}/' associated with this subscription. Please use the authority (URL) 'https://login.windows.net/${subscriptionTenant}' to get the token. Note, if the subscription is transferred to another tenant there is no impact to the services, but information about new tenant could take time to propagate (up to an hour). If you just transferred your subscription and see this error message, please try back later.`
+      : `The access token is from the wrong issuer '${issuer}'. It must match one of the tenants of this sandbox estate (fedlink sandbox: ARM would answer a tenant-level request from another tenant with that tenant's view).`,
+  );
+}

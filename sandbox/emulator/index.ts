@@ -5,6 +5,7 @@
  * the limits of docs/targets.md in virtual time, injects seeded faults, and records every request.
  * See README.md in this folder for what is served and what is assumed.
  */
+import { randomBytes } from 'node:crypto';
 import { type TokenCredential } from '@azure/core-auth';
 import { normalizeResourceId, parseResourceId } from '../../shared/core/resourceId';
 import { VirtualClock } from '../clock';
@@ -14,6 +15,7 @@ import { DEFAULT_LATENCY, type EmulatorCore, type LatencyOptions } from './conte
 import { sandboxCredential } from './credential';
 import { FaultInjector, type FaultSpec, validateFaultSpec } from './faults';
 import { FicWriteGate } from './ficGate';
+import { IDENTITY_PATH } from './identityEndpoint';
 import { cloneJson, type ResourceJson } from './json';
 import { LimitEnforcer, type LimitsOption, resolveLimits } from './limits';
 import { LroRegistry } from './lro';
@@ -53,8 +55,16 @@ export interface EmulatorOptions {
    * (providers/resourceGraphLag.ts). Default: the estate's `resourceGraph` section, else no lag.
    */
   readonly resourceGraph?: ResourceGraphLagOptions;
-  /** TCP port (default: an ephemeral port). */
+  /** TCP port on 127.0.0.1 (default: an ephemeral port). */
   readonly port?: number;
+  /** Also serve the App Service style managed identity token endpoint (identityEndpoint.ts); default false. */
+  readonly identityEndpoint?: boolean;
+}
+
+/** Where and how to get tokens: the values of IDENTITY_ENDPOINT and IDENTITY_HEADER. */
+export interface IdentityEndpoint {
+  readonly url: string;
+  readonly header: string;
 }
 
 export interface Emulator {
@@ -62,8 +72,14 @@ export interface Emulator {
   readonly endpoint: string;
   /** The loopback CA to trust: createArmClients({ caPem }). */
   readonly caPem: string;
-  /** A static sandbox token credential; the emulator refuses any other token with 401. */
+  /**
+   * Mints JWT-shaped tokens for the estate's first tenant that the emulator accepts (credential.ts); the
+   * emulator refuses a request without one, or with a token for another audience, tenant or time, with
+   * ARM's 401 (tokens.ts).
+   */
   readonly credential: TokenCredential;
+  /** Set when started with `identityEndpoint: true`. */
+  readonly identityEndpoint?: IdentityEndpoint;
   readonly clock: VirtualClock;
   /** The resources as they stand now, same shape as the input estate (settles due LROs first). */
   state(): Estate;
@@ -81,8 +97,6 @@ export interface Emulator {
   getResource(id: string): ArmResource | undefined;
   close(): Promise<void>;
 }
-
-const SANDBOX_TOKEN = 'fedlink-sandbox-token';
 
 export async function startEmulator(options: EmulatorOptions): Promise<Emulator> {
   const estate = parseEstate(options.estate, 'EmulatorOptions.estate');
@@ -110,12 +124,20 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
   };
   // One real millisecond of timer granularity, in virtual ms (recorder.ts).
   const recorder = new Recorder(clock.scale);
-  const server = await listen(() => ({ core, recorder, token: SANDBOX_TOKEN }), options.port ?? 0);
+  const secret = options.identityEndpoint ? randomBytes(24).toString('base64url') : undefined;
+  const server = await listen(
+    () => ({ core, recorder }),
+    options.port ?? 0,
+    secret !== undefined ? { secret, store } : undefined,
+  );
   endpoint = server.endpoint;
   return {
     endpoint,
     caPem: LOOPBACK_CA_PEM,
-    credential: sandboxCredential(SANDBOX_TOKEN),
+    credential: sandboxCredential(estate.tenants.map((t) => t.tenantId)),
+    ...(secret !== undefined
+      ? { identityEndpoint: { url: `${server.endpoint}${IDENTITY_PATH}`, header: secret } }
+      : {}),
     clock,
     state: () => {
       core.lro.settleDue(clock.now());

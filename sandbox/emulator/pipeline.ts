@@ -1,6 +1,6 @@
 /**
  * One request's life in the emulator, in ARM's order:
- *   settle due LROs → authenticate → injected faults → parse body → api-version present →
+ *   settle due LROs → authenticate (tokens.ts) → injected faults → parse body → api-version present →
  *   ARM token bucket (per subscription, or per tenant for tenant-level calls) → latency → route
  *   (subscription, api-version, resource provider) → answer, with rate-limit headers → record.
  * Every request is recorded (operations), whatever its outcome, and nothing escapes as a crash:
@@ -9,7 +9,7 @@
 import { type IncomingHttpHeaders } from 'node:http';
 import { assertApiVersionPresent } from './apiVersions';
 import { drawDuration, type EmulatorCore } from './context';
-import { authenticationFailed, invalidRequestContent } from './errors';
+import { invalidRequestContent } from './errors';
 import { ArmError, type ArmRequest, type ArmResponse } from './http';
 import { type JsonValue } from './json';
 import { type BucketClaim, type Limits } from './limits';
@@ -17,6 +17,7 @@ import { parsePath, type RouteTarget } from './paths';
 import { type OperationClass, type OperationRecord, type Recorder } from './recorder';
 import { advertisedRetryAfterMs, throttleHeaders } from './retryAfter';
 import { dispatch } from './router';
+import { checkBearer } from './tokens';
 
 export interface RawRequest {
   readonly method: string;
@@ -33,7 +34,6 @@ export type Outcome =
 export interface PipelineDeps {
   readonly core: EmulatorCore;
   readonly recorder: Recorder;
-  readonly token: string;
 }
 
 function operationClassOf(method: string, target: RouteTarget): OperationClass {
@@ -146,9 +146,14 @@ export async function processRequest(raw: RawRequest, deps: PipelineDeps): Promi
   let response: ArmResponse;
   let resetAfterWrite = false;
   try {
-    const auth = headerValue(raw.headers, 'authorization');
-    if (auth === undefined) throw authenticationFailed(true);
-    if (auth !== `Bearer ${deps.token}`) throw authenticationFailed(false);
+    const subscriptionId = 'subscriptionId' in target ? target.subscriptionId : undefined;
+    const subscriptionTenant =
+      subscriptionId !== undefined ? core.store.subscription(subscriptionId)?.tenantId : undefined;
+    const refused = checkBearer(headerValue(raw.headers, 'authorization'), {
+      tenants: core.store.tenantList().map((t) => t.tenantId),
+      ...(subscriptionTenant !== undefined ? { subscriptionTenant } : {}),
+    });
+    if (refused) throw refused;
     const decision = core.faults.decide(method, path);
     if (decision.extraLatencyMs > 0) await core.clock.sleep(decision.extraLatencyMs);
     if (decision.kind === 'connectionReset') {

@@ -6,6 +6,12 @@
  * ("Bearer token authentication is not permitted for non-TLS protected (non-https) URLs"). Its
  * self-signed CA is trusted per client through an https.Agent set by a per-call policy, never by
  * turning off verification process-wide.
+ *
+ * Every client asks for a token for ARM's own audience (ARM_SCOPE), whatever the endpoint: the older
+ * AutoRest clients (arm-msi, arm-resources, arm-resources-subscriptions, arm-resourcegraph) would otherwise
+ * ask for `<endpoint>/.default`, a token ARM refuses with 401 `InvalidAuthenticationTokenAudience` (the
+ * emulator does too, docs/azure-behaviour.md §6.2). For the public endpoint this is the SDKs' own default;
+ * a sovereign cloud's ARM wants its own audience (`credentialScope`).
  */
 import { Agent } from 'node:https';
 import { type TokenCredential } from '@azure/core-auth';
@@ -19,6 +25,8 @@ import { ResourceManagementClient } from '@azure/arm-resources';
 import { SubscriptionClient } from '@azure/arm-resources-subscriptions';
 
 export const AZURE_PUBLIC_ENDPOINT = 'https://management.azure.com';
+/** The token scope for ARM (its audience `https://management.azure.com/`). */
+export const ARM_SCOPE = 'https://management.azure.com/.default';
 
 export interface ArmConnection {
   readonly credential: TokenCredential;
@@ -26,6 +34,8 @@ export interface ArmConnection {
   readonly endpoint?: string;
   /** PEM of an extra CA to trust (the sandbox emulator's); undefined for Azure. */
   readonly caPem?: string;
+  /** Token scope; default ARM_SCOPE (public cloud and the sandbox). */
+  readonly credentialScope?: string;
   /** SDK retry count (core-rest-pipeline default: 3). */
   readonly maxRetries?: number;
   /** A transport to use instead of the default one (unit tests: the real clients over a fake ARM). */
@@ -63,6 +73,9 @@ export function createArmClients(connection: ArmConnection): ArmClients {
   const endpoint = connection.endpoint ?? AZURE_PUBLIC_ENDPOINT;
   const common = {
     endpoint,
+    // AutoRest clients read credentialScopes, TypeSpec ones credentials.scopes (both default as described above).
+    credentialScopes: [connection.credentialScope ?? ARM_SCOPE],
+    credentials: { scopes: [connection.credentialScope ?? ARM_SCOPE] },
     additionalPolicies: connection.caPem
       ? [{ policy: trustPolicy(connection.caPem), position: 'perCall' as const }]
       : [],

@@ -5,7 +5,7 @@
  */
 import { Agent, request } from 'node:https';
 import { type Pipeline, type PipelinePolicy, RestError } from '@azure/core-rest-pipeline';
-import { type ArmClients, createArmClients } from '../../shared/azure/clients';
+import { ARM_SCOPE, type ArmClients, createArmClients } from '../../shared/azure/clients';
 import { VirtualClock } from '../../sandbox/clock';
 import { type ArmResource, type Estate } from '../../sandbox/estate';
 import { type Emulator, type EmulatorOptions, startEmulator } from '../../sandbox/emulator';
@@ -48,6 +48,9 @@ function trustPolicy(caPem: string): PipelinePolicy {
 
 export interface SdkOptions {
   readonly endpoint: string;
+  /** ARM's audience, whatever the endpoint (shared/azure/clients.ts explains why). */
+  readonly credentialScopes: string[];
+  readonly credentials: { scopes: string[] };
   readonly additionalPolicies: { policy: PipelinePolicy; position: 'perCall' }[];
   readonly retryOptions?: { maxRetries?: number; retryDelayInMs?: number; maxRetryDelayInMs?: number };
 }
@@ -75,6 +78,8 @@ export function sdkOptions(
 ): SdkOptions {
   return {
     endpoint: emulator.endpoint,
+    credentialScopes: [ARM_SCOPE],
+    credentials: { scopes: [ARM_SCOPE] },
     additionalPolicies: [
       { policy: trustPolicy(emulator.caPem), position: 'perCall' },
       ...(extra.apiVersion !== undefined
