@@ -5,6 +5,7 @@
 import './entities/identityLock';
 import './activities/loadScope';
 import './activities/syncIdentities';
+import './activities/saveReport';
 import './orchestrations/reconcile';
 import './orchestrations/drift';
 

@@ -63,7 +63,11 @@ app.http('report', {
   authLevel: 'function',
   extraInputs: [client],
   handler: (request, context) =>
-    getReport(request, { client: df.getClient(context), log: runtimeDeps().log }),
+    getReport(request, {
+      client: df.getClient(context),
+      log: runtimeDeps().log,
+      reports: runtimeDeps().reports,
+    }),
 });
 app.http('health', {
   route: 'health',

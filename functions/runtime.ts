@@ -16,6 +16,8 @@
  *                                    authenticate as exactly that identity (ManagedIdentityCredential);
  *                                    unset: DefaultAzureCredential (system-assigned identity in Azure,
  *                                    Azure CLI login on a laptop)
+ *   FEDLINK_REPORTS_URL              blob container URL for the fleet check reports (latest.json and
+ *                                    history/), reached with the same credential; unset: not kept
  *
  * Built lazily, once per worker process: the first trigger or activity pays for it, later ones reuse
  * the same credential (and its token cache), SDK clients and HTTP keep-alive connections. A bad
@@ -26,6 +28,7 @@
 import { createArmClients } from '../shared/azure/clients';
 import { createArmGateway } from '../shared/azure/armGateway';
 import { createCredential } from '../shared/azure/credential';
+import { blobReportStoreFor } from '../shared/azure/reportStore';
 import { systemClock } from '../shared/core/clock';
 import { jsonLogger } from '../shared/core/log';
 import { type FedlinkConfig } from '../shared/config/schema';
@@ -50,8 +53,9 @@ export function createRuntime(env: Environment): Runtime {
       if (deps) return deps;
       const s = readSettings();
       const log = jsonLogger(s.logLevel);
+      const credential = createCredential({ managedIdentityClientId: s.managedIdentityClientId });
       const clients = createArmClients({
-        credential: createCredential({ managedIdentityClientId: s.managedIdentityClientId }),
+        credential,
         ...(s.armEndpoint !== undefined ? { endpoint: s.armEndpoint } : {}),
       });
       deps = {
@@ -59,10 +63,12 @@ export function createRuntime(env: Environment): Runtime {
         config: s.config,
         clock: systemClock,
         log,
+        reports: s.reportsUrl !== undefined ? blobReportStoreFor(s.reportsUrl, credential) : undefined,
       };
       log.info('fedlink runtime ready', {
         configSource: s.configSource,
         armEndpoint: clients.endpoint,
+        reports: s.reportsUrl ?? 'not kept',
         credential:
           s.managedIdentityClientId !== undefined ? 'ManagedIdentityCredential' : 'DefaultAzureCredential',
       });

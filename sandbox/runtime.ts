@@ -11,6 +11,8 @@ import { createArmGateway } from '../shared/azure/armGateway';
 import { pacedGateway } from '../shared/azure/paced';
 import { type FedlinkConfig } from '../shared/config/schema';
 import { type Logger, silentLogger } from '../shared/core/log';
+import { createMemoryReportStore } from '../shared/reportStore/memory';
+import { type ReportStore } from '../shared/reportStore/store';
 import { VirtualClock } from './clock';
 import { DurableHost, type DurableHostOptions } from './durable';
 import { type Emulator, type EmulatorOptions, startEmulator } from './emulator';
@@ -24,6 +26,8 @@ export interface SandboxOptions {
   readonly limits?: EmulatorOptions['limits'];
   readonly log?: Logger;
   readonly observer?: DurableHostOptions['observer'];
+  /** Where the drift check's saveReport activity keeps reports; default: a fresh in-memory store. */
+  readonly reports?: ReportStore;
 }
 
 export interface Sandbox {
@@ -52,7 +56,13 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
     caPem: emulator.caPem,
   });
   const azure = pacedGateway(createArmGateway(clients, { clock }), clock);
-  const deps: ActivityDeps = { azure, config: options.config, clock, log };
+  const deps: ActivityDeps = {
+    azure,
+    config: options.config,
+    clock,
+    log,
+    reports: options.reports ?? createMemoryReportStore(),
+  };
   const host = new DurableHost({
     functions: registeredFunctions(),
     deps: () => deps,

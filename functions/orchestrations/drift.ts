@@ -4,6 +4,7 @@
  * identities so no history grows with the fleet (docs/style.md 14). `report` mode plans, `repair` applies.
  */
 import { loadScope } from '../activities/loadScope';
+import { saveReport } from '../activities/saveReport';
 import {
   type IdentityOutcome,
   type IdentityWork,
@@ -11,7 +12,7 @@ import {
   type RunResult,
   type TriggerKind,
 } from '../contracts';
-import { defineOrchestration } from '../registry';
+import { type DfTask, defineOrchestration, type OrchestrationContext } from '../registry';
 import { ACTIVITY_RETRY, applyWork } from './applyWork';
 import { skipped, summarize } from './runResult';
 
@@ -36,7 +37,8 @@ export const driftCheck = defineOrchestration<DriftInput, RunResult>(
     const target = { kind: 'fleet' } as const;
     context.df.setCustomStatus({ phase: 'observing' });
     const scope = yield* loadScope.call(context, { target }, ACTIVITY_RETRY);
-    if (scope.kind !== 'proceed') return skipped(target, input.mode, 'skipped', scope.reason, scope.findings);
+    if (scope.kind !== 'proceed')
+      return yield* kept(context, skipped(target, input.mode, 'skipped', scope.reason, scope.findings));
     const batches: IdentityWork[][] = [];
     for (let i = 0; i < scope.work.length; i += IDENTITIES_PER_BATCH)
       batches.push(scope.work.slice(i, i + IDENTITIES_PER_BATCH));
@@ -46,6 +48,26 @@ export const driftCheck = defineOrchestration<DriftInput, RunResult>(
         syncBatch.task(context, { mode: input.mode, work }, `${context.df.instanceId}:batch:${i}`),
       ),
     )) as IdentityOutcome[][];
-    return summarize(target, input.mode, outcomes.flat(), scope.findings);
+    return yield* kept(context, summarize(target, input.mode, outcomes.flat(), scope.findings));
   },
 );
+
+/**
+ * Hands the finished check's findings to the saveReport activity (a no-op without a report store) and
+ * returns the result unchanged. A store that still fails after the retries costs the stored report, not
+ * the run: the failure is logged here and by the activity.
+ */
+function* kept(context: OrchestrationContext, result: RunResult): Generator<DfTask, RunResult, unknown> {
+  const input = {
+    runId: context.df.instanceId,
+    generatedAt: context.df.currentUtcDateTime.toISOString(),
+    findings: result.findings,
+  };
+  try {
+    yield* saveReport.call(context, input, ACTIVITY_RETRY);
+  } catch (error) {
+    if (!context.df.isReplaying)
+      context.log(`report not stored: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  return result;
+}
