@@ -5,7 +5,7 @@
  * key, no SAS (`blobReportStoreFor(url, credential)`). Tests hand in a ContainerClient of their own
  * (Azurite with its development key: test/helpers/azurite.ts).
  *
- * Writes (docs/azure-behaviour.md §10):
+ * Writes (docs/azure-behaviour.md §8.5):
  * - the history entry first, with `If-None-Match: *`, so it is written once and never replaced; a
  *   retried save of the same run finds it there and carries on;
  * - then latest.json, compare-and-swap on its ETag: read its properties (the run id and time are
