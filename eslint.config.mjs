@@ -3,7 +3,7 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-const sdkPackages = ['@azure/arm-*', '@azure/identity', '@azure/core-*'];
+const sdkPackages = ['@azure/arm-*', '@azure/identity', '@azure/core-*', '@azure/storage-*'];
 const hostPackages = ['@azure/functions', 'durable-functions', 'durable-functions/*'];
 
 export default tseslint.config(

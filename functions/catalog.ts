@@ -5,6 +5,7 @@
 import './entities/resourceLock';
 import './activities/scopeWork';
 import './activities/syncWork';
+import './activities/saveReport';
 import './orchestrations/reconcile';
 import './orchestrations/drift';
 

@@ -6,10 +6,13 @@ import { type AzureGateway } from '../shared/azure/gateway';
 import { type Clock } from '../shared/core/clock';
 import { type Logger } from '../shared/core/log';
 import { type FedlinkConfig } from '../shared/config/schema';
+import { type ReportStore } from '../shared/reportStore/store';
 
 export interface ActivityDeps {
   readonly azure: AzureGateway;
   readonly config: FedlinkConfig;
   readonly clock: Clock;
   readonly log: Logger;
+  /** Where fleet check reports are kept (FEDLINK_REPORTS_URL); undefined: not kept. */
+  readonly reports?: ReportStore | undefined;
 }

@@ -68,7 +68,11 @@ app.http('report', {
   authLevel: 'function',
   extraInputs: [client],
   handler: (request, context) =>
-    getReport(request, { client: df.getClient(context), log: invocationLogger(context) }),
+    getReport(request, {
+      client: df.getClient(context),
+      log: invocationLogger(context),
+      reports: runtimeDeps().reports,
+    }),
 });
 app.http('health', {
   route: 'health',

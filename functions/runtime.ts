@@ -16,6 +16,8 @@
  *                                    authenticate as exactly that identity (ManagedIdentityCredential);
  *                                    unset: DefaultAzureCredential (system-assigned identity in Azure,
  *                                    Azure CLI login on a laptop)
+ *   FEDLINK_REPORTS_URL              blob container URL for the fleet check reports (latest.json and
+ *                                    history/), reached with the same credential; unset: not kept
  *
  * Built lazily, once per worker process: the first trigger or activity pays for it, later ones reuse
  * the same credential (and its token cache), SDK clients and HTTP keep-alive connections. A bad
@@ -28,6 +30,7 @@ import { createCredential } from '../shared/azure/credential';
 import { createPacedArmGateway } from '../shared/azure/paced';
 import { type TokenCredential } from '@azure/core-auth';
 import { type Clock, systemClock } from '../shared/core/clock';
+import { blobReportStoreFor } from '../shared/azure/reportStore';
 import { jsonLogger } from '../shared/core/log';
 import { type FedlinkConfig } from '../shared/config/schema';
 import { readRuntimeSettings, type Environment, type RuntimeSettings } from '../shared/config/env';
@@ -62,9 +65,10 @@ export function createRuntime(env: Environment, overrides: RuntimeOverrides = {}
       if (deps) return deps;
       const s = readSettings();
       const log = jsonLogger(s.logLevel);
+      const credential =
+        overrides.credential ?? createCredential({ managedIdentityClientId: s.managedIdentityClientId });
       const clients = createArmClients({
-        credential:
-          overrides.credential ?? createCredential({ managedIdentityClientId: s.managedIdentityClientId }),
+        credential,
         ...(s.armEndpoint !== undefined ? { endpoint: s.armEndpoint } : {}),
         ...(overrides.caPem !== undefined ? { caPem: overrides.caPem } : {}),
       });
@@ -74,10 +78,12 @@ export function createRuntime(env: Environment, overrides: RuntimeOverrides = {}
         config: s.config,
         clock,
         log,
+        reports: s.reportsUrl !== undefined ? blobReportStoreFor(s.reportsUrl, credential) : undefined,
       };
       log.info('fedlink runtime ready', {
         configSource: s.configSource,
         armEndpoint: clients.endpoint,
+        reports: s.reportsUrl ?? 'not kept',
         credential:
           overrides.credential !== undefined
             ? 'injected'

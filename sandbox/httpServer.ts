@@ -11,6 +11,7 @@ import { HttpRequest, HttpResponse, type HttpResponseInit } from '@azure/functio
 import { type DurableClientPort } from '../functions/durableClientPort';
 import { getHealth, getReport, getRun, type HttpDeps, postRun } from '../functions/triggers/http';
 import { type Logger } from '../shared/core/log';
+import { type ReportStore } from '../shared/reportStore/store';
 
 export interface ApiServer {
   readonly url: string;
@@ -92,9 +93,11 @@ export async function startApiServer(options: {
   log: Logger;
   port?: number;
   key?: string;
+  /** A report store: GET /api/report serves its latest.json instead of the drift instance's output. */
+  reports?: ReportStore;
 }): Promise<ApiServer> {
   const key = options.key ?? randomBytes(18).toString('base64url');
-  const deps: HttpDeps = { client: options.client, log: options.log };
+  const deps: HttpDeps = { client: options.client, log: options.log, reports: options.reports };
   let base = '';
   const server: Server = createServer((req, res) => {
     void (async () => {

@@ -10,6 +10,8 @@ import { createArmClients } from '../shared/azure/clients';
 import { createPacedArmGateway } from '../shared/azure/paced';
 import { type FedlinkConfig } from '../shared/config/schema';
 import { type Logger, silentLogger } from '../shared/core/log';
+import { createMemoryReportStore } from '../shared/reportStore/memory';
+import { type ReportStore } from '../shared/reportStore/store';
 import { VirtualClock } from './clock';
 import { DurableHost, type DurableHostOptions } from './durable';
 import { type Emulator, type EmulatorOptions, startEmulator } from './emulator';
@@ -23,6 +25,8 @@ export interface SandboxOptions {
   readonly limits?: EmulatorOptions['limits'];
   readonly log?: Logger;
   readonly observer?: DurableHostOptions['observer'];
+  /** Where the drift check's saveReport activity keeps reports; default: a fresh in-memory store. */
+  readonly reports?: ReportStore;
 }
 
 export interface Sandbox {
@@ -51,7 +55,13 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
     caPem: emulator.caPem,
   });
   const azure = createPacedArmGateway(clients, { clock });
-  const deps: ActivityDeps = { azure, config: options.config, clock, log };
+  const deps: ActivityDeps = {
+    azure,
+    config: options.config,
+    clock,
+    log,
+    reports: options.reports ?? createMemoryReportStore(),
+  };
   const host = new DurableHost({
     functions: registeredFunctions(),
     deps: () => deps,

@@ -11,9 +11,10 @@
  */
 import { capabilities } from '../../shared/capabilities';
 import { type Part, resultOf } from '../../shared/reconcile/outcome';
+import { saveReport } from '../activities/saveReport';
 import { scopeWork } from '../activities/scopeWork';
 import { type Outcome, type RunMode, type RunResult, type TriggerKind, type WorkItem } from '../contracts';
-import { defineOrchestration } from '../registry';
+import { type DfTask, defineOrchestration, type OrchestrationContext } from '../registry';
 import { ACTIVITY_RETRY, applyWork } from './applyWork';
 
 /** Items per batch sub-orchestration. */
@@ -84,6 +85,26 @@ export const driftCheck = defineOrchestration<DriftInput, RunResult>(
     context.df.setCustomStatus({ phase: 'done', status: result.status });
     if (!context.df.isReplaying)
       context.log(`drift check ${input.mode}: ${result.status}; ${result.outcomes.length} item(s)`);
-    return result;
+    return yield* kept(context, result);
   },
 );
+
+/**
+ * Hands the finished check's findings to the saveReport activity (a no-op without a report store) and
+ * returns the result unchanged. A store that still fails after the retries costs the stored report, not
+ * the run: the failure is logged here and by the activity.
+ */
+function* kept(context: OrchestrationContext, result: RunResult): Generator<DfTask, RunResult, unknown> {
+  const input = {
+    runId: context.df.instanceId,
+    generatedAt: context.df.currentUtcDateTime.toISOString(),
+    findings: result.findings,
+  };
+  try {
+    yield* saveReport.call(context, input, ACTIVITY_RETRY);
+  } catch (error) {
+    if (!context.df.isReplaying)
+      context.log(`report not stored: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  return result;
+}

@@ -10,7 +10,8 @@ import { z } from 'zod';
 import { type Logger } from '../../shared/core/log';
 import { DRIFT_INSTANCE_ID, instanceIdFor } from '../../shared/core/instanceIds';
 import { resourceIdProblem, TYPES } from '../../shared/core/resourceId';
-import { buildReport, renderHtml } from '../../shared/validation/report';
+import { type ReportStore } from '../../shared/reportStore/store';
+import { buildReport, type Report, renderHtml } from '../../shared/validation/report';
 import { targetFor } from '../../shared/reconcile/target';
 import { type ReconcileInput, type RunResult } from '../contracts';
 import { type DurableClientPort } from '../durableClientPort';
@@ -22,6 +23,8 @@ import { startOrRerun } from './startRun';
 export interface HttpDeps {
   readonly client: DurableClientPort;
   readonly log: Logger;
+  /** The report store, when one is configured: GET /api/report then serves its latest.json. */
+  readonly reports?: ReportStore | undefined;
 }
 
 /** A resource id of `type`; the message says why a value is not one (e.g. a `..` segment). */
@@ -155,8 +158,14 @@ export async function getRun(request: HttpRequest, { client, log }: HttpDeps): P
   }
 }
 
-/** GET /api/report → the last fleet check's validation report (HTML for browsers, JSON on request). */
-export async function getReport(request: HttpRequest, { client, log }: HttpDeps): Promise<HttpResponseInit> {
+/**
+ * GET /api/report → the last fleet check's validation report (HTML for browsers, JSON on request): the
+ * store's latest.json when a report store is configured, else the output of the last completed drift
+ * check instance.
+ */
+export async function getReport(request: HttpRequest, deps: HttpDeps): Promise<HttpResponseInit> {
+  const { client, log } = deps;
+  if (deps.reports) return storedReport(request, deps.reports, log);
   let result: RunResult | undefined;
   try {
     const status = await client.getStatus(DRIFT_INSTANCE_ID);
@@ -173,16 +182,54 @@ export async function getReport(request: HttpRequest, { client, log }: HttpDeps)
     }
     result = undefined;
   }
-  if (!result)
-    return problem(
-      404,
-      'no completed fleet check yet: POST /api/runs {"scope":{"all":true},"mode":"apply"} or wait for the timer',
-    );
-  const report = buildReport(result.findings);
+  if (!result) return noReportYet();
+  return renderReport(request, buildReport(result.findings));
+}
+
+function noReportYet(): HttpResponseInit {
+  return problem(
+    404,
+    'no completed fleet check yet: POST /api/runs {"scope":{"all":true},"mode":"apply"} or wait for the timer',
+  );
+}
+
+function renderReport(
+  request: HttpRequest,
+  report: Report,
+  stored?: { runId: string; generatedAt: string },
+): HttpResponseInit {
+  const headers: Record<string, string> = stored
+    ? { 'last-modified': new Date(stored.generatedAt).toUTCString(), 'x-fedlink-run-id': stored.runId }
+    : {};
   const accept = request.headers.get('accept') ?? '';
   if (accept.includes('application/json') && !accept.includes('text/html'))
-    return { status: 200, jsonBody: report };
-  return { status: 200, headers: { 'content-type': 'text/html; charset=utf-8' }, body: renderHtml(report) };
+    return { status: 200, headers, jsonBody: report };
+  return {
+    status: 200,
+    headers: { ...headers, 'content-type': 'text/html; charset=utf-8' },
+    body: renderHtml(report, stored ? { generatedAt: stored.generatedAt } : {}),
+  };
+}
+
+/** The store's latest.json, which the drift check's saveReport activity wrote. */
+async function storedReport(
+  request: HttpRequest,
+  reports: ReportStore,
+  log: Logger,
+): Promise<HttpResponseInit> {
+  let latest;
+  try {
+    latest = await reports.latest();
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    log.error('report store unreadable', { location: reports.location, error: message });
+    return problem(503, `the report store cannot be read: ${message}`);
+  }
+  if (!latest) return noReportYet();
+  const report = latest.report as Partial<Report> | null;
+  if (typeof report !== 'object' || report === null || !Array.isArray(report.findings) || !report.summary)
+    return problem(502, `the stored latest report (run ${latest.runId}) is not a report`);
+  return renderReport(request, report as Report, latest);
 }
 
 export function getHealth(): HttpResponseInit {

@@ -1,5 +1,5 @@
 // The Function App and everything it runs on, in the app's resource group: its user-assigned identity,
-// the storage account (durable task hub, deployment package, Event Grid dead letters), Log Analytics +
+// the storage account (durable task hub, deployment package, Event Grid dead letters, fleet check reports), Log Analytics +
 // Application Insights, the Flex Consumption plan and the site. No keys anywhere: storage and
 // Application Insights are reached with the identity (docs/adr/0006-durable-backend.md).
 
@@ -54,6 +54,10 @@ var storageRoles = [storageBlobDataOwner, storageQueueDataContributor, storageTa
 
 var deploymentContainerName = 'app-package'
 
+// The fleet check reports (latest.json and history/, shared/azure/reportStore.ts): written and read by the
+// app's identity, which holds Storage Blob Data Owner on the account above.
+var reportsContainerName = 'reports'
+
 resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' = {
   name: identityName
   location: location
@@ -85,6 +89,10 @@ resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
 
     resource deadLetters 'containers' = {
       name: deadLetterContainerName
+    }
+
+    resource reports 'containers' = {
+      name: reportsContainerName
     }
   }
 }
@@ -199,6 +207,7 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'FEDLINK_CONFIG_JSON', value: fedlinkConfigJson }
         { name: 'FEDLINK_LOG_LEVEL', value: logLevel }
         { name: 'AZURE_RESOURCE_MANAGER_ENDPOINT', value: environment().resourceManager }
+        { name: 'FEDLINK_REPORTS_URL', value: '${storage.properties.primaryEndpoints.blob}${reportsContainerName}' }
         // Read by @azure/identity itself (sovereign clouds).
         { name: 'AZURE_AUTHORITY_HOST', value: environment().authentication.loginEndpoint }
       ]

@@ -13,6 +13,9 @@
  * | AZURE_CLIENT_ID                   | client id of the app's user-assigned managed identity; when set, the |
  * |                                   | app authenticates with exactly that identity (ManagedIdentityCredential) |
  * |                                   | instead of probing the DefaultAzureCredential chain                  |
+ * | FEDLINK_REPORTS_URL               | blob container that keeps the fleet check reports (latest + history),|
+ * |                                   | `https://<account>.blob.core.windows.net/<container>`, reached with  |
+ * |                                   | the same credential (no key, no SAS); unset: reports are not kept    |
  */
 import { type LogLevel } from '../core/log';
 import { ConfigError, type ConfigIssue } from './issues';
@@ -31,6 +34,7 @@ export const SETTINGS = {
   armEndpoint: 'AZURE_RESOURCE_MANAGER_ENDPOINT',
   logLevel: 'FEDLINK_LOG_LEVEL',
   managedIdentityClientId: 'AZURE_CLIENT_ID',
+  reportsUrl: 'FEDLINK_REPORTS_URL',
 } as const;
 
 export interface RuntimeSettings {
@@ -42,9 +46,13 @@ export interface RuntimeSettings {
   readonly logLevel: LogLevel;
   /** AZURE_CLIENT_ID: use this user-assigned managed identity. */
   readonly managedIdentityClientId: string | undefined;
+  /** FEDLINK_REPORTS_URL: the report container's URL; undefined: reports are not kept. */
+  readonly reportsUrl: string | undefined;
 }
 
 const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
+/** Blob container names: 3-63 lower-case letters, digits and single hyphens, starting and ending alphanumeric. */
+const CONTAINER = /^(?=.{3,63}$)[a-z0-9]+(-[a-z0-9]+)*$/;
 const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 
 /** A set variable with surrounding whitespace removed; '' counts as unset (App Settings often hold ''). */
@@ -98,6 +106,14 @@ export function readRuntimeSettings(env: Environment): RuntimeSettings {
     });
   }
 
+  const reportsText = read(env, SETTINGS.reportsUrl);
+  let reportsUrl: string | undefined;
+  if (reportsText !== undefined) {
+    const problem = containerUrlProblem(reportsText);
+    if (problem) issues.push({ path: SETTINGS.reportsUrl, message: problem });
+    else reportsUrl = reportsText.replace(/\/+$/, '');
+  }
+
   const configPath = read(env, SETTINGS.config);
   const configJson = read(env, SETTINGS.configJson);
   if (configPath !== undefined && configJson !== undefined) {
@@ -118,5 +134,27 @@ export function readRuntimeSettings(env: Environment): RuntimeSettings {
     config = configSchema.parse({});
     configSource = 'defaults';
   }
-  return { config, configSource, armEndpoint, logLevel, managedIdentityClientId };
+  return { config, configSource, armEndpoint, logLevel, managedIdentityClientId, reportsUrl };
+}
+
+/**
+ * Why `text` is not a blob container URL the app can use, or undefined when it is one: https (a bearer
+ * token is never sent over http), a path of exactly one valid container name, and no query string (a
+ * SAS token there would be a key in an App Setting; the app uses its identity).
+ */
+function containerUrlProblem(text: string): string | undefined {
+  const expected = 'expected https://<account>.blob.core.windows.net/<container>';
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return `${expected}, got ${JSON.stringify(text)}`;
+  }
+  if (url.protocol !== 'https:') return `${expected} (https), got ${JSON.stringify(text)}`;
+  if (url.search !== '' || url.username !== '' || url.password !== '')
+    return 'must not carry a query string or credentials (no SAS token): the app reaches it with its identity';
+  const segments = url.pathname.split('/').filter((s) => s !== '');
+  if (segments.length !== 1 || !CONTAINER.test(segments[0]!))
+    return `${expected}: the path must be one container name (3-63 lower-case letters, digits, hyphens), got ${JSON.stringify(url.pathname)}`;
+  return undefined;
 }

@@ -13,6 +13,7 @@ import {
   loadMainTemplate,
   onlyResource,
   REPO,
+  resolve,
   resourcesOfType,
   str,
 } from './template';
@@ -77,6 +78,26 @@ describe('the Function App (infra/main.json)', () => {
     expect(mainText).not.toMatch(/listKeys\(|listAccountSas\(/);
     const storage = onlyResource(main, 'Microsoft.Storage/storageAccounts');
     expect(at(storage.body, 'properties', 'allowSharedKeyAccess')).toBe(false);
+  });
+
+  it('keeps the fleet check reports in a "reports" container of its own storage account, by URL, no key', () => {
+    const settings = appSettings();
+    const url = settings.get(SETTINGS.reportsUrl);
+    // https://<account>.blob.core.windows.net/ + the container: the account's own blob endpoint.
+    expect(url).toBe(
+      "[format('{0}{1}', reference(resourceId('Microsoft.Storage/storageAccounts', parameters('storageName')), '2023-05-01').primaryEndpoints.blob, variables('reportsContainerName'))]",
+    );
+    const containers = resourcesOfType(main, 'Microsoft.Storage/storageAccounts/blobServices/containers');
+    const reports = containers.filter((c) =>
+      str(c.body['name']).includes("variables('reportsContainerName')"),
+    );
+    expect(reports).toHaveLength(1);
+    expect(str(reports[0]!.body['name'])).toBe(
+      "[format('{0}/{1}/{2}', parameters('storageName'), 'default', variables('reportsContainerName'))]",
+    );
+    expect(resolve(reports[0]!.template, "[variables('reportsContainerName')]")).toBe('reports');
+    // No public access on the container: the account forbids it, and the container does not ask for it.
+    expect(at(reports[0]!.body, 'properties', 'publicAccess')).toBeUndefined();
   });
 
   it('sends telemetry to Application Insights with the identity, local auth off', () => {

@@ -80,6 +80,29 @@ describe('readRuntimeSettings', () => {
     ]);
   });
 
+  it('reads the report container URL, and refuses one it cannot use without a key', () => {
+    expect(readRuntimeSettings({}).reportsUrl).toBeUndefined();
+    expect(
+      readRuntimeSettings({ FEDLINK_REPORTS_URL: 'https://stfedlink.blob.core.windows.net/reports/' })
+        .reportsUrl,
+    ).toBe('https://stfedlink.blob.core.windows.net/reports');
+    const bad = (value: string) => issuesOf({ FEDLINK_REPORTS_URL: value });
+    expect(bad('http://stfedlink.blob.core.windows.net/reports')).toEqual([
+      'FEDLINK_REPORTS_URL: expected https://<account>.blob.core.windows.net/<container> (https), got "http://stfedlink.blob.core.windows.net/reports"',
+    ]);
+    expect(bad('https://stfedlink.blob.core.windows.net/reports?sv=2024-08-04&sig=abc')).toEqual([
+      'FEDLINK_REPORTS_URL: must not carry a query string or credentials (no SAS token): the app reaches it with its identity',
+    ]);
+    expect(bad('https://stfedlink.blob.core.windows.net')).toEqual([
+      'FEDLINK_REPORTS_URL: expected https://<account>.blob.core.windows.net/<container>: the path must be one container name (3-63 lower-case letters, digits, hyphens), got "/"',
+    ]);
+    expect(bad('https://stfedlink.blob.core.windows.net/Reports')).toHaveLength(1);
+    expect(bad('https://stfedlink.blob.core.windows.net/reports/latest.json')).toHaveLength(1);
+    expect(bad('reports')).toEqual([
+      'FEDLINK_REPORTS_URL: expected https://<account>.blob.core.windows.net/<container>, got "reports"',
+    ]);
+  });
+
   it('passes the config problems on, naming their source', () => {
     expect(() => readRuntimeSettings({ FEDLINK_CONFIG_JSON: '{"drift": {"mode": "fix"}}' })).toThrow(
       /^invalid config FEDLINK_CONFIG_JSON: drift\.mode: /,
@@ -102,6 +125,16 @@ describe('functions/runtime createRuntime', () => {
     expect(runtime.deps()).toBe(deps);
     expect(deps.config).toBe(runtime.config());
     expect(typeof deps.azure.getCluster).toBe('function');
+    expect(deps.reports).toBeUndefined();
+  });
+
+  it('keeps reports in the container FEDLINK_REPORTS_URL names', () => {
+    const runtime = createRuntime({
+      AZURE_CLIENT_ID: CLIENT_ID,
+      FEDLINK_LOG_LEVEL: 'error',
+      FEDLINK_REPORTS_URL: 'https://stfedlink.blob.core.windows.net/reports',
+    });
+    expect(runtime.deps().reports?.location).toBe('https://stfedlink.blob.core.windows.net/reports');
   });
 
   it('throws the settings problems on first use, not on creation', () => {

@@ -59,7 +59,7 @@ describe('the registry', () => {
   it('holds every durable function once, and the Azure entry point loads it', () => {
     const { activities, orchestrations, entities } = registeredFunctions();
     expect([...orchestrations.keys()].sort()).toEqual(['driftCheck', 'reconcile', 'syncBatch']);
-    expect([...activities.keys()].sort()).toEqual(['scopeWork', 'syncWork']);
+    expect([...activities.keys()].sort()).toEqual(['saveReport', 'scopeWork', 'syncWork']);
     expect([...entities.keys()]).toEqual(['resourceLock']);
   });
 });

@@ -1,0 +1,30 @@
+/**
+ * Activity: keep the report of a finished fleet check in the report store (shared/reportStore), as
+ * history and, unless a newer run got there first, as latest.json. Without a store configured
+ * (FEDLINK_REPORTS_URL unset) it does nothing and says so.
+ */
+import { buildReport } from '../../shared/validation/report';
+import { type RunResult } from '../contracts';
+import { defineActivity } from '../registry';
+
+export interface SaveReportInput {
+  /** The drift check's instance id. */
+  readonly runId: string;
+  /** When the check finished (the orchestration's replay-safe clock), ISO 8601 UTC. */
+  readonly generatedAt: string;
+  readonly findings: RunResult['findings'];
+}
+
+export type SaveReportOutput =
+  | { readonly stored: false; readonly reason: string }
+  | { readonly stored: true; readonly historyName: string; readonly latest: 'written' | 'kept' };
+
+export const saveReport = defineActivity<SaveReportInput, SaveReportOutput>(
+  'saveReport',
+  async ({ runId, generatedAt, findings }, { reports, log }) => {
+    if (!reports) return { stored: false, reason: 'no report store configured (FEDLINK_REPORTS_URL)' };
+    const saved = await reports.save({ runId, generatedAt, report: buildReport(findings) });
+    log.info('report stored', { runId, location: reports.location, ...saved });
+    return { stored: true, ...saved };
+  },
+);

@@ -1,0 +1,380 @@
+/**
+ * The report store: the Blob implementation (shared/azure/reportStore.ts) against Azurite, which this
+ * file starts on loopback and stops (test/helpers/azurite.ts), and the in-memory one against the same
+ * contract. Then the wiring: a drift check in the sandbox stores its report through the saveReport
+ * activity, and GET /api/report serves the stored latest.json, also from a fresh host that never ran
+ * the check.
+ */
+import { type AccessToken, type GetTokenOptions, type TokenCredential } from '@azure/core-auth';
+import { type ContainerClient } from '@azure/storage-blob';
+import { type RunResult } from '../../functions/contracts';
+import { DRIFT_INSTANCE_ID } from '../../shared/core/instanceIds';
+import { startApiServer } from '../../sandbox/httpServer';
+import { blobReportStore, blobReportStoreFor } from '../../shared/azure/reportStore';
+import { silentLogger } from '../../shared/core/log';
+import { createMemoryReportStore } from '../../shared/reportStore/memory';
+import {
+  historyName,
+  LATEST_NAME,
+  type ReportStore,
+  ReportStoreError,
+  type StoredReport,
+} from '../../shared/reportStore/store';
+import { buildReport } from '../../shared/validation/report';
+import { type Azurite, startAzurite } from '../helpers/azurite';
+import { cluster, identity, running } from '../helpers/scenario';
+
+jest.setTimeout(60_000);
+
+let azurite: Azurite;
+let containers = 0;
+
+beforeAll(async () => {
+  azurite = await startAzurite();
+});
+afterAll(async () => {
+  await azurite?.stop();
+});
+
+async function newContainer(): Promise<ContainerClient> {
+  const container = azurite.service.getContainerClient(`reports-${++containers}`);
+  await container.create();
+  return container;
+}
+
+function entry(runId: string, generatedAt: string, extra: Record<string, unknown> = {}): StoredReport {
+  return { runId, generatedAt, report: { summary: { pass: 1, warn: 0, fail: 0 }, findings: [], ...extra } };
+}
+
+async function blobNames(container: ContainerClient): Promise<string[]> {
+  const names: string[] = [];
+  for await (const blob of container.listBlobsFlat()) names.push(blob.name);
+  return names.sort();
+}
+
+interface Subject {
+  store: ReportStore;
+  /** Every stored name, sorted. */
+  names: () => Promise<string[]>;
+}
+
+const subjects: [string, () => Promise<Subject>][] = [
+  [
+    'blob (Azurite)',
+    async () => {
+      const container = await newContainer();
+      return { store: blobReportStore(container), names: () => blobNames(container) };
+    },
+  ],
+  [
+    'memory',
+    () => {
+      const store = createMemoryReportStore();
+      return Promise.resolve({ store, names: () => Promise.resolve(store.names()) });
+    },
+  ],
+];
+
+describe.each(subjects)('the %s report store', (_kind, make) => {
+  it('saves history/<yyyy>/<mm>/<dd>/<timestamp>-<runId>.json and latest.json with the same document', async () => {
+    const { store, names } = await make();
+    const saved = entry('fedlink:drift', '2026-03-14T09:26:53.589Z', { note: 'ü ✓' });
+    expect(await store.save(saved)).toEqual({
+      historyName: 'history/2026/03/14/20260314T092653.589Z-fedlink_drift.json',
+      latest: 'written',
+    });
+    expect(await names()).toEqual([
+      'history/2026/03/14/20260314T092653.589Z-fedlink_drift.json',
+      'latest.json',
+    ]);
+    expect(await store.latest()).toEqual(saved);
+    expect(await store.read('history/2026/03/14/20260314T092653.589Z-fedlink_drift.json')).toEqual(saved);
+    expect(await store.read('history/2026/03/14/nothing.json')).toBeUndefined();
+  });
+
+  it('has no latest before the first save', async () => {
+    const { store } = await make();
+    expect(await store.latest()).toBeUndefined();
+    expect(await store.listRecent(5)).toEqual([]);
+  });
+
+  it('keeps a newer latest.json when an older run saves after it; both stay in the history', async () => {
+    const { store, names } = await make();
+    const newer = entry('fedlink:drift', '2026-03-14T10:00:00.000Z');
+    const older = entry('fedlink:plan:fleet:1', '2026-03-14T09:00:00.000Z');
+    expect((await store.save(newer)).latest).toBe('written');
+    expect((await store.save(older)).latest).toBe('kept');
+    expect(await store.latest()).toEqual(newer);
+    expect(await names()).toEqual([historyName(older), historyName(newer), LATEST_NAME]);
+  });
+
+  it('lets the newest of concurrent saves win, whatever order they land in', async () => {
+    const { store } = await make();
+    // Two at once, the older one started first.
+    const a = entry('run-a', '2026-03-14T10:00:00.001Z');
+    const b = entry('run-b', '2026-03-14T10:00:00.000Z');
+    await Promise.all([store.save(b), store.save(a)]);
+    expect((await store.latest())?.runId).toBe('run-a');
+    // Then eight at once in a shuffled order; the newest is in the middle.
+    const times = [3, 7, 1, 8, 2, 6, 4, 5].map((s) => `2026-03-14T11:00:0${s}.000Z`);
+    await Promise.all(times.map((t, i) => store.save(entry(`run-${i}`, t))));
+    expect(await store.latest()).toEqual(entry('run-3', '2026-03-14T11:00:08.000Z'));
+    expect((await store.listRecent(100)).map((r) => r.runId)).toEqual([
+      'run-3',
+      'run-1',
+      'run-5',
+      'run-7',
+      'run-6',
+      'run-0',
+      'run-4',
+      'run-2',
+      'run-a',
+      'run-b',
+    ]);
+  });
+
+  it('breaks a tie of the same millisecond by run id, the same way for every writer', async () => {
+    const { store } = await make();
+    await Promise.all([
+      store.save(entry('run-y', '2026-03-14T12:00:00.000Z')),
+      store.save(entry('run-z', '2026-03-14T12:00:00.000Z')),
+    ]);
+    expect((await store.latest())?.runId).toBe('run-z');
+  });
+
+  it('writes nothing new when the same run is saved again (a retried activity)', async () => {
+    const { store, names } = await make();
+    const saved = entry('fedlink:drift', '2026-03-14T10:00:00.000Z');
+    await store.save(saved);
+    expect(await store.save({ ...saved, report: { changed: true } })).toEqual({
+      historyName: historyName(saved),
+      latest: 'kept',
+    });
+    expect(await names()).toEqual([historyName(saved), LATEST_NAME]);
+    expect(await store.latest()).toEqual(saved);
+  });
+
+  it('lists recent runs newest first, across days, months and years', async () => {
+    const { store } = await make();
+    const times = [
+      '2025-12-31T23:59:59.999Z',
+      '2026-01-01T00:00:00.000Z',
+      '2026-01-01T06:00:00.000Z',
+      '2026-02-10T08:30:00.000Z',
+      '2026-02-09T08:30:00.000Z',
+      '2024-06-01T00:00:00.000Z',
+    ];
+    for (const [i, t] of times.entries()) await store.save(entry(`run-${i}`, t));
+    const recent = await store.listRecent(4);
+    expect(recent.map((r) => r.name)).toEqual([
+      'history/2026/02/10/20260210T083000.000Z-run-3.json',
+      'history/2026/02/09/20260209T083000.000Z-run-4.json',
+      'history/2026/01/01/20260101T060000.000Z-run-2.json',
+      'history/2026/01/01/20260101T000000.000Z-run-1.json',
+    ]);
+    expect(recent[0]).toEqual({
+      name: 'history/2026/02/10/20260210T083000.000Z-run-3.json',
+      runId: 'run-3',
+      generatedAt: '2026-02-10T08:30:00.000Z',
+      bytes: Buffer.byteLength(
+        JSON.stringify({
+          runId: 'run-3',
+          generatedAt: '2026-02-10T08:30:00.000Z',
+          report: entry('', '').report,
+        }),
+      ),
+    });
+    expect((await store.listRecent(100)).map((r) => r.runId)).toEqual([
+      'run-3',
+      'run-4',
+      'run-2',
+      'run-1',
+      'run-0',
+      'run-5',
+    ]);
+    expect(await store.listRecent(0)).toEqual([]);
+    await expect(store.listRecent(-1)).rejects.toThrow('count must be a non-negative integer, got -1');
+  });
+
+  it('refuses a timestamp it cannot file', async () => {
+    const { store, names } = await make();
+    await expect(store.save(entry('r', '14/03/2026 10:00'))).rejects.toThrow(
+      'generatedAt must be an ISO 8601 UTC timestamp such as 2026-03-14T12:00:00.000Z, got "14/03/2026 10:00"',
+    );
+    await expect(store.save(entry('r', '2026-03-14T10:00:00+01:00'))).rejects.toThrow(ReportStoreError);
+    await expect(store.save(entry('', '2026-03-14T10:00:00.000Z'))).rejects.toThrow(
+      'runId must not be empty',
+    );
+    expect(await names()).toEqual([]);
+  });
+});
+
+describe('the blob report store', () => {
+  it('uploads JSON with the run in the blob metadata', async () => {
+    const container = await newContainer();
+    await blobReportStore(container).save(entry('fedlink:plan:fleet:7f3e', '2026-03-14T10:00:00.000Z'));
+    const props = await container.getBlockBlobClient(LATEST_NAME).getProperties();
+    expect(props.contentType).toBe('application/json');
+    expect(props.metadata).toEqual({
+      runid: 'fedlink%3Aplan%3Afleet%3A7f3e',
+      generatedat: '2026-03-14T10:00:00.000Z',
+    });
+    const text = (await container.getBlockBlobClient(LATEST_NAME).downloadToBuffer()).toString('utf8');
+    expect(text).toBe(
+      '{"runId":"fedlink:plan:fleet:7f3e","generatedAt":"2026-03-14T10:00:00.000Z","report":{"summary":{"pass":1,"warn":0,"fail":0},"findings":[]}}',
+    );
+  });
+
+  it('keeps a report of several MB whole', async () => {
+    const store = blobReportStore(await newContainer());
+    const findings = Array.from({ length: 20_000 }, (_, i) => ({
+      check: 'federation.fic',
+      resourceId: `/subscriptions/s/resourceGroups/rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-${i}`,
+      status: 'pass',
+      message: `identity ${i} is federated with every cluster it should be, and with nothing else`.repeat(2),
+    }));
+    const big = entry('fedlink:drift', '2026-03-14T10:00:00.000Z', { findings });
+    const started = performance.now();
+    await store.save(big);
+    const stored = await store.latest();
+    const ms = performance.now() - started;
+    const bytes = (await store.listRecent(1))[0]!.bytes;
+    expect(bytes).toBeGreaterThan(5_000_000);
+    expect(stored).toEqual(big);
+    // For the report: how long a save and a read of this size take against Azurite here.
+    process.stderr.write(
+      `report store: ${(bytes / 1e6).toFixed(1)} MB saved and read back in ${ms.toFixed(0)} ms\n`,
+    );
+  });
+
+  it('replaces a latest.json that was put there by hand (no run metadata)', async () => {
+    const container = await newContainer();
+    await container.getBlockBlobClient(LATEST_NAME).upload('{}', 2);
+    const saved = entry('fedlink:drift', '2026-03-14T10:00:00.000Z');
+    expect((await blobReportStore(container).save(saved)).latest).toBe('written');
+    expect(await blobReportStore(container).latest()).toEqual(saved);
+  });
+
+  it('says which container is missing and how to fix it, for every operation', async () => {
+    const container = azurite.service.getContainerClient('no-such-container');
+    const store = blobReportStore(container);
+    const missing = (action: string) =>
+      `cannot ${action}: the report container ${azurite.blobEndpoint}/no-such-container does not exist ` +
+      '(ContainerNotFound); create it (infra/modules/app.bicep deploys "reports") or correct FEDLINK_REPORTS_URL';
+    const save = store.save(entry('fedlink:drift', '2026-03-14T10:00:00.000Z'));
+    await expect(save).rejects.toThrow(ReportStoreError);
+    await expect(save).rejects.toThrow(
+      missing('write history/2026/03/14/20260314T100000.000Z-fedlink_drift.json'),
+    );
+    await expect(store.latest()).rejects.toThrow(missing('read latest.json'));
+    await expect(store.listRecent(3)).rejects.toThrow(missing('list the report history'));
+  });
+
+  it('tells a stored document that is not a report apart from a missing one', async () => {
+    const container = await newContainer();
+    await container.getBlockBlobClient(LATEST_NAME).upload('not json', 8);
+    await expect(blobReportStore(container).latest()).rejects.toThrow('latest.json is not JSON');
+  });
+
+  it('signs the production way, with a bearer token from the TokenCredential, never a key', async () => {
+    const asked: string[][] = [];
+    const credential: TokenCredential = {
+      getToken(scopes: string | string[], _options?: GetTokenOptions): Promise<AccessToken> {
+        asked.push([scopes].flat());
+        return Promise.resolve({ token: 'not-a-real-token', expiresOnTimestamp: Date.now() + 3_600_000 });
+      },
+    };
+    // Azurite over http: the SDK's bearer-token policy (added for a TokenCredential, and only then)
+    // refuses to send a token over plain http before asking the credential, which is why
+    // FEDLINK_REPORTS_URL must be https. The token path itself (https, --oauth basic) is not run here.
+    const store = blobReportStoreFor(`${azurite.blobEndpoint}/reports-token`, credential);
+    expect(store.location).toBe(`${azurite.blobEndpoint}/reports-token`);
+    await expect(store.latest()).rejects.toThrow(
+      'Bearer token authentication is not permitted for non-TLS protected (non-https) URLs.',
+    );
+    expect(asked).toEqual([]);
+  });
+});
+
+describe('the report of a drift check, stored and served', () => {
+  const payments = identity('id-payments');
+  const aks = cluster('aks-reports', 'cdcdcdcd-0000-4000-8000-0000000000aa');
+  const cfg = {
+    federation: { bindings: [{ name: 'p', identity: payments.id, serviceAccounts: ['payments/api'] }] },
+  };
+
+  it('is written by the drift check and served by GET /api/report, also by a host that never ran it', async () => {
+    const container = await newContainer();
+    const reports = blobReportStore(container);
+    const sandbox = await running([payments, aks], cfg, { reports });
+    const api = await startApiServer({ client: sandbox.host.client, log: silentLogger, reports });
+    const get = (server: { url: string; key: string }, accept: string) =>
+      fetch(`${server.url}/api/report`, { headers: { 'x-functions-key': server.key, accept } });
+    try {
+      expect((await get(api, 'application/json')).status).toBe(404);
+      await sandbox.host.client.startNew('driftCheck', {
+        instanceId: DRIFT_INSTANCE_ID,
+        input: { mode: 'apply', trigger: 'http' },
+      });
+      const status = await sandbox.host.waitForCompletion(DRIFT_INSTANCE_ID);
+      expect(status.runtimeStatus).toBe('Completed');
+      const expected = buildReport((status.output as RunResult).findings);
+
+      const [ref] = await reports.listRecent(10);
+      expect(ref!.runId).toBe(DRIFT_INSTANCE_ID);
+      expect(ref!.name).toBe(historyName({ runId: DRIFT_INSTANCE_ID, generatedAt: ref!.generatedAt }));
+      expect(await blobNames(container)).toEqual([ref!.name, LATEST_NAME]);
+      expect((await reports.latest())?.report).toEqual(expected);
+
+      const json = await get(api, 'application/json');
+      expect(json.status).toBe(200);
+      expect(json.headers.get('x-fedlink-run-id')).toBe(DRIFT_INSTANCE_ID);
+      expect(json.headers.get('last-modified')).toBe(new Date(ref!.generatedAt).toUTCString());
+      expect(await json.json()).toEqual(expected);
+      expect(expected.summary.pass).toBeGreaterThan(0);
+    } finally {
+      await api.close();
+      await sandbox.close();
+    }
+
+    // A new worker: a fresh durable host with no drift instance, the same store.
+    const fresh = await running([payments, aks], cfg, { reports });
+    const api2 = await startApiServer({ client: fresh.host.client, log: silentLogger, reports });
+    try {
+      const html = await get(api2, 'text/html');
+      expect(html.status).toBe(200);
+      expect(html.headers.get('content-type')).toBe('text/html; charset=utf-8');
+      const page = await html.text();
+      expect(page).toContain('<table');
+      expect(page).toContain((await reports.latest())!.generatedAt);
+      // Without a store the same host has nothing to serve.
+      const bare = await startApiServer({ client: fresh.host.client, log: silentLogger });
+      try {
+        expect((await get(bare, 'application/json')).status).toBe(404);
+      } finally {
+        await bare.close();
+      }
+    } finally {
+      await api2.close();
+      await fresh.close();
+    }
+  });
+
+  it('answers 503 with the reason when the store cannot be read', async () => {
+    const reports = blobReportStore(azurite.service.getContainerClient('gone'));
+    const sandbox = await running([payments, aks], cfg);
+    const api = await startApiServer({ client: sandbox.host.client, log: silentLogger, reports });
+    try {
+      const res = await fetch(`${api.url}/api/report`, {
+        headers: { 'x-functions-key': api.key, accept: 'application/json' },
+      });
+      expect(res.status).toBe(503);
+      expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(
+        /^the report store cannot be read: cannot read latest\.json: the report container .*\/gone does not exist/,
+      );
+    } finally {
+      await api.close();
+      await sandbox.close();
+    }
+  });
+});
