@@ -48,7 +48,8 @@ describe('emulator: limits', () => {
   it('FIC writes to one identity: 1 per 4 s (429 TooManyRequests with Retry-After); another identity is not affected', async () => {
     emulator = await startEmulator({
       estate: estateOf([identity('id-a'), identity('id-b')]),
-      clock: new VirtualClock({ scale: 100 }),
+      // Scale 10, not more: a loaded machine must not turn the first call's real time into virtual seconds.
+      clock: new VirtualClock({ scale: 10 }),
     });
     const msi = new ManagedServiceIdentityClient(
       emulator.credential,
@@ -62,7 +63,7 @@ describe('emulator: limits', () => {
     // Up to 4 s, less the (scaled) time the first call took; the real client gets the compressed wait too.
     const retryAfter = Number(seen[1]!.headers['retry-after']);
     expect([3, 4]).toContain(retryAfter);
-    expect(seen[1]!.headers['retry-after-ms']).toBe(String(Math.ceil((retryAfter * 1000) / 100) + 1));
+    expect(seen[1]!.headers['retry-after-ms']).toBe(String(Math.ceil((retryAfter * 1000) / 10) + 1));
     await msi.federatedIdentityCredentials.createOrUpdate(RG, 'id-b', 'fic1', FIC(1));
     // 4 virtual seconds later the identity takes writes again.
     emulator.clock.advance(4000);
@@ -72,7 +73,8 @@ describe('emulator: limits', () => {
   it('with SDK retries the same burst completes, every retry waiting its Retry-After', async () => {
     emulator = await startEmulator({
       estate: estateOf([identity('id-a')]),
-      clock: new VirtualClock({ scale: 400 }),
+      // Each Retry-After wait is 400 ms of real time here: short, yet far above scheduling noise.
+      clock: new VirtualClock({ scale: 10 }),
     });
     const msi = new ManagedServiceIdentityClient(
       emulator.credential,
