@@ -32,6 +32,9 @@ function writeClaims(kind: 'write' | 'delete', identityId: string): Claim[] {
 export function pacedGateway(inner: AzureGateway, clock: Clock): AzureGateway {
   const limiter = new RateLimiter(clock);
   return {
+    // Ports it does not pace (private DNS: its limits are per zone and far above fedlink's rate,
+    // docs/targets.md) pass through; a 429 is retried by the SDK after Retry-After.
+    ...inner,
     listSubscriptions: () => inner.listSubscriptions(),
     getCluster: (id) => inner.getCluster(id),
     listClusters: (sub) => inner.listClusters(sub),

@@ -5,6 +5,7 @@
  * so a stale, duplicated or reordered event can never undo newer state. Reads per call: the target
  * itself (one GET) plus one Resource Graph query per 1,000 clusters and per 1,000 identities in scope.
  */
+import { scopeSubscriptions } from '../reconcile/subscriptions';
 import { type AzureGateway } from '../azure/gateway';
 import { type FedlinkConfig } from '../config/schema';
 import { type Cluster, type Identity } from '../core/model';
@@ -26,18 +27,8 @@ export interface Fleet {
   readonly findings: readonly Finding[];
 }
 
-/** The subscriptions in scope: the configured list, or every subscription the credential sees in the configured tenants. */
-export async function scopeSubscriptions(
-  azure: AzureGateway,
-  config: FedlinkConfig,
-): Promise<readonly string[]> {
-  if (config.scope.subscriptions) return config.scope.subscriptions;
-  const tenants = config.scope.tenants?.map((t) => t.toLowerCase());
-  const visible = await azure.listSubscriptions();
-  return visible
-    .filter((s) => !tenants || (s.tenantId !== undefined && tenants.includes(s.tenantId.toLowerCase())))
-    .map((s) => s.subscriptionId);
-}
+/** The subscriptions in scope (shared by every capability: shared/reconcile/subscriptions.ts). */
+export { scopeSubscriptions };
 
 /** Every cluster and identity in scope (Resource Graph), and the bindings they declare. */
 export async function loadFleet(azure: AzureGateway, config: FedlinkConfig): Promise<Fleet> {

@@ -11,6 +11,7 @@
  * above its folder. Its expected ARM answers are data: the runner classifies anything a step throws
  * with the one ARM error table (shared/azure/errors.ts) into a `retry` or `failed` outcome.
  */
+import { type ArmError } from '../azure/errors';
 import { type AzureGateway } from '../azure/gateway';
 import { type FedlinkConfig } from '../config/schema';
 import { type Logger } from '../core/log';
@@ -92,6 +93,11 @@ export interface Capability<P = unknown, O = unknown, A extends Action = Action,
    * Never re-issues the write.
    */
   resume?(env: CapabilityEnv, item: WorkItem<P>, pending: PendingWrite<A>): Promise<ActResult>;
+  /**
+   * Explains a write Azure refused (a terminal failure of act or resume) as a finding that names what
+   * conflicts and the fix; undefined keeps the generic finding. May read ARM; its own errors are ignored.
+   */
+  explain?(env: CapabilityEnv, item: WorkItem<P>, action: A, error: ArmError): Promise<Finding | undefined>;
   /** Pure checks of observed state (`pending`: planned writes not made, in plan mode). */
   validate(item: WorkItem<P>, observed: O, pending: readonly A[]): Finding[];
 }

@@ -68,6 +68,30 @@ function failure(
   };
 }
 
+/** A terminal write failure, with the capability's own explanation when it has one. */
+async function writeFailure(
+  capability: AnyCapability,
+  env: CapabilityEnv,
+  item: WorkItem,
+  action: Action,
+  error: unknown,
+  done: readonly Action[],
+): Promise<Outcome> {
+  const outcome = failure(capability, item, error, 'act', done);
+  if (outcome.status !== 'failed' || !capability.explain) return outcome;
+  try {
+    const finding = await capability.explain(env, item, action, toArmError(error));
+    return finding ? { ...outcome, findings: [finding] } : outcome;
+  } catch (explainError) {
+    env.log.warn('explaining a failed write failed', {
+      capability: capability.name,
+      resourceId: item.resourceId,
+      reason: toArmError(explainError).message,
+    });
+    return outcome;
+  }
+}
+
 /** An item whose write is still running after this call: wait, then resume it from `state`. */
 function stillRunning(
   capability: AnyCapability,
@@ -75,6 +99,7 @@ function stillRunning(
   action: Action,
   running: StillRunning,
   done: readonly Action[],
+  kept: Readonly<Record<string, number>> | undefined,
 ): Outcome {
   return {
     capability: capability.name,
@@ -85,14 +110,23 @@ function stillRunning(
     findings: [],
     reason: `${capability.failures.stages.act}: ${action.kind} still running`,
     retryAfterSeconds: running.retryAfterSeconds,
-    pending: { action, state: running.state, retryAfterSeconds: running.retryAfterSeconds },
+    pending: {
+      action,
+      state: running.state,
+      retryAfterSeconds: running.retryAfterSeconds,
+      ...(kept ? { kept } : {}),
+    },
   };
 }
 
 /** What resuming an item's pending write gave: nothing to resume, the finished write, or an outcome to stop at. */
 type Resumed =
   | { readonly kind: 'none' }
-  | { readonly kind: 'done'; readonly action: Action }
+  | {
+      readonly kind: 'done';
+      readonly action: Action;
+      readonly kept: Readonly<Record<string, number>> | undefined;
+    }
   | { readonly kind: 'stop'; readonly outcome: Outcome };
 
 async function resumePending(
@@ -108,12 +142,15 @@ async function resumePending(
     const running = await capability.resume(env, item, pending);
     if (running) {
       env.log.info('write still running', { ...ids, retryAfterSeconds: running.retryAfterSeconds });
-      return { kind: 'stop', outcome: stillRunning(capability, item, pending.action, running, []) };
+      return {
+        kind: 'stop',
+        outcome: stillRunning(capability, item, pending.action, running, [], pending.kept),
+      };
     }
     env.log.info('wrote', ids);
-    return { kind: 'done', action: pending.action };
+    return { kind: 'done', action: pending.action, kept: pending.kept };
   } catch (error) {
-    const failed = failure(capability, item, error, 'act');
+    const failed = await writeFailure(capability, env, item, pending.action, error, []);
     env.log.warn('write failed', { ...ids, status: failed.status, reason: failed.reason });
     // A poll that failed transiently keeps the poller's state: the next round polls again.
     const outcome = failed.status === 'retry' ? { ...failed, pending } : failed;
@@ -207,6 +244,8 @@ export async function syncWork(
       return outcome;
     }
     const plan = capability.plan(item, o.value, context, env.config);
+    // After a finished pending write, the tallies of the plan that made it (this plan counts the write as kept).
+    const kept = r.kind === 'done' ? r.kept : plan.kept;
     const base = { capability: capability.name, resourceId: item.resourceId };
     if (plan.refused !== undefined) {
       log.warn('refused', { ...ids, reason: plan.refused });
@@ -214,7 +253,7 @@ export async function syncWork(
         ...base,
         status: 'refused',
         actions: finished,
-        counts: countsOf(finished, plan.kept),
+        counts: countsOf(finished, kept),
         findings: plan.findings,
         reason: plan.refused,
       };
@@ -229,7 +268,7 @@ export async function syncWork(
           ...base,
           status: 'changed',
           actions: finished,
-          counts: countsOf(finished, plan.kept),
+          counts: countsOf(finished, kept),
           findings: [...plan.findings, ...capability.validate(item, o.value, [])],
         };
       return {
@@ -250,10 +289,10 @@ export async function syncWork(
             action: action.kind,
             retryAfterSeconds: running.retryAfterSeconds,
           });
-          return stillRunning(capability, item, action, running, done);
+          return stillRunning(capability, item, action, running, done, kept);
         }
       } catch (error) {
-        const outcome = failure(capability, item, error, 'act', done);
+        const outcome = await writeFailure(capability, env, item, action, error, done);
         log.warn('write failed', {
           ...ids,
           action: action.kind,
@@ -272,7 +311,7 @@ export async function syncWork(
       ...base,
       status: 'changed',
       actions: done,
-      counts: countsOf(done, plan.kept),
+      counts: countsOf(done, kept),
       findings: [...plan.findings, ...capability.validate(item, after.value, [])],
     };
   });

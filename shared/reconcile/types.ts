@@ -9,7 +9,10 @@ export type RunMode = 'plan' | 'apply';
 
 /** What a run is about. Resource ids are lower-cased at the edge (`targetFor`): ARM ids are case-insensitive. */
 export type Target =
-  | { readonly kind: 'cluster' | 'identity' | 'subscription'; readonly resourceId: string }
+  | {
+      readonly kind: 'cluster' | 'identity' | 'subscription' | 'privateEndpoint';
+      readonly resourceId: string;
+    }
   | { readonly kind: 'fleet' };
 
 export type TargetKind = Target['kind'];
@@ -40,6 +43,11 @@ export interface PendingWrite<A extends Action = Action> {
   readonly state: string;
   /** The operation's last Retry-After: the wait before the next poll. */
   readonly retryAfterSeconds: number;
+  /**
+   * The no-write tallies of the plan that made the write: the item's outcome reports them, not those
+   * of the plan made after the write finished (which would count the new write as `unchanged`).
+   */
+  readonly kept?: Readonly<Record<string, number>>;
 }
 
 /** One write. A capability's actions are a closed union on `kind`; `lockKey` is the lock the write needs. */
