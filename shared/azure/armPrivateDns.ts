@@ -5,8 +5,8 @@
  * go through the SDK's pollers, started here and resumed from their serialized state in a later
  * activity (./lro.ts, docs/style.md 24), never polled in a loop of ours.
  */
-import { type NetworkManagementClient, restorePoller as restoreNetworkPoller } from '@azure/arm-network';
-import { type PrivateDnsManagementClient, restorePoller as restoreDnsPoller } from '@azure/arm-privatedns';
+import { restorePoller as restoreNetworkPoller } from '@azure/arm-network';
+import { restorePoller as restoreDnsPoller } from '@azure/arm-privatedns';
 import { type Clock } from '../core/clock';
 import { type DnsZone, type PrivateEndpoint, type ZoneGroup, type ZoneLink } from '../core/dns';
 import { normalizeResourceId, TYPES } from '../core/resourceId';
@@ -33,10 +33,6 @@ export function createArmPrivateDns(
 ): PrivateDnsPort {
   const { clock } = options;
   const { call, read } = armCaller(clock);
-  const dns = (subscriptionId: string): PrivateDnsManagementClient =>
-    clients.forSubscription(subscriptionId).privateDns;
-  const network = (subscriptionId: string): NetworkManagementClient =>
-    clients.forSubscription(subscriptionId).network;
   /** Remembers the initial answer's Retry-After (onResponse fires per attempt: the last one counts). */
   const retryAfterRecorder = () => {
     let seconds: number | undefined;
@@ -56,14 +52,18 @@ export function createArmPrivateDns(
   return {
     async getZone(zoneId): Promise<DnsZone | undefined> {
       const t = targetOf(zoneId, TYPES.privateDnsZone);
-      const model = await read(zoneId, () => dns(t.subscriptionId).privateZones.get(t.resourceGroup, t.name));
+      const model = await read(zoneId, () =>
+        clients.forSubscription(t.subscriptionId).privateDns.privateZones.get(t.resourceGroup, t.name),
+      );
       return model === undefined ? undefined : zoneFromModel(model);
     },
 
     async listZones(subscriptionId, resourceGroup) {
       const rg = `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}`;
       const models = await read(rg, () =>
-        drain(dns(subscriptionId).privateZones.listByResourceGroup(resourceGroup)),
+        drain(
+          clients.forSubscription(subscriptionId).privateDns.privateZones.listByResourceGroup(resourceGroup),
+        ),
       );
       return (models ?? []).map(zoneFromModel);
     },
@@ -71,7 +71,11 @@ export function createArmPrivateDns(
     async listLinks(zoneId): Promise<readonly ZoneLink[]> {
       const t = targetOf(zoneId, TYPES.privateDnsZone);
       const models = await call(zoneId, () =>
-        drain(dns(t.subscriptionId).virtualNetworkLinks.list(t.resourceGroup, t.name)),
+        drain(
+          clients
+            .forSubscription(t.subscriptionId)
+            .privateDns.virtualNetworkLinks.list(t.resourceGroup, t.name),
+        ),
       );
       return models.map(linkFromModel);
     },
@@ -79,7 +83,11 @@ export function createArmPrivateDns(
     async listARecords(zoneId) {
       const t = targetOf(zoneId, TYPES.privateDnsZone);
       const models = await call(zoneId, () =>
-        drain(dns(t.subscriptionId).recordSets.listByType(t.resourceGroup, t.name, 'A')),
+        drain(
+          clients
+            .forSubscription(t.subscriptionId)
+            .privateDns.recordSets.listByType(t.resourceGroup, t.name, 'A'),
+        ),
       );
       return models.map(aRecordSetFromModel);
     },
@@ -89,7 +97,7 @@ export function createArmPrivateDns(
       const retryAfter = retryAfterRecorder();
       return call(`${zoneId}/virtualNetworkLinks/${linkName}`, () =>
         startLro(
-          dns(t.subscriptionId).virtualNetworkLinks.createOrUpdate(
+          clients.forSubscription(t.subscriptionId).privateDns.virtualNetworkLinks.createOrUpdate(
             t.resourceGroup,
             t.name,
             linkName,
@@ -105,7 +113,7 @@ export function createArmPrivateDns(
 
     async resumeLink(zoneId, state, retryAfterSeconds): Promise<LroStep> {
       const t = targetOf(zoneId, TYPES.privateDnsZone);
-      const client = dns(t.subscriptionId);
+      const client = clients.forSubscription(t.subscriptionId).privateDns;
       return call(zoneId, () =>
         pollLro(
           restoreDnsPoller(client, state, client.virtualNetworkLinks.createOrUpdate),
@@ -117,7 +125,7 @@ export function createArmPrivateDns(
     async getPrivateEndpoint(endpointId): Promise<PrivateEndpoint | undefined> {
       const t = targetOf(endpointId, TYPES.privateEndpoint);
       const model = await read(endpointId, () =>
-        network(t.subscriptionId).privateEndpoints.get(t.resourceGroup, t.name),
+        clients.forSubscription(t.subscriptionId).network.privateEndpoints.get(t.resourceGroup, t.name),
       );
       return model === undefined ? undefined : privateEndpointFromModel(model);
     },
@@ -125,7 +133,11 @@ export function createArmPrivateDns(
     async listZoneGroups(endpointId): Promise<readonly ZoneGroup[]> {
       const t = targetOf(endpointId, TYPES.privateEndpoint);
       const models = await call(endpointId, () =>
-        drain(network(t.subscriptionId).privateDnsZoneGroups.list(t.resourceGroup, t.name)),
+        drain(
+          clients
+            .forSubscription(t.subscriptionId)
+            .network.privateDnsZoneGroups.list(t.resourceGroup, t.name),
+        ),
       );
       return models.map(zoneGroupFromModel);
     },
@@ -135,13 +147,15 @@ export function createArmPrivateDns(
       const retryAfter = retryAfterRecorder();
       return call(`${endpointId}/privateDnsZoneGroups/${groupName}`, () =>
         startLro(
-          network(t.subscriptionId).privateDnsZoneGroups.createOrUpdate(
-            t.resourceGroup,
-            t.name,
-            groupName,
-            { privateDnsZoneConfigs: [{ name: configName, privateDnsZoneId: zoneId }] },
-            { onResponse: retryAfter.onResponse },
-          ),
+          clients
+            .forSubscription(t.subscriptionId)
+            .network.privateDnsZoneGroups.createOrUpdate(
+              t.resourceGroup,
+              t.name,
+              groupName,
+              { privateDnsZoneConfigs: [{ name: configName, privateDnsZoneId: zoneId }] },
+              { onResponse: retryAfter.onResponse },
+            ),
           retryAfter.seconds,
         ),
       );
@@ -149,7 +163,7 @@ export function createArmPrivateDns(
 
     async resumeZoneGroup(endpointId, state, retryAfterSeconds): Promise<LroStep> {
       const t = targetOf(endpointId, TYPES.privateEndpoint);
-      const client = network(t.subscriptionId);
+      const client = clients.forSubscription(t.subscriptionId).network;
       return call(endpointId, () =>
         pollLro(
           restoreNetworkPoller(client, state, client.privateDnsZoneGroups.createOrUpdate),
