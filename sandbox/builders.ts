@@ -23,6 +23,13 @@ export interface ClusterSpec {
   readonly provisioningState?: string;
   readonly tags?: Record<string, string>;
   readonly privateCluster?: boolean;
+  /** `apiServerAccessProfile.privateDNSZone` of a private cluster (default `system`). */
+  readonly privateDnsZone?: string;
+  /**
+   * The zone name the API server's `privateFQDN` is in (`<guid>.privatelink.<region>.azmk8s.io` for
+   * `system`, docs/azure-behaviour.md §2.3); undefined: no privateFQDN.
+   */
+  readonly privateZoneName?: string;
 }
 
 /** The AKS issuer format, trailing slash included (docs/azure-behaviour.md §2.2). */
@@ -74,11 +81,120 @@ export function clusterResource(spec: ClusterSpec): ArmResource {
         ? {
             apiServerAccessProfile: {
               enablePrivateCluster: true,
-              privateDNSZone: 'system',
+              privateDNSZone: spec.privateDnsZone ?? 'system',
               enablePrivateClusterPublicFQDN: false,
             },
+            ...(spec.privateZoneName !== undefined
+              ? { privateFQDN: privateFqdnOf(spec.name, spec.privateZoneName) }
+              : {}),
           }
         : {}),
+    },
+  };
+}
+
+/** The API server's private name in its zone: `<dnsPrefix>-<hash>.<zone>` (docs/azure-behaviour.md §2.3, §9.3). */
+export function privateFqdnOf(clusterName: string, zoneName: string): string {
+  return `${clusterName}-dns-abcd1234.${zoneName}`;
+}
+
+export function privateDnsZoneId(subscriptionId: string, resourceGroup: string, name: string): string {
+  return `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}/providers/Microsoft.Network/privateDnsZones/${name}`;
+}
+
+/** A private DNS zone as a GET answers it (test/fixtures/azure/privatedns shapes). */
+export function privateDnsZoneResource(
+  subscriptionId: string,
+  resourceGroup: string,
+  name: string,
+): ArmResource {
+  return {
+    id: privateDnsZoneId(subscriptionId, resourceGroup, name),
+    name,
+    type: 'Microsoft.Network/privateDnsZones',
+    location: 'global',
+    tags: {},
+    properties: { provisioningState: 'Succeeded' },
+  };
+}
+
+/** A virtual network link of a zone (Succeeded, Completed, registration off). */
+export function virtualNetworkLinkResource(
+  zoneId: string,
+  name: string,
+  virtualNetworkId: string,
+): ArmResource {
+  return {
+    id: `${zoneId}/virtualNetworkLinks/${name}`,
+    name,
+    type: 'Microsoft.Network/privateDnsZones/virtualNetworkLinks',
+    location: 'global',
+    properties: {
+      virtualNetwork: { id: virtualNetworkId },
+      registrationEnabled: false,
+      virtualNetworkLinkState: 'Completed',
+      provisioningState: 'Succeeded',
+    },
+  };
+}
+
+/** An A record set (name relative to the zone, lower-cased as ARM stores it). */
+export function aRecordResource(
+  zoneId: string,
+  zoneName: string,
+  name: string,
+  ips: readonly string[],
+): ArmResource {
+  const n = name.toLowerCase();
+  return {
+    id: `${zoneId}/A/${n}`,
+    name: n,
+    type: 'Microsoft.Network/privateDnsZones/A',
+    properties: {
+      ttl: 10,
+      fqdn: `${n}.${zoneName}.`,
+      isAutoRegistered: false,
+      aRecords: ips.map((ipv4Address) => ({ ipv4Address })),
+    },
+  };
+}
+
+/** A private endpoint to a resource's `groupId`, answering for `fqdn` at `ip` (customDnsConfigs). */
+export function privateEndpointResource(spec: {
+  readonly subscriptionId: string;
+  readonly resourceGroup: string;
+  readonly name: string;
+  readonly location: string;
+  readonly targetId: string;
+  readonly groupId: string;
+  readonly fqdn: string;
+  readonly ip: string;
+}): ArmResource {
+  return {
+    id: `/subscriptions/${spec.subscriptionId}/resourceGroups/${spec.resourceGroup}/providers/Microsoft.Network/privateEndpoints/${spec.name}`,
+    name: spec.name,
+    type: 'Microsoft.Network/privateEndpoints',
+    location: spec.location,
+    tags: {},
+    properties: {
+      provisioningState: 'Succeeded',
+      privateLinkServiceConnections: [
+        {
+          name: spec.name,
+          properties: {
+            provisioningState: 'Succeeded',
+            privateLinkServiceId: spec.targetId,
+            groupIds: [spec.groupId],
+            privateLinkServiceConnectionState: {
+              status: 'Approved',
+              description: '',
+              actionsRequired: 'None',
+            },
+          },
+        },
+      ],
+      manualPrivateLinkServiceConnections: [],
+      customDnsConfigs: [{ fqdn: spec.fqdn, ipAddresses: [spec.ip] }],
     },
   };
 }

@@ -2,6 +2,12 @@
  * The write half of every run, for any capability (a generator to `yield*`, not an orchestration of
  * its own): lock the resources (apply mode), sync the items in batches, retry the transient failures
  * after a durable timer with the locks renewed, release. Writes of every round are kept.
+ *
+ * Long-running writes (docs/style.md 24): an item whose write is still running comes back `pending`
+ * with its poller's saved state; after a durable timer of the operation's Retry-After the item goes
+ * back to the sync activity with that state, which resumes the poller (one poll) instead of writing
+ * again. Polls are counted apart from the transient-failure rounds. A run whose writes all finish
+ * within their first activity schedules nothing extra.
  */
 import * as df from 'durable-functions';
 import { capabilities } from '../../shared/capabilities';
@@ -16,6 +22,9 @@ export const ITEMS_PER_ACTIVITY = 25;
 /** Rounds for items whose writes failed transiently (409 from another writer, throttling). */
 export const MAX_ROUNDS = 5;
 const MAX_ROUND_WAIT_SECONDS = 60;
+/** Polls of a long-running write before the item is given up (at Retry-After 60 s: about half an hour). */
+export const MAX_POLLS = 30;
+const MAX_POLL_WAIT_SECONDS = 300;
 
 /** Retry for activities that throw (the worker died, an unexpected error): Durable re-runs them. */
 export const ACTIVITY_RETRY = (() => {
@@ -71,11 +80,18 @@ export function* applyWork(
   try {
     const final = new Map<string, Outcome>();
     let pending: readonly WorkItem[] = work;
-    for (let round = 0; pending.length > 0 && round < MAX_ROUNDS; round++) {
-      if (round > 0) {
-        const waitSeconds = Math.min(
-          MAX_ROUND_WAIT_SECONDS,
-          Math.max(...pending.map((w) => final.get(w.resourceId)?.retryAfterSeconds ?? 5)) * 2 ** (round - 1),
+    let rounds = 0;
+    let polls = 0;
+    for (let first = true; pending.length > 0; first = false) {
+      if (!first) {
+        const waitSeconds = Math.max(
+          ...pending.map((w) => {
+            const last = final.get(w.resourceId);
+            const after = last?.retryAfterSeconds ?? 5;
+            return last?.status === 'pending'
+              ? Math.min(MAX_POLL_WAIT_SECONDS, Math.max(1, after))
+              : Math.min(MAX_ROUND_WAIT_SECONDS, after * 2 ** Math.max(0, rounds - 1));
+          }),
         );
         yield context.df.createTimer(new Date(context.df.currentUtcDateTime.getTime() + waitSeconds * 1000));
         if (mode === 'apply') {
@@ -100,19 +116,37 @@ export function* applyWork(
       for (const output of outputs)
         for (const outcome of output.outcomes)
           final.set(outcome.resourceId, mergeRounds(final.get(outcome.resourceId), outcome, mode));
-      pending = pending.filter((w) => final.get(w.resourceId)?.status === 'retry');
+      const again = (w: WorkItem): WorkItem | undefined => {
+        const o = final.get(w.resourceId);
+        if (o?.status !== 'retry' && o?.status !== 'pending') return undefined;
+        // A write still running, or one whose poll failed transiently, is resumed, never re-issued.
+        const { pending: _previous, ...rest } = w;
+        return o.pending ? { ...rest, pending: o.pending } : rest;
+      };
+      const next = pending.flatMap((w) => {
+        const n = again(w);
+        return n ? [n] : [];
+      });
+      const status = (w: WorkItem) => final.get(w.resourceId)?.status;
+      if (next.some((w) => status(w) === 'retry')) rounds++;
+      if (next.some((w) => status(w) === 'pending')) polls++;
+      // Items out of rounds (transient failures) or polls (a write that never finishes) stop here.
+      pending = next.filter((w) => (status(w) === 'pending' ? polls < MAX_POLLS : rounds < MAX_ROUNDS));
       context.df.setCustomStatus({
         phase: 'syncing',
         capability,
         done: work.length - pending.length,
         total: work.length,
-        round,
+        rounds,
+        polls,
       });
     }
     return work.map((w) => {
       const outcome = final.get(w.resourceId);
-      if (outcome && outcome.status !== 'retry') return outcome;
-      return gaveUp(w, outcome, MAX_ROUNDS, failures);
+      if (outcome && outcome.status !== 'retry' && outcome.status !== 'pending') return outcome;
+      return outcome?.status === 'pending'
+        ? gaveUp(w, outcome, MAX_POLLS, failures, 'polls of a write still running')
+        : gaveUp(w, outcome, MAX_ROUNDS, failures);
     });
   } finally {
     if (mode === 'apply') releaseLocks(context, held);

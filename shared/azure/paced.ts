@@ -75,6 +75,9 @@ export function pacedGateway(inner: AzureGateway, clock: Clock): AzureGateway {
   const limiter = new RateLimiter(clock);
   const graph: Claim[] = [{ key: 'arg', rate: PACING.resourceGraphQueries }];
   return {
+    // Ports it does not pace (private DNS: its limits are per zone and far above fedlink's rate,
+    // docs/targets.md) pass through; a 429 is retried by the SDK after Retry-After.
+    ...inner,
     async listSubscriptions() {
       await limiter.take([{ key: 'arm-read:tenant', rate: PACING.tenantReads }]);
       return inner.listSubscriptions();

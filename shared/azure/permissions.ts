@@ -7,8 +7,8 @@
  *
  * Least privilege (docs/azure-behaviour.md §8.3, §8.4): never a wildcard, never
  * `userAssignedIdentities/write` (that would let fedlink change identities themselves) and nothing
- * fedlink does not call yet. Private endpoint approval and private DNS link actions join this list
- * in the change that makes the code call them.
+ * fedlink does not call yet. Private endpoint approval actions join this list in the change that
+ * makes the code call them.
  *
  * Actions are listed as Azure's operations catalogue spells them; ARM compares them
  * case-insensitively.
@@ -54,12 +54,69 @@ export const ARM_PERMISSIONS: readonly ArmPermission[] = [
     action: 'Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials/delete',
     calls: ['ManagedServiceIdentityClient.federatedIdentityCredentials.delete (deleteFic)'],
   },
+  // --- private DNS (shared/azure/armPrivateDns.ts, docs/azure-behaviour.md §5) ---------------------
+  {
+    action: 'Microsoft.Network/privateDnsZones/read',
+    calls: [
+      'PrivateDnsManagementClient.privateZones.get (getZone)',
+      'PrivateDnsManagementClient.privateZones.listByResourceGroup (listZones)',
+    ],
+  },
+  {
+    action: 'Microsoft.Network/privateDnsZones/virtualNetworkLinks/read',
+    calls: ['PrivateDnsManagementClient.virtualNetworkLinks.list (listLinks)'],
+  },
+  {
+    action: 'Microsoft.Network/privateDnsZones/virtualNetworkLinks/write',
+    calls: ['PrivateDnsManagementClient.virtualNetworkLinks.createOrUpdate (startLink)'],
+  },
+  {
+    // A link's virtual network is a linked resource: ARM checks join on it (docs/azure-behaviour.md §5.1;
+    // UNVERIFIED). Assigned on the hubs' subscriptions with the rest of the role.
+    action: 'Microsoft.Network/virtualNetworks/join/action',
+    calls: ['PrivateDnsManagementClient.virtualNetworkLinks.createOrUpdate (startLink: the hub network)'],
+  },
+  {
+    // The link operation's status URL (privateDnsOperationStatuses, §5.1) polled by the restored SDK
+    // poller (resumeLink). Whether ARM checks an action on it is UNVERIFIED; granted so polling never 403s.
+    action: 'Microsoft.Network/privateDnsOperationStatuses/read',
+    calls: ['PrivateDnsManagementClient.virtualNetworkLinks.createOrUpdate (resumeLink: its poller)'],
+  },
+  {
+    action: 'Microsoft.Network/privateDnsZones/A/read',
+    calls: ['PrivateDnsManagementClient.recordSets.listByType (listARecords)'],
+  },
+  {
+    action: 'Microsoft.Network/privateEndpoints/read',
+    calls: ['NetworkManagementClient.privateEndpoints.get (getPrivateEndpoint)'],
+  },
+  {
+    action: 'Microsoft.Network/privateEndpoints/privateDnsZoneGroups/read',
+    calls: ['NetworkManagementClient.privateDnsZoneGroups.list (listZoneGroups)'],
+  },
+  {
+    action: 'Microsoft.Network/privateEndpoints/privateDnsZoneGroups/write',
+    calls: ['NetworkManagementClient.privateDnsZoneGroups.createOrUpdate (startZoneGroup)'],
+  },
+  {
+    // A zone group references the central zone: ARM checks join on it (the action Network Contributor
+    // users miss when a zone lives in a hub subscription).
+    action: 'Microsoft.Network/privateDnsZones/join/action',
+    calls: ['NetworkManagementClient.privateDnsZoneGroups.createOrUpdate (startZoneGroup: the central zone)'],
+  },
+  {
+    // Network's operation status URL (`locations/{loc}/operations/{id}`) polled by the restored poller.
+    action: 'Microsoft.Network/locations/operations/read',
+    calls: ['NetworkManagementClient.privateDnsZoneGroups.createOrUpdate (resumeZoneGroup: its poller)'],
+  },
   {
     // POST /providers/Microsoft.ResourceGraph/resources. Rows are further filtered by the read
     // access above; whether ARG checks this action at all is UNVERIFIED (§8.4), it is granted so
     // a role without `*/read` still may query.
     action: 'Microsoft.ResourceGraph/resources/read',
-    calls: ['ResourceGraphClient.resources (queryClusters, queryIdentities)'],
+    calls: [
+      'ResourceGraphClient.resources (queryClusters, queryIdentities, queryZones, queryPrivateEndpoints, queryLinksTo)',
+    ],
   },
 ];
 

@@ -25,3 +25,15 @@ export const ARG_PAGE_SIZE = 1000;
 
 /** Subscriptions per query: fewer than 300, as ARG's throttling guidance asks (docs/azure-behaviour.md §6.4). */
 export const ARG_SUBSCRIPTIONS_PER_QUERY = 250;
+
+/** Every private DNS zone (docs/azure-behaviour.md §5): the drift check finds `system` zones of private clusters by name. */
+export const ZONES_QUERY =
+  "resources | where type =~ 'microsoft.network/privatednszones' | project id, name, type, location, resourceGroup, subscriptionId, tags, properties | order by id asc";
+
+/** Every private endpoint (consumer side), with its connections' group ids and `customDnsConfigs`. */
+export const PRIVATE_ENDPOINTS_QUERY =
+  "resources | where type =~ 'microsoft.network/privateendpoints' | project id, name, type, location, resourceGroup, subscriptionId, tags, properties | order by id asc";
+
+/** Every virtual network link of every private DNS zone (to name the link a refused link conflicts with). */
+export const LINKS_QUERY =
+  "resources | where type =~ 'microsoft.network/privatednszones/virtualnetworklinks' | project id, name, type, location, resourceGroup, subscriptionId, tags, properties | order by id asc";

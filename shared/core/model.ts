@@ -29,6 +29,8 @@ export interface Cluster {
   readonly privateCluster: boolean;
   /** `apiServerAccessProfile.privateDNSZone`: `system`, `none`, a zone id, or undefined. */
   readonly privateDnsZone: string | undefined;
+  /** `properties.privateFQDN` (private clusters): the API server's name in its private zone; undefined when absent. */
+  readonly privateFqdn: string | undefined;
   readonly nodeResourceGroup: string | undefined;
 }
 

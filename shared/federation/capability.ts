@@ -78,6 +78,8 @@ export const federation: Capability<FederationPayload, readonly Fic[], FicAction
           reason: 'federation does not reconcile a subscription on its own',
           findings: [],
         };
+      case 'privateEndpoint':
+        return { kind: 'skip', reason: 'federation does not reconcile private endpoints', findings: [] };
     }
   },
 

@@ -5,6 +5,7 @@
  * so a stale, duplicated or reordered event can never undo newer state. Reads per call: the target
  * itself (one GET) plus one Resource Graph query per 1,000 clusters and per 1,000 identities in scope.
  */
+import { resolveScope, type Scope, scopeSubscriptions } from '../reconcile/subscriptions';
 import { type AzureGateway } from '../azure/gateway';
 import { type FedlinkConfig } from '../config/schema';
 import { toArmError } from '../azure/errors';
@@ -31,43 +32,8 @@ export interface Fleet {
   readonly findings: readonly Finding[];
 }
 
-/**
- * The scope of a run, derived once before any read of a resource (docs/design.md "Config": `scope`): the
- * subscriptions the credential can see (one tenant-level GET /subscriptions), narrowed to
- * `scope.subscriptions` when configured, else to `scope.tenants` when configured. A configured
- * subscription the credential cannot see is `unreachable`: never read, reported.
- */
-export interface Scope {
-  readonly subscriptions: readonly string[];
-  readonly unreachable: readonly string[];
-}
-
-export async function resolveScope(azure: AzureGateway, config: FedlinkConfig): Promise<Scope> {
-  const visible = await azure.listSubscriptions();
-  const configured = config.scope.subscriptions;
-  if (configured) {
-    const seen = new Map(visible.map((s) => [s.subscriptionId.toLowerCase(), s.subscriptionId]));
-    return {
-      subscriptions: configured.filter((s) => seen.has(s.toLowerCase())),
-      unreachable: configured.filter((s) => !seen.has(s.toLowerCase())),
-    };
-  }
-  const tenants = config.scope.tenants?.map((t) => t.toLowerCase());
-  return {
-    subscriptions: visible
-      .filter((s) => !tenants || (s.tenantId !== undefined && tenants.includes(s.tenantId.toLowerCase())))
-      .map((s) => s.subscriptionId),
-    unreachable: [],
-  };
-}
-
-/** The subscriptions in scope that the credential can see (see `resolveScope`). */
-export async function scopeSubscriptions(
-  azure: AzureGateway,
-  config: FedlinkConfig,
-): Promise<readonly string[]> {
-  return (await resolveScope(azure, config)).subscriptions;
-}
+/** The subscriptions in scope (shared by every capability: shared/reconcile/subscriptions.ts). */
+export { resolveScope, type Scope, scopeSubscriptions };
 
 const SCOPE_CHECK = 'scope.target';
 

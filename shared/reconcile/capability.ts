@@ -11,11 +11,34 @@
  * above its folder. Its expected ARM answers are data: the runner classifies anything a step throws
  * with the one ARM error table (shared/azure/errors.ts) into a `retry` or `failed` outcome.
  */
+import { type ArmError } from '../azure/errors';
 import { type AzureGateway } from '../azure/gateway';
 import { type FedlinkConfig } from '../config/schema';
 import { type Logger } from '../core/log';
 import { type Finding } from '../validation/findings';
-import { type Action, type ScopeResult, type Target, type TargetKind, type WorkItem } from './types';
+import {
+  type Action,
+  type PendingWrite,
+  type ScopeResult,
+  type Target,
+  type TargetKind,
+  type WorkItem,
+} from './types';
+
+/**
+ * A long-running write that has not finished (docs/style.md 24): the SDK poller's serialized state
+ * (`await poller.serialize()` after `poller.submitted()`) and how long to wait before polling again
+ * (the operation's Retry-After). The engine waits with a durable timer, never inside an activity, and
+ * a later activity resumes the poller from `state` (`restorePoller` of the SDK package) and polls once.
+ */
+export interface StillRunning {
+  readonly kind: 'pending';
+  readonly state: string;
+  readonly retryAfterSeconds: number;
+}
+
+/** What a write step returns: nothing when the write is complete, or the long-running write still running. */
+export type ActResult = void | StillRunning;
 
 /** What every step receives: the ARM ports, the config and a logger that already carries the run's ids. */
 export interface CapabilityEnv {
@@ -59,8 +82,22 @@ export interface Capability<P = unknown, O = unknown, A extends Action = Action,
   prepare(env: CapabilityEnv, items: readonly { item: WorkItem<P>; observed: O }[]): Promise<C>;
   /** Pure: converged input gives no actions. */
   plan(item: WorkItem<P>, observed: O, context: C, config: FedlinkConfig): Plan<A>;
-  /** Exactly one write. */
-  act(env: CapabilityEnv, item: WorkItem<P>, action: A): Promise<void>;
+  /**
+   * Exactly one write. A long-running write starts its SDK poller, sends the initial request and
+   * returns `pending` unless the operation is already done; a failed operation throws its ARM error.
+   */
+  act(env: CapabilityEnv, item: WorkItem<P>, action: A): Promise<ActResult>;
+  /**
+   * Resumes a long-running write from its saved poller state and polls it once (capabilities whose
+   * writes are long-running): `pending` again while it runs; throws the operation's error when it failed.
+   * Never re-issues the write.
+   */
+  resume?(env: CapabilityEnv, item: WorkItem<P>, pending: PendingWrite<A>): Promise<ActResult>;
+  /**
+   * Explains a write Azure refused (a terminal failure of act or resume) as a finding that names what
+   * conflicts and the fix; undefined keeps the generic finding. May read ARM; its own errors are ignored.
+   */
+  explain?(env: CapabilityEnv, item: WorkItem<P>, action: A, error: ArmError): Promise<Finding | undefined>;
   /**
    * Pure checks of observed state (`pending`: planned writes not made, in plan mode), judged against
    * what the plan was allowed to want (`context`: what `prepare` read, e.g. desired state held back).

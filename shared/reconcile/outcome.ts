@@ -47,12 +47,16 @@ export function mergeRounds(earlier: Outcome | undefined, later: Outcome, mode: 
   };
 }
 
-/** An item whose transient failures outlasted every round: failed, with the last cause, keeping its writes. */
+/**
+ * An item whose transient failures outlasted every round (or whose long-running write outlasted every
+ * poll): failed, with the last cause, keeping its writes.
+ */
 export function gaveUp(
   item: WorkItem,
   last: Outcome | undefined,
   rounds: number,
   failure: { readonly check: string; readonly giveUpRemediation: string },
+  what = 'attempts',
 ): Outcome {
   const cause = last?.reason ?? 'transient failures';
   return {
@@ -66,7 +70,7 @@ export function gaveUp(
         check: failure.check,
         resourceId: item.resourceId,
         status: 'fail',
-        message: `gave up after ${rounds} attempts: ${cause}`,
+        message: `gave up after ${rounds} ${what}: ${cause}`,
         remediation: failure.giveUpRemediation,
       },
     ],

@@ -8,10 +8,17 @@
  * (shared/azure/errors.ts): transient (409 from another writer, throttling, 5xx after the SDK's own
  * retries) → `retry` with Retry-After; terminal → `failed` with a finding that carries the cause.
  * Writes made before a failure stay in the outcome. Every decision is logged with the run's ids.
+ *
+ * Long-running writes (docs/style.md 24): when `act` answers that its operation is still running, the
+ * item stops there with status `pending`, carrying the SDK poller's serialized state and the operation's
+ * Retry-After; the orchestration waits with a durable timer and hands the item back with `pending` set.
+ * The next call first resumes that poller (`capability.resume`, one poll, never the write again), then,
+ * once the write is done, observes and plans afresh: the finished write is in place, so the plan gives
+ * only what is left. No activity waits for an operation, and a converged item costs nothing extra.
  */
 import { toArmError } from '../azure/errors';
 import { mapLimit } from '../core/concurrency';
-import { type AnyCapability, type CapabilityEnv } from './capability';
+import { type AnyCapability, type CapabilityEnv, type StillRunning } from './capability';
 import { countsOf } from './outcome';
 import {
   type Action,
@@ -61,6 +68,96 @@ function failure(
   };
 }
 
+/** A terminal write failure, with the capability's own explanation when it has one. */
+async function writeFailure(
+  capability: AnyCapability,
+  env: CapabilityEnv,
+  item: WorkItem,
+  action: Action,
+  error: unknown,
+  done: readonly Action[],
+): Promise<Outcome> {
+  const outcome = failure(capability, item, error, 'act', done);
+  if (outcome.status !== 'failed' || !capability.explain) return outcome;
+  try {
+    const finding = await capability.explain(env, item, action, toArmError(error));
+    return finding ? { ...outcome, findings: [finding] } : outcome;
+  } catch (explainError) {
+    env.log.warn('explaining a failed write failed', {
+      capability: capability.name,
+      resourceId: item.resourceId,
+      reason: toArmError(explainError).message,
+    });
+    return outcome;
+  }
+}
+
+/** An item whose write is still running after this call: wait, then resume it from `state`. */
+function stillRunning(
+  capability: AnyCapability,
+  item: WorkItem,
+  action: Action,
+  running: StillRunning,
+  done: readonly Action[],
+  kept: Readonly<Record<string, number>> | undefined,
+): Outcome {
+  return {
+    capability: capability.name,
+    resourceId: item.resourceId,
+    status: 'pending',
+    actions: done,
+    counts: countsOf(done),
+    findings: [],
+    reason: `${capability.failures.stages.act}: ${action.kind} still running`,
+    retryAfterSeconds: running.retryAfterSeconds,
+    pending: {
+      action,
+      state: running.state,
+      retryAfterSeconds: running.retryAfterSeconds,
+      ...(kept ? { kept } : {}),
+    },
+  };
+}
+
+/** What resuming an item's pending write gave: nothing to resume, the finished write, or an outcome to stop at. */
+type Resumed =
+  | { readonly kind: 'none' }
+  | {
+      readonly kind: 'done';
+      readonly action: Action;
+      readonly kept: Readonly<Record<string, number>> | undefined;
+    }
+  | { readonly kind: 'stop'; readonly outcome: Outcome };
+
+async function resumePending(
+  capability: AnyCapability,
+  env: CapabilityEnv,
+  item: WorkItem,
+): Promise<Resumed> {
+  const { pending } = item;
+  if (!pending) return { kind: 'none' };
+  const ids = { capability: capability.name, resourceId: item.resourceId, action: pending.action.kind };
+  try {
+    if (!capability.resume) throw new Error(`${capability.name} has no resume step for a long-running write`);
+    const running = await capability.resume(env, item, pending);
+    if (running) {
+      env.log.info('write still running', { ...ids, retryAfterSeconds: running.retryAfterSeconds });
+      return {
+        kind: 'stop',
+        outcome: stillRunning(capability, item, pending.action, running, [], pending.kept),
+      };
+    }
+    env.log.info('wrote', ids);
+    return { kind: 'done', action: pending.action, kept: pending.kept };
+  } catch (error) {
+    const failed = await writeFailure(capability, env, item, pending.action, error, []);
+    env.log.warn('write failed', { ...ids, status: failed.status, reason: failed.reason });
+    // A poll that failed transiently keeps the poller's state: the next round polls again.
+    const outcome = failed.status === 'retry' ? { ...failed, pending } : failed;
+    return { kind: 'stop', outcome };
+  }
+}
+
 type Observed =
   { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly error: unknown };
 
@@ -99,7 +196,10 @@ export async function scopeWork(
   }
 }
 
-/** Observe → plan → act → read back → validate, for every item of `items` (all of one capability). */
+/**
+ * (Resume a pending write →) observe → plan → act → read back → validate, for every item of `items`
+ * (all of one capability).
+ */
 export async function syncWork(
   capability: AnyCapability,
   env: CapabilityEnv,
@@ -107,7 +207,12 @@ export async function syncWork(
   items: readonly WorkItem[],
 ): Promise<Outcome[]> {
   const { log } = env;
-  const observed = await mapLimit(items, ITEM_CONCURRENCY, (item) => observe(capability, env, item));
+  const resumed = await mapLimit(items, ITEM_CONCURRENCY, (item) =>
+    mode === 'apply' ? resumePending(capability, env, item) : Promise.resolve<Resumed>({ kind: 'none' }),
+  );
+  const observed = await mapLimit(items, ITEM_CONCURRENCY, (item, i) =>
+    resumed[i]?.kind === 'stop' ? Promise.resolve(undefined) : observe(capability, env, item),
+  );
 
   let context: unknown;
   try {
@@ -119,26 +224,36 @@ export async function syncWork(
       }),
     );
   } catch (error) {
-    return items.map((item) => failure(capability, item, error, 'prepare'));
+    return items.map((item, i) => {
+      const r = resumed[i]!;
+      if (r.kind === 'stop') return r.outcome;
+      return failure(capability, item, error, 'prepare', r.kind === 'done' ? [r.action] : []);
+    });
   }
 
   return mapLimit(items, ITEM_CONCURRENCY, async (item, i): Promise<Outcome> => {
+    const r = resumed[i]!;
+    if (r.kind === 'stop') return r.outcome;
+    /** A pending write this call finished: it counts as made. */
+    const finished: Action[] = r.kind === 'done' ? [r.action] : [];
     const o = observed[i]!;
     const ids = { capability: capability.name, resourceId: item.resourceId };
     if (!o.ok) {
-      const outcome = failure(capability, item, o.error, 'observe');
+      const outcome = failure(capability, item, o.error, 'observe', finished);
       log.warn('observe failed', { ...ids, status: outcome.status, reason: outcome.reason });
       return outcome;
     }
     const plan = capability.plan(item, o.value, context, env.config);
+    // After a finished pending write, the tallies of the plan that made it (this plan counts the write as kept).
+    const kept = r.kind === 'done' ? r.kept : plan.kept;
     const base = { capability: capability.name, resourceId: item.resourceId };
     if (plan.refused !== undefined) {
       log.warn('refused', { ...ids, reason: plan.refused });
       return {
         ...base,
         status: 'refused',
-        actions: [],
-        counts: countsOf([], plan.kept),
+        actions: finished,
+        counts: countsOf(finished, kept),
         findings: plan.findings,
         reason: plan.refused,
       };
@@ -148,6 +263,14 @@ export async function syncWork(
         ...ids,
         actions: plan.actions.map((a) => a.kind),
       });
+      if (finished.length > 0)
+        return {
+          ...base,
+          status: 'changed',
+          actions: finished,
+          counts: countsOf(finished, kept),
+          findings: [...plan.findings, ...capability.validate(item, o.value, [], context)],
+        };
       return {
         ...base,
         status: plan.actions.length === 0 ? 'converged' : 'planned',
@@ -156,12 +279,20 @@ export async function syncWork(
         findings: [...plan.findings, ...capability.validate(item, o.value, plan.actions, context)],
       };
     }
-    const done: Action[] = [];
+    const done: Action[] = [...finished];
     for (const action of plan.actions) {
       try {
-        await capability.act(env, item, action);
+        const running = await capability.act(env, item, action);
+        if (running) {
+          log.info('write still running', {
+            ...ids,
+            action: action.kind,
+            retryAfterSeconds: running.retryAfterSeconds,
+          });
+          return stillRunning(capability, item, action, running, done, kept);
+        }
       } catch (error) {
-        const outcome = failure(capability, item, error, 'act', done);
+        const outcome = await writeFailure(capability, env, item, action, error, done);
         log.warn('write failed', {
           ...ids,
           action: action.kind,

@@ -9,7 +9,10 @@ export type RunMode = 'plan' | 'apply';
 
 /** What a run is about. Resource ids are lower-cased at the edge (`targetFor`): ARM ids are case-insensitive. */
 export type Target =
-  | { readonly kind: 'cluster' | 'identity' | 'subscription'; readonly resourceId: string }
+  | {
+      readonly kind: 'cluster' | 'identity' | 'subscription' | 'privateEndpoint';
+      readonly resourceId: string;
+    }
   | { readonly kind: 'fleet' };
 
 export type TargetKind = Target['kind'];
@@ -23,6 +26,28 @@ export interface WorkItem<P = unknown> {
   readonly lockKey: string;
   /** What the capability needs to plan the item (e.g. the desired FICs); small. */
   readonly payload: P;
+  /**
+   * A long-running write of an earlier activity that was still running (docs/style.md 24): the next
+   * activity resumes its poller from the saved state before it observes the item, never re-issuing it.
+   */
+  readonly pending?: PendingWrite;
+}
+
+/**
+ * A long-running write in flight: the action and the SDK poller's serialized state
+ * (`await poller.serialize()`, @azure/core-lro v3), carried across a durable timer in the history.
+ */
+export interface PendingWrite<A extends Action = Action> {
+  readonly action: A;
+  /** The poller's serialized state (a few hundred bytes of JSON: URLs, status). */
+  readonly state: string;
+  /** The operation's last Retry-After: the wait before the next poll. */
+  readonly retryAfterSeconds: number;
+  /**
+   * The no-write tallies of the plan that made the write: the item's outcome reports them, not those
+   * of the plan made after the write finished (which would count the new write as `unchanged`).
+   */
+  readonly kept?: Readonly<Record<string, number>>;
 }
 
 /** One write. A capability's actions are a closed union on `kind`; `lockKey` is the lock the write needs. */
@@ -33,9 +58,10 @@ export interface Action {
 
 /**
  * The outcome of one work item (docs/style.md 22: one status model). `retry` asks the caller to try
- * again later (a transient ARM answer); every other status is final for the run.
+ * again later (a transient ARM answer); `pending` asks it to wait `retryAfterSeconds` with a durable
+ * timer and resume the long-running write in `pending`; every other status is final for the run.
  */
-export type OutcomeStatus = 'converged' | 'changed' | 'planned' | 'refused' | 'failed' | 'retry';
+export type OutcomeStatus = 'converged' | 'changed' | 'planned' | 'refused' | 'failed' | 'retry' | 'pending';
 
 export interface Outcome<A extends Action = Action> {
   readonly capability: string;
@@ -48,6 +74,8 @@ export interface Outcome<A extends Action = Action> {
   readonly findings: readonly Finding[];
   readonly reason?: string;
   readonly retryAfterSeconds?: number;
+  /** Status `pending`: the write still running, to resume after `retryAfterSeconds`. */
+  readonly pending?: PendingWrite<A>;
 }
 
 /** What a capability's scope step decides for a target: work to do, or why there is none. */

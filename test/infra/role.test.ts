@@ -77,8 +77,29 @@ describe('the fedlink custom role (infra/main.json)', () => {
     for (const action of grantedActions()) {
       expect(action).not.toContain('*');
       expect(action.toLowerCase()).not.toBe('microsoft.managedidentity/userassignedidentities/write');
-      expect(action.toLowerCase()).not.toMatch(/privateendpoint|privatedns|privatelink/);
+      // Private endpoint approvals are not called yet (the private link capability).
+      expect(action.toLowerCase()).not.toMatch(/privateendpointconnections|privatelink/);
     }
+  });
+
+  it('grants exactly the private DNS actions the DNS capability calls (shared/azure/armPrivateDns.ts)', () => {
+    expect(
+      grantedActions().filter((a) =>
+        /privatedns|privateendpoints|virtualnetworks|locations\/operations/i.test(a),
+      ),
+    ).toEqual([
+      'Microsoft.Network/privateDnsZones/read',
+      'Microsoft.Network/privateDnsZones/virtualNetworkLinks/read',
+      'Microsoft.Network/privateDnsZones/virtualNetworkLinks/write',
+      'Microsoft.Network/virtualNetworks/join/action',
+      'Microsoft.Network/privateDnsOperationStatuses/read',
+      'Microsoft.Network/privateDnsZones/A/read',
+      'Microsoft.Network/privateEndpoints/read',
+      'Microsoft.Network/privateEndpoints/privateDnsZoneGroups/read',
+      'Microsoft.Network/privateEndpoints/privateDnsZoneGroups/write',
+      'Microsoft.Network/privateDnsZones/join/action',
+      'Microsoft.Network/locations/operations/read',
+    ]);
   });
 
   it('is a custom role assignable to the watched subscriptions', () => {

@@ -105,6 +105,7 @@ describe('clusters', () => {
       workloadIdentityEnabled: true,
       privateCluster: false,
       privateDnsZone: undefined,
+      privateFqdn: undefined,
       nodeResourceGroup: 'MC_rg1_clustername1_location1',
     });
   });
@@ -136,6 +137,7 @@ describe('clusters', () => {
     expect(cluster).toMatchObject({
       privateCluster: true,
       privateDnsZone: obj(body, 'properties', 'apiServerAccessProfile')['privateDNSZone'],
+      privateFqdn: obj(body, 'properties')['privateFQDN'],
     });
   });
 

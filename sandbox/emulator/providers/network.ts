@@ -79,11 +79,20 @@ function zoneName(core: EmulatorCore, zoneId: string): string {
   return (typeof name === 'string' ? name : zoneId.split('/').pop()!).toLowerCase().replace(/\.$/, '');
 }
 
-/** The suffixes under which a zone holds names: itself, and its name without the `privatelink` label. */
+/**
+ * Public names a privatelink zone holds besides its name without the `privatelink` label: Key Vault's
+ * endpoints name `<vault>.vault.azure.net`, and Azure writes `<vault>` into `privatelink.vaultcore.azure.net`
+ * (learn `azure/private-link/private-endpoint-dns`: public forwarders `vault.azure.net`, `vaultcore.azure.net`).
+ */
+const PUBLIC_FORWARDERS: Readonly<Record<string, readonly string[]>> = {
+  'privatelink.vaultcore.azure.net': ['vault.azure.net'],
+};
+
+/** The suffixes under which a zone holds names: itself, its public forwarders, and its name without the `privatelink` label. */
 function zoneSuffixes(zone: string): string[] {
   const labels = zone.split('.');
   const i = labels.indexOf('privatelink');
-  const out = [zone];
+  const out = [zone, ...(PUBLIC_FORWARDERS[zone] ?? [])];
   if (i >= 0 && labels.length > 2) out.push([...labels.slice(0, i), ...labels.slice(i + 1)].join('.'));
   return out;
 }

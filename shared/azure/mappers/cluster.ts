@@ -17,6 +17,7 @@ import { argRowBase, trackedBase } from './resource';
  * - booleans (`oidcIssuerEnabled`, `workloadIdentityEnabled`, `privateCluster`): only JSON `true` is
  *   true; a missing key is false (a real GET omits `issuerURL` and `workloadIdentity` when off, §2.1).
  * - `privateDnsZone`: `system`, `none` or a zone id exactly as returned; undefined when absent.
+ * - `privateFqdn`: REST `privateFQDN` (the SDK calls it `privateFqdn`); undefined when absent or ''.
  */
 export function clusterFromModel(model: ManagedCluster): Cluster {
   const base = trackedBase(TYPES.managedCluster, model);
@@ -31,6 +32,7 @@ export function clusterFromModel(model: ManagedCluster): Cluster {
     workloadIdentityEnabled: isTrue(asRecord(security?.['workloadIdentity'])?.['enabled']),
     privateCluster: isTrue(apiServer?.['enablePrivateCluster']),
     privateDnsZone: asNonEmptyString(apiServer?.['privateDNSZone']),
+    privateFqdn: asNonEmptyString(model.privateFqdn),
     nodeResourceGroup: asNonEmptyString(model.nodeResourceGroup),
   };
 }
@@ -50,6 +52,7 @@ export function managedClusterFromArgRow(row: JsonRecord): ManagedCluster {
     securityProfile: asRecord(properties['securityProfile']),
     apiServerAccessProfile: asRecord(properties['apiServerAccessProfile']),
     nodeResourceGroup: asString(properties['nodeResourceGroup']),
+    privateFqdn: asString(properties['privateFQDN']),
   };
 }
 

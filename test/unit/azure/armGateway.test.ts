@@ -82,6 +82,7 @@ describe('getCluster', () => {
       workloadIdentityEnabled: true,
       privateCluster: false,
       privateDnsZone: undefined,
+      privateFqdn: undefined,
       nodeResourceGroup: 'MC_rg1_clustername1_location1',
     });
     expect(fake.requests).toHaveLength(1);

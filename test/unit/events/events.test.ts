@@ -127,6 +127,9 @@ describe('the verbatim published fixtures', () => {
   });
 });
 
+const PRIVATE_ENDPOINT =
+  '/subscriptions/5b0f8b5d-2c0e-4d8a-9f1e-0a1b2c3d4e5f/resourceGroups/rg-app/providers/Microsoft.Network/privateEndpoints/pe-kv';
+
 describe('AKS and identity events derived from the fixtures', () => {
   it.each([
     ['cluster write', 'resource-write-success.eventgrid-schema.json', CLUSTER, 'write', 'cluster', CLUSTER],
@@ -169,6 +172,14 @@ describe('AKS and identity events derived from the fixtures', () => {
       'write',
       'identity',
       IDENTITY,
+    ],
+    [
+      'private endpoint write (the DNS capability wires its zone group)',
+      'resource-write-success.eventgrid-schema.json',
+      PRIVATE_ENDPOINT,
+      'write',
+      'privateEndpoint',
+      PRIVATE_ENDPOINT,
     ],
   ] as const)('%s', async (_name, fixtureName, resourceId, verb, target, expectedId) => {
     const event = armEvent(fixtureName, resourceId, verb);

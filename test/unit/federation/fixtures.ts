@@ -38,6 +38,7 @@ export function cluster(name: string, issuerUuid: string | undefined, extra: Par
     workloadIdentityEnabled: true,
     privateCluster: false,
     privateDnsZone: undefined,
+    privateFqdn: undefined,
     nodeResourceGroup: `MC_rg-aks_${name}_eastus`,
     ...extra,
   };

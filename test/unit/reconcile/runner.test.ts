@@ -167,6 +167,120 @@ describe('the runner', () => {
   });
 });
 
+/**
+ * A capability whose write of `slow` is long-running: `act` starts it and answers `pending` with a
+ * poller state; each `resume` polls once, and the write completes after `pollsToFinish` polls (or
+ * `resumeError` is thrown by the poll, as a failed operation's error is).
+ */
+function slowCapability(
+  state: Map<string, Set<string>>,
+  opts: { slow: string; pollsToFinish: number; resumeError?: ArmError },
+) {
+  const calls = { acts: [] as string[], resumes: [] as string[] };
+  let polls = 0;
+  const base = linkCapability(state);
+  const cap: typeof base = {
+    ...base,
+    act: (envArg, it, action) => {
+      calls.acts.push(action.name);
+      if (action.name !== opts.slow) return base.act(envArg, it, action);
+      return Promise.resolve({
+        kind: 'pending',
+        state: `{"state":{"op":"${action.name}"}}`,
+        retryAfterSeconds: 60,
+      });
+    },
+    resume: (_env, it, { action, state: saved }) => {
+      calls.resumes.push(`${action.name}:${saved}`);
+      if (opts.resumeError) return Promise.reject(opts.resumeError);
+      polls++;
+      if (polls < opts.pollsToFinish)
+        return Promise.resolve({ kind: 'pending', state: saved, retryAfterSeconds: 30 });
+      state.set(it.resourceId, new Set([...(state.get(it.resourceId) ?? []), action.name]));
+      return Promise.resolve();
+    },
+  };
+  return { cap, calls };
+}
+
+describe('long-running writes (docs/style.md 24)', () => {
+  it('a write still running stops the item as pending with the poller state; resuming polls, never writes again', async () => {
+    const state = new Map<string, Set<string>>();
+    const { cap, calls } = slowCapability(state, { slow: 'b', pollsToFinish: 2 });
+    const [first] = await syncWork(cap, env, 'apply', [item]);
+    expect(first).toMatchObject({
+      status: 'pending',
+      counts: { link: 1 },
+      retryAfterSeconds: 60,
+      pending: { action: { kind: 'link', name: 'b' }, state: '{"state":{"op":"b"}}', retryAfterSeconds: 60 },
+    });
+    expect(first!.actions.map((a) => (a as Link).name)).toEqual(['a']);
+
+    const [second] = await syncWork(cap, env, 'apply', [{ ...item, pending: first!.pending! }]);
+    expect(second).toMatchObject({ status: 'pending', retryAfterSeconds: 30, actions: [] });
+
+    const [third] = await syncWork(cap, env, 'apply', [{ ...item, pending: second!.pending! }]);
+    expect(third!.status).toBe('changed');
+    expect(third!.actions.map((a) => (a as Link).name)).toEqual(['b', 'c']);
+    expect(calls.acts).toEqual(['a', 'b', 'c']);
+    expect(calls.resumes).toEqual(['b:{"state":{"op":"b"}}', 'b:{"state":{"op":"b"}}']);
+    const merged = mergeRounds(mergeRounds(first, second!, 'apply'), third!, 'apply');
+    expect(merged.actions.map((a) => (a as Link).name)).toEqual(['a', 'b', 'c']);
+    expect([...state.get(item.resourceId)!].sort()).toEqual(['a', 'b', 'c']);
+  });
+
+  it('a resumed write that finishes the plan is `changed`, validated on the state read after it', async () => {
+    const state = new Map([[item.resourceId, new Set(['a', 'c'])]]);
+    const { cap, calls } = slowCapability(state, { slow: 'b', pollsToFinish: 1 });
+    // The plan that started b saw a and c in place: its tallies are reported, not the later plan's
+    // (which counts b itself as unchanged).
+    const pending = {
+      action: { kind: 'link', lockKey: item.lockKey, name: 'b' },
+      state: 's',
+      retryAfterSeconds: 60,
+      kept: { unchanged: 2 },
+    };
+    const [outcome] = await syncWork(cap, env, 'apply', [{ ...item, pending }]);
+    expect(outcome).toEqual(
+      expect.objectContaining({ status: 'changed', counts: { link: 1, unchanged: 2 } }),
+    );
+    expect(outcome!.findings.map((f) => f.status)).toEqual(['pass', 'pass', 'pass']);
+    expect(calls.acts).toEqual([]);
+  });
+
+  it('an operation that fails terminally is a failed outcome with its cause; a transient poll failure keeps the state', async () => {
+    const pending = {
+      action: { kind: 'link', lockKey: item.lockKey, name: 'b' },
+      state: 's',
+      retryAfterSeconds: 60,
+    };
+    const refused = slowCapability(new Map(), {
+      slow: 'b',
+      pollsToFinish: 1,
+      resumeError: armError(400, 'BadRequest'),
+    });
+    const [failed] = await syncWork(refused.cap, env, 'apply', [{ ...item, pending }]);
+    expect(failed).toMatchObject({ status: 'failed', reason: 'write link: BadRequest: BadRequest happened' });
+    expect(failed!.pending).toBeUndefined();
+    expect(refused.calls.acts).toEqual([]);
+
+    const flaky = slowCapability(new Map(), {
+      slow: 'b',
+      pollsToFinish: 1,
+      resumeError: armError(503, 'ServiceUnavailable'),
+    });
+    const [retry] = await syncWork(flaky.cap, env, 'apply', [{ ...item, pending }]);
+    expect(retry).toMatchObject({ status: 'retry', pending });
+  });
+
+  it('plan mode never resumes or writes', async () => {
+    const { cap, calls } = slowCapability(new Map(), { slow: 'b', pollsToFinish: 1 });
+    const [outcome] = await syncWork(cap, env, 'plan', [item]);
+    expect(outcome!.status).toBe('planned');
+    expect(calls).toEqual({ acts: [], resumes: [] });
+  });
+});
+
 describe('run results', () => {
   it('an empty scope completes converged with its findings (no fan-out needed)', () => {
     const result = resultOf(
