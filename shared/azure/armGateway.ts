@@ -15,6 +15,7 @@ import { type Clock, systemClock } from '../core/clock';
 import { type Logger, silentLogger } from '../core/log';
 import { createArmFederatedCredentials } from './armFederatedCredentials';
 import { createArmInventory } from './armInventory';
+import { createArmPrivateLink } from './armPrivateLink';
 import { type ArmClients } from './clients';
 import { type AzureGateway } from './gateway';
 
@@ -41,5 +42,16 @@ export function createArmGateway(clients: ArmClients, options: ArmGatewayOptions
         : {}),
     }),
     ...createArmFederatedCredentials(clients, { clock }),
+    ...createArmPrivateLink(clients, {
+      clock,
+      resourceGraph: {
+        clock,
+        log,
+        ...(options.argPageSize !== undefined ? { pageSize: options.argPageSize } : {}),
+        ...(options.argSubscriptionsPerQuery !== undefined
+          ? { subscriptionsPerQuery: options.argSubscriptionsPerQuery }
+          : {}),
+      },
+    }),
   };
 }

@@ -36,6 +36,7 @@ import {
   pendingRowFromArg,
   privateEndpointFromModel,
 } from './mappers/privateEndpointConnection';
+import { DEFAULT_LRO_RETRY_AFTER_SECONDS, type LroStep, pollLro, startLro } from './lro';
 import { PENDING_CONNECTIONS_QUERY } from './queries';
 import { queryAllRows, type ResourceGraphOptions } from './resourceGraph';
 
@@ -221,26 +222,23 @@ export function createArmPrivateLink(
         },
       };
       const poller = arm(connectionId).resources.resources.createOrUpdateById(connectionId, apiVersion, body);
+      let step: LroStep;
       try {
-        await call(connectionId, () => poller.submitted());
+        // The initial answer: Storage's 200 is final; Key Vault's 200 Updating, Container Registry's 201,
+        // Cosmos DB's and Web's 202 leave the poller running (docs/azure-behaviour.md §9.2).
+        step = await call(connectionId, () => startLro(poller, () => undefined));
       } catch (error) {
         return explainRefusal(connectionId, type, error as ArmErrorType);
       }
-      if (poller.isDone) {
-        await call(connectionId, () => poller.pollUntilDone());
-        return { kind: 'done' };
-      }
-      return { kind: 'running', state: await poller.serialize() };
+      return step.kind === 'done' ? { kind: 'done' } : { kind: 'running', state: step.state };
     },
 
     async pollConnectionState(connectionId, state): Promise<ConnectionWrite> {
       const client: ResourceManagementClient = arm(connectionId).resources;
-      // Resumes the poller createOrUpdateById started; sends no write of its own.
+      // Resumes the poller createOrUpdateById started (./lro.ts); sends no write of its own.
       const poller = restorePoller(client, state, client.resources.createOrUpdateById);
-      await call(connectionId, () => poller.poll());
-      if (!poller.isDone) return { kind: 'running', state: await poller.serialize() };
-      await call(connectionId, () => poller.pollUntilDone());
-      return { kind: 'done' };
+      const step = await call(connectionId, () => pollLro(poller, DEFAULT_LRO_RETRY_AFTER_SECONDS));
+      return step.kind === 'done' ? { kind: 'done' } : { kind: 'running', state: step.state };
     },
   };
 }

@@ -25,3 +25,12 @@ export const ARG_PAGE_SIZE = 1000;
 
 /** Subscriptions per query: fewer than 300, as ARG's throttling guidance asks (docs/azure-behaviour.md §6.4). */
 export const ARG_SUBSCRIPTIONS_PER_QUERY = 250;
+
+/**
+ * Every pending private endpoint connection on resources in the queried subscriptions, one row per
+ * connection (docs/azure-behaviour.md §4.4): the parent's `properties.privateEndpointConnections`
+ * expanded. `id` is the connection's id, so ARG pages by it; `targetId` is the provider resource.
+ * Rows are candidates only (ARG lags behind ARM, §9.5): each target's connections are re-read from ARM.
+ */
+export const PENDING_CONNECTIONS_QUERY =
+  "resources | where isnotnull(properties.privateEndpointConnections) | mv-expand pec = properties.privateEndpointConnections | where tostring(pec.properties.privateLinkServiceConnectionState.status) =~ 'Pending' | project id = tostring(pec.id), targetId = id, type, privateEndpointId = tostring(pec.properties.privateEndpoint.id) | order by id asc";
