@@ -3,6 +3,7 @@
  * name through this registry; a new capability is one line here plus its own folder.
  */
 import { federation } from './federation/capability';
+import { privateLink } from './privatelink/capability';
 import { createRegistry } from './reconcile/registry';
 
-export const capabilities = createRegistry([federation]);
+export const capabilities = createRegistry([federation, privateLink]);

@@ -9,7 +9,7 @@
 import { createHash } from 'node:crypto';
 import { normalizeResourceId, parseResourceId } from './resourceId';
 
-export type InstanceKind = 'cluster' | 'identity' | 'drift' | 'subscription';
+export type InstanceKind = 'cluster' | 'identity' | 'drift' | 'subscription' | 'privateEndpoint';
 
 function hashOf(value: string, length = 20): string {
   return createHash('sha256').update(value).digest('hex').slice(0, length);
@@ -24,7 +24,10 @@ function readable(name: string): string {
 }
 
 /** e.g. `fedlink:cluster:aks-prod:1f0e…` for a managed cluster id. */
-export function instanceIdFor(kind: 'cluster' | 'identity' | 'subscription', resourceId: string): string {
+export function instanceIdFor(
+  kind: 'cluster' | 'identity' | 'subscription' | 'privateEndpoint',
+  resourceId: string,
+): string {
   const parsed = parseResourceId(resourceId);
   return `fedlink:${kind}:${readable(parsed.name ?? '')}:${hashOf(normalizeResourceId(resourceId))}`;
 }

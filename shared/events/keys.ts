@@ -3,8 +3,8 @@
  * Pure: no I/O, no clock, never throws; anything it cannot use is `ignore`, with the reason.
  *
  * Reconciled: `Microsoft.Resources.ResourceWriteSuccess` / `ResourceDeleteSuccess` (docs/azure-behaviour.md §3.1)
- * whose subject is a managed cluster, a user-assigned identity, or a federated identity credential
- * (→ its identity). Failure, cancel and action events change nothing fedlink reads: ignored.
+ * whose subject is a managed cluster, a user-assigned identity, a federated identity credential
+ * (→ its identity), or a private endpoint (→ the resources its manual connections ask for). Failure, cancel and action events change nothing fedlink reads: ignored.
  *
  * Trust: nothing from the payload but the resource id is used, and the reconciler re-reads ARM, so a
  * forged event can at most cause one extra, converging reconcile. Still, an event that contradicts
@@ -55,6 +55,9 @@ export const HANDLED_RESOURCE_TYPES = [
   { resourceType: TYPES.managedCluster, target: 'cluster', child: false },
   { resourceType: TYPES.userAssignedIdentity, target: 'identity', child: false },
   { resourceType: TYPES.federatedIdentityCredential, target: 'identity', child: true },
+  // A consumer's private endpoint written in a subscription in scope: the resources its manual
+  // connections ask for are checked for pending connections (docs/azure-behaviour.md §4.3).
+  { resourceType: TYPES.privateEndpoint, target: 'privateEndpoint', child: false },
 ] as const satisfies readonly { resourceType: string; target: ReconcileTarget; child: boolean }[];
 
 /**
@@ -159,7 +162,7 @@ export function keysForEvent(delivered: DeliveredEvent): EventKey {
   if (handled === undefined) {
     return {
       kind: 'ignore',
-      reason: `subject is a ${parsed.type ?? 'subscription or resource group'}, not a managed cluster or user-assigned identity`,
+      reason: `subject is a ${parsed.type ?? 'subscription or resource group'}, not a managed cluster, user-assigned identity or private endpoint`,
       ...ids,
     };
   }

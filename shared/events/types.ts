@@ -11,7 +11,7 @@ export type DeliveredEvent =
   | { readonly schema: 'CloudEventSchemaV1_0'; readonly index: number; readonly event: CloudEvent<unknown> }
   | { readonly schema: 'invalid'; readonly index: number; readonly reason: string };
 
-export type ReconcileTarget = 'cluster' | 'identity';
+export type ReconcileTarget = 'cluster' | 'identity' | 'privateEndpoint';
 export type ResourceChange = 'write' | 'delete';
 
 export type EventKey =

@@ -171,7 +171,7 @@ export const privateLink: Capability<PrivateLinkPayload, Observed, ConnectionDec
     return confirm(env, item, action);
   },
 
-  async resume(env, item, action, state) {
+  async resume(env, item, { action, state }) {
     const progress = JSON.parse(state) as Progress;
     if ('poll' in progress) {
       const write = await env.azure.pollConnectionState(action.connectionId, progress.poll);

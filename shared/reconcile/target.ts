@@ -2,7 +2,10 @@
 import { normalizeResourceId } from '../core/resourceId';
 import { type Target } from './types';
 
-export function targetFor(kind: 'cluster' | 'identity' | 'subscription', resourceId: string): Target {
+export function targetFor(
+  kind: 'cluster' | 'identity' | 'subscription' | 'privateEndpoint',
+  resourceId: string,
+): Target {
   return { kind, resourceId: normalizeResourceId(resourceId) };
 }
 

@@ -9,7 +9,10 @@ export type RunMode = 'plan' | 'apply';
 
 /** What a run is about. Resource ids are lower-cased at the edge (`targetFor`): ARM ids are case-insensitive. */
 export type Target =
-  | { readonly kind: 'cluster' | 'identity' | 'subscription'; readonly resourceId: string }
+  | {
+      readonly kind: 'cluster' | 'identity' | 'subscription' | 'privateEndpoint';
+      readonly resourceId: string;
+    }
   | { readonly kind: 'fleet' };
 
 export type TargetKind = Target['kind'];
