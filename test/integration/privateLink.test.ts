@@ -1,0 +1,128 @@
+/**
+ * The private link capability through the real orchestrations, activities and SDK clients against the
+ * emulator, per type in each type's recorded shape (docs/azure-behaviour.md §9.2): approve and reject
+ * reach the type's done state (Succeeded; SQL Ready; Web by status), long-running ones across durable
+ * timers, one PUT per decision; a second run writes nothing.
+ */
+import { type RunResult } from '../../functions/contracts';
+import { driftCheck } from '../../functions/orchestrations/drift';
+import { configSchema } from '../../shared/config/schema';
+import { DRIFT_INSTANCE_ID } from '../../shared/core/instanceIds';
+import { silentLogger } from '../../shared/core/log';
+import { type ArmResource } from '../../sandbox/builders';
+import { createSandbox, type Sandbox } from '../../sandbox/runtime';
+import {
+  connection,
+  endpoint,
+  endpointId,
+  plEstate,
+  provider,
+  SPOKE,
+  stateOf,
+  SUB,
+  TENANT,
+  TYPE_CASES,
+} from '../helpers/privateLink';
+
+async function sweep(
+  resources: ArmResource[],
+  rawConfig: unknown,
+): Promise<{ sandbox: Sandbox; result: RunResult }> {
+  const sandbox = await createSandbox({
+    estate: plEstate(resources),
+    config: configSchema.parse(rawConfig),
+    log: silentLogger,
+  });
+  const result = await drift(sandbox);
+  return { sandbox, result };
+}
+
+async function drift(sandbox: Sandbox, mode: 'plan' | 'apply' = 'apply'): Promise<RunResult> {
+  const instanceId = `${DRIFT_INSTANCE_ID}:${sandbox.host.metrics().orchestrations}`;
+  await sandbox.host.client.startNew(driftCheck.name, { instanceId, input: { mode, trigger: 'cli' } });
+  await sandbox.host.runUntilIdle();
+  const status = await sandbox.host.client.getStatus(instanceId);
+  if (status.runtimeStatus !== 'Completed')
+    throw new Error(`drift ended ${String(status.runtimeStatus)}: ${JSON.stringify(status.output)}`);
+  return status.output as RunResult;
+}
+
+const writes = (sandbox: Sandbox) =>
+  sandbox.emulator.operations.filter(
+    (o) => o.method === 'PUT' || o.method === 'PATCH' || o.method === 'DELETE',
+  );
+
+describe.each(TYPE_CASES)('private link: $type', (c) => {
+  it.each(['approve', 'reject'] as const)(
+    '%s: one PUT, the done state, the description; a second run writes nothing',
+    async (action) => {
+      const parent = provider(c.type, c.name);
+      const pe = endpointId(`pe-${c.name}`, SPOKE);
+      const conn = connection(parent, `${c.name}.pec1`, pe, {
+        final: c.final,
+        stateKeys: { ...c.stateKeys },
+      });
+      // The requester's endpoint, readable in a subscription of ours: it names the group id.
+      const consumer = endpoint(`pe-${c.name}`, SPOKE, [
+        { targetId: parent.id, ...(c.groupId ? { groupId: c.groupId } : {}) },
+      ]);
+      const { sandbox, result } = await sweep([parent, conn, consumer], {
+        scope: { subscriptions: [SUB, SPOKE], tenants: [TENANT] },
+        privateLink: {
+          rules: [
+            { name: `${action}-spokes`, action, resourceTypes: [c.type], requesterSubscriptions: [SPOKE] },
+          ],
+        },
+      });
+      try {
+        const wanted = action === 'approve' ? 'Approved' : 'Rejected';
+        const description =
+          action === 'approve'
+            ? `Approved by fedlink rule ${action}-spokes`
+            : `Rejected by fedlink rule ${action}-spokes: matches ${c.type}, group ${c.groupId ?? 'unknown'}, requester subscription ${SPOKE}`;
+        const state = stateOf(sandbox.emulator.state().resources, conn.id);
+        expect(state?.status).toBe(wanted);
+        expect(state?.description).toBe(description);
+        // Web keeps a rejected connection's provisioningState as it was (recorded); every other type ends in its final state.
+        if (!(c.type === 'Microsoft.Web/sites' && action === 'reject'))
+          expect(state?.provisioningState).toBe(c.final);
+        expect(writes(sandbox).map((w) => [w.method, w.status])).toEqual([['PUT', c.putStatus]]);
+        // Done was judged on the connection itself, read after the PUT (a poller's word is not enough: Key Vault).
+        const put = sandbox.emulator.operations.findIndex((o) => o.method === 'PUT');
+        expect(
+          sandbox.emulator.operations
+            .slice(put + 1)
+            .some((o) => o.method === 'GET' && o.path.toLowerCase() === conn.id.toLowerCase()),
+        ).toBe(true);
+        expect(result.status).toBe('changed');
+        expect(result.counts[action]).toBe(1);
+        const outcome = result.outcomes.find((o) => o.capability === 'privateLink')!;
+        expect(outcome.actions).toEqual([
+          expect.objectContaining({
+            kind: action,
+            connectionId: conn.id,
+            requesterSubscription: SPOKE,
+            requesterTenant: TENANT,
+            rule: `${action}-spokes`,
+            description,
+            decidedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) as unknown,
+          }),
+        ]);
+        expect(result.findings.filter((f) => f.status === 'fail')).toEqual([]);
+        // The report names the decision: the rule, the requester's subscription and tenant, the time.
+        // A synchronous type reports it as decided in that round; a long-running one as it stands once done.
+        const audit = result.findings.find((f) => f.resourceId === conn.id && f.status === 'pass');
+        expect(audit?.check).toMatch(/^privatelink\.(decision|decided)$/);
+        expect(audit?.message).toContain(`rule ${action}-spokes`);
+        expect(audit?.message).toContain(`requester subscription ${SPOKE}, tenant ${TENANT}`);
+        expect(audit?.message).toMatch(/ at \d{4}-\d\d-\d\dT/);
+
+        const again = await drift(sandbox);
+        expect(writes(sandbox)).toHaveLength(1);
+        expect(again.status).toBe('converged');
+      } finally {
+        await sandbox.close();
+      }
+    },
+  );
+});
