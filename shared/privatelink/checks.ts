@@ -14,6 +14,8 @@ export const CHECKS = {
   foreignRequester: 'privatelink.foreign-requester',
   /** A connection fedlink decided earlier (its description names the rule), as it stands now. */
   decided: 'privatelink.decided',
+  /** A connection that is not Pending and that fedlink did not decide: left alone. */
+  decidedElsewhere: 'privatelink.decided-elsewhere',
   /** A state change fedlink made that has not finished yet. */
   inProgress: 'privatelink.in-progress',
   targetMissing: 'privatelink.target-missing',

@@ -136,13 +136,22 @@ export function planTarget(
     const facts = factsOf(item, c, context);
     if (c.status !== 'Pending') {
       const rule = ruleOfDescription(c.description);
-      if (rule !== undefined && (c.status === 'Approved' || c.status === 'Rejected'))
-        findings.push({
-          check: CHECKS.decided,
-          resourceId: c.id,
-          status: 'pass',
-          message: `connection ${c.name} on ${item.resourceId} is ${c.status} by fedlink rule ${rule} (its description: "${c.description ?? ''}"): ${who(facts)}; seen at ${at}`,
-        });
+      findings.push(
+        rule !== undefined
+          ? {
+              check: CHECKS.decided,
+              resourceId: c.id,
+              status: 'pass',
+              message: `connection ${c.name} on ${item.resourceId} is ${c.status} by fedlink rule ${rule} (its description: "${c.description ?? ''}"): ${who(facts)}; seen at ${at}`,
+            }
+          : {
+              // Never re-approved, re-rejected or touched: someone else decided it (or it is changing).
+              check: CHECKS.decidedElsewhere,
+              resourceId: c.id,
+              status: 'pass',
+              message: `connection ${c.name} on ${item.resourceId} is ${c.status ?? 'without a status'}${c.description ? ` ("${c.description}")` : ''}, not Pending: left alone; ${who(facts)}; seen at ${at}`,
+            },
+      );
       continue;
     }
     const decision = decide(facts, policy);

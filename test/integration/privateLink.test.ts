@@ -5,6 +5,10 @@
  * timers, one PUT per decision; a second run writes nothing.
  */
 import { type RunResult } from '../../functions/contracts';
+import { type AzureGateway } from '../../shared/azure/gateway';
+import { lockKeyFor } from '../../shared/core/instanceIds';
+import { privateLink, PRIVATE_LINK } from '../../shared/privatelink/capability';
+import { syncWork } from '../../shared/reconcile/runner';
 import { driftCheck } from '../../functions/orchestrations/drift';
 import { configSchema } from '../../shared/config/schema';
 import { DRIFT_INSTANCE_ID } from '../../shared/core/instanceIds';
@@ -125,4 +129,72 @@ describe.each(TYPE_CASES)('private link: $type', (c) => {
       }
     },
   );
+});
+
+describe('private link: a connection decided by someone else between fedlink reading it and writing it', () => {
+  it.each([
+    'Microsoft.Storage/storageAccounts',
+    'Microsoft.KeyVault/vaults',
+    'Microsoft.Network/privateLinkServices',
+  ])('%s: no write lands on it; the next round leaves it alone and reports it', async (type) => {
+    const c = TYPE_CASES.find((t) => t.type === type)!;
+    const parent = provider(c.type, c.name);
+    const conn = connection(parent, `${c.name}.raced`, endpointId('pe-raced', SPOKE), {
+      final: c.final,
+      stateKeys: { ...c.stateKeys },
+    });
+    const sandbox = await createSandbox({
+      estate: plEstate([parent, conn]),
+      config: configSchema.parse({}),
+      log: silentLogger,
+    });
+    try {
+      const config = configSchema.parse({
+        scope: { subscriptions: [SUB], tenants: [TENANT] },
+        privateLink: { rules: [{ name: 'all', action: 'approve', resourceTypes: [c.type] }] },
+      });
+      // The real port; after fedlink's read, the owner rejects the connection (a second writer).
+      const azure: AzureGateway = {
+        ...sandbox.deps.azure,
+        async listConnections(id, t) {
+          const seen = await sandbox.deps.azure.listConnections(id, t);
+          sandbox.emulator.putResource(
+            connection(parent, `${c.name}.raced`, endpointId('pe-raced', SPOKE), {
+              status: 'Rejected',
+              description: 'rejected by the owner',
+              final: c.final,
+              stateKeys: { ...c.stateKeys },
+            }),
+          );
+          return seen;
+        },
+      };
+      const env = { azure, config, log: silentLogger };
+      const item = {
+        capability: PRIVATE_LINK,
+        resourceId: parent.id,
+        lockKey: lockKeyFor(parent.id),
+        payload: { type: c.type },
+      };
+      const [first] = await syncWork(privateLink, env, 'apply', [item]);
+      expect(first).toMatchObject({ status: 'retry', actions: [] });
+      expect(first!.reason).toContain(`connection ${conn.id} is Rejected before the write`);
+      const [second] = await syncWork(privateLink, { ...env, azure: sandbox.deps.azure }, 'apply', [item]);
+      expect(second).toMatchObject({ status: 'converged', actions: [] });
+      expect(second!.findings).toEqual([
+        expect.objectContaining({
+          check: 'privatelink.decided-elsewhere',
+          resourceId: conn.id,
+          status: 'pass',
+          message: expect.stringContaining(
+            'is Rejected ("rejected by the owner"), not Pending: left alone',
+          ) as unknown,
+        }),
+      ]);
+      expect(writes(sandbox)).toEqual([]);
+      expect(stateOf(sandbox.emulator.state().resources, conn.id)?.description).toBe('rejected by the owner');
+    } finally {
+      await sandbox.close();
+    }
+  });
 });
