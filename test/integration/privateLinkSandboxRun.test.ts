@@ -246,4 +246,33 @@ describe('fedlink sandbox run: private endpoint approvals', () => {
       `the tenant of requester subscription ${unseen} is unknown (fedlink cannot read that subscription), so it counts as outside scope.tenants`,
     );
   });
+
+  it('a rule naming an unknown resource type is bad input: exit 2, one message listing the supported types, no ARM call', () => {
+    const r = spawnSync(
+      process.execPath,
+      [
+        CLI,
+        'sandbox',
+        'run',
+        '--json',
+        '--estate',
+        file(plEstate(ESTATE)),
+        '--config',
+        file(
+          stringify({
+            privateLink: {
+              rules: [{ name: 'r', action: 'approve', resourceTypes: ['Microsoft.Cache/redis'] }],
+            },
+          }),
+          'yaml',
+        ),
+      ],
+      { encoding: 'utf8', timeout: 60_000 },
+    );
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain(
+      'privateLink.rules[0].resourceTypes[0]: fedlink does not decide private endpoint connections of Microsoft.Cache/redis; supported: Microsoft.Storage/storageAccounts, Microsoft.KeyVault/vaults, Microsoft.Web/sites, Microsoft.Network/privateLinkServices, Microsoft.Sql/servers, Microsoft.DocumentDB/databaseAccounts, Microsoft.ContainerRegistry/registries',
+    );
+  });
 });
