@@ -183,18 +183,21 @@ export function createArmPrivateLink(
       if (info.apiVersion === undefined) {
         const { parentId, name } = parts(connectionId);
         const t = targetOf(parentId, PRIVATE_LINK_SERVICE);
-        const network = clients.forSubscription(t.subscriptionId).network;
         const current = await read(connectionId, () =>
-          network.privateLinkServices.getPrivateEndpointConnection(t.resourceGroup, t.name, name),
+          clients
+            .forSubscription(t.subscriptionId)
+            .network.privateLinkServices.getPrivateEndpointConnection(t.resourceGroup, t.name, name),
         );
         const now = current === undefined ? undefined : connectionFromNetwork(current);
         if (now?.status !== 'Pending') throw noLongerPending(connectionId, now?.status, 'before the write');
         try {
           await call(connectionId, () =>
-            network.privateLinkServices.updatePrivateEndpointConnection(t.resourceGroup, t.name, name, {
-              ...current,
-              privateLinkServiceConnectionState: { ...state, actionsRequired: 'None' },
-            }),
+            clients
+              .forSubscription(t.subscriptionId)
+              .network.privateLinkServices.updatePrivateEndpointConnection(t.resourceGroup, t.name, name, {
+                ...current,
+                privateLinkServiceConnectionState: { ...state, actionsRequired: 'None' },
+              }),
           );
         } catch (error) {
           return explainRefusal(connectionId, type, error as ArmErrorType);
