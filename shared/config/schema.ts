@@ -103,13 +103,15 @@ const binding = z
   })
   .strict();
 
+const RESOURCE_TYPE = /^[A-Za-z][A-Za-z0-9.]*\/[A-Za-z][A-Za-z0-9/]*$/;
+
 const privateLinkRule = z
   .object({
     name: z.string().min(1),
     action: z.enum(['approve', 'reject']),
     resourceTypes: z
       .array(
-        z.string().regex(/^[A-Za-z][A-Za-z0-9.]*\/[A-Za-z][A-Za-z0-9/]*$/, {
+        z.string().regex(RESOURCE_TYPE, {
           message: 'expected a resource type like Microsoft.KeyVault/vaults',
         }),
       )
@@ -124,6 +126,8 @@ const privateLinkRule = z
       // that names another would silently match nothing.
       const infos: PrivateLinkTypeInfo[] = [];
       rule.resourceTypes.forEach((type, i) => {
+        // A malformed one already has its own issue.
+        if (!RESOURCE_TYPE.test(type)) return;
         const info = privateLinkTypeInfo(type);
         if (info) infos.push(info);
         else
