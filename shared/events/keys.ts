@@ -4,7 +4,7 @@
  *
  * Reconciled: `Microsoft.Resources.ResourceWriteSuccess` / `ResourceDeleteSuccess` (docs/azure-behaviour.md §3.1)
  * whose subject is a managed cluster, a user-assigned identity, a federated identity credential
- * (→ its identity), or a private endpoint (→ the resources its manual connections ask for). Failure, cancel and action events change nothing fedlink reads: ignored.
+ * (→ its identity) or a private endpoint. Failure, cancel and action events change nothing fedlink reads: ignored.
  *
  * Trust: nothing from the payload but the resource id is used, and the reconciler re-reads ARM, so a
  * forged event can at most cause one extra, converging reconcile. Still, an event that contradicts
@@ -55,8 +55,7 @@ export const HANDLED_RESOURCE_TYPES = [
   { resourceType: TYPES.managedCluster, target: 'cluster', child: false },
   { resourceType: TYPES.userAssignedIdentity, target: 'identity', child: false },
   { resourceType: TYPES.federatedIdentityCredential, target: 'identity', child: true },
-  // A consumer's private endpoint written in a subscription in scope: the resources its manual
-  // connections ask for are checked for pending connections (docs/azure-behaviour.md §4.3).
+  // Private DNS (shared/dns): a private endpoint written anywhere may need its DNS zone group.
   { resourceType: TYPES.privateEndpoint, target: 'privateEndpoint', child: false },
 ] as const satisfies readonly { resourceType: string; target: ReconcileTarget; child: boolean }[];
 

@@ -67,12 +67,13 @@ export const federation: Capability<FederationPayload, readonly Fic[], FicAction
       case 'fleet':
         return toEngineScope(await scopeForFleet(azure, config));
       case 'subscription':
-      case 'privateEndpoint':
         return {
           kind: 'skip',
-          reason: `federation does not reconcile a ${target.kind} on its own`,
+          reason: 'federation does not reconcile a subscription on its own',
           findings: [],
         };
+      case 'privateEndpoint':
+        return { kind: 'skip', reason: 'federation does not reconcile private endpoints', findings: [] };
     }
   },
 
