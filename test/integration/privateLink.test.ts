@@ -19,6 +19,7 @@ import {
   connection,
   endpoint,
   endpointId,
+  FOREIGN_SUB,
   plEstate,
   provider,
   SPOKE,
@@ -197,4 +198,41 @@ describe('private link: a connection decided by someone else between fedlink rea
       await sandbox.close();
     }
   });
+});
+
+describe('private link: several pending connections on one long-running type', () => {
+  it.each(['Microsoft.KeyVault/vaults', 'Microsoft.DocumentDB/databaseAccounts', 'Microsoft.Web/sites'])(
+    '%s: decided one after another under the target lock, each finished before the next PUT',
+    async (type) => {
+      const c = TYPE_CASES.find((t) => t.type === type)!;
+      const parent = provider(c.type, c.name);
+      const conns = ['a', 'b', 'c'].map((n) =>
+        connection(parent, `${c.name}.${n}`, endpointId(`pe-${n}`, n === 'c' ? FOREIGN_SUB : SPOKE), {
+          final: c.final,
+          stateKeys: { ...c.stateKeys },
+        }),
+      );
+      const { sandbox, result } = await sweep([parent, ...conns], {
+        scope: { subscriptions: [SUB], tenants: [TENANT] },
+        privateLink: {
+          default: 'reject',
+          rules: [
+            { name: 'spokes', action: 'approve', resourceTypes: [c.type], requesterSubscriptions: [SPOKE] },
+          ],
+        },
+      });
+      try {
+        const state = sandbox.emulator.state().resources;
+        expect(conns.map((x) => stateOf(state, x.id)?.status)).toEqual(['Approved', 'Approved', 'Rejected']);
+        expect(result.counts).toMatchObject({ approve: 2, reject: 1 });
+        const puts = writes(sandbox);
+        expect(puts.map((w) => w.path)).toEqual(conns.map((x) => x.id));
+        // No PUT met another operation still running on the target's connections (no 409).
+        expect(puts.every((w) => w.status < 300)).toBe(true);
+        expect(result.status).toBe('changed');
+      } finally {
+        await sandbox.close();
+      }
+    },
+  );
 });
