@@ -4,6 +4,7 @@
  */
 import { dns } from './dns/capability';
 import { federation } from './federation/capability';
+import { privateLink } from './privatelink/capability';
 import { createRegistry } from './reconcile/registry';
 
-export const capabilities = createRegistry([federation, dns]);
+export const capabilities = createRegistry([federation, privateLink, dns]);

@@ -16,6 +16,7 @@ import { type Logger, silentLogger } from '../core/log';
 import { createArmFederatedCredentials } from './armFederatedCredentials';
 import { createArmInventory } from './armInventory';
 import { createArmPrivateDns } from './armPrivateDns';
+import { createArmPrivateLink } from './armPrivateLink';
 import { type ArmClients } from './clients';
 import { type AzureGateway } from './gateway';
 
@@ -45,6 +46,17 @@ export function createArmGateway(clients: ArmClients, options: ArmGatewayOptions
     ...createArmPrivateDns(clients, {
       clock,
       arg: {
+        clock,
+        log,
+        ...(options.argPageSize !== undefined ? { pageSize: options.argPageSize } : {}),
+        ...(options.argSubscriptionsPerQuery !== undefined
+          ? { subscriptionsPerQuery: options.argSubscriptionsPerQuery }
+          : {}),
+      },
+    }),
+    ...createArmPrivateLink(clients, {
+      clock,
+      resourceGraph: {
         clock,
         log,
         ...(options.argPageSize !== undefined ? { pageSize: options.argPageSize } : {}),

@@ -6,6 +6,8 @@
  *   Resource Graph). Implemented in ./armInventory.ts.
  * - `FederatedCredentialsPort`: the federation capability's reads and writes of FICs. Implemented in
  *   ./armFederatedCredentials.ts.
+ * - `PrivateLinkPort`: the private link capability's reads and approvals of private endpoint
+ *   connections. Implemented in ./armPrivateLink.ts.
  *
  * A new capability adds its own port here and its own implementation file; `AzureGateway` is only the
  * bundle of every port over one set of clients (./armGateway.ts), so the host builds it once.
@@ -91,5 +93,73 @@ export interface PrivateDnsPort {
   ): Promise<readonly (ZoneLink & { readonly zoneId: string })[]>;
 }
 
+/** A private endpoint connection on the provider side (docs/azure-behaviour.md §4.1), as fedlink reads it. */
+export interface PrivateEndpointConnection {
+  readonly id: string;
+  readonly name: string;
+  /** `privateLinkServiceConnectionState.status`: Pending, Approved, Rejected, Disconnected, or a transitional one (Web's Approving/Rejecting). */
+  readonly status: string | undefined;
+  readonly description: string | undefined;
+  readonly provisioningState: string | undefined;
+  /** The consumer's private endpoint (`properties.privateEndpoint.id`). */
+  readonly privateEndpointId: string | undefined;
+  /** Group ids the connection itself names (`groupIds` or `groupId`; most types name none). */
+  readonly groupIds: readonly string[];
+}
+
+/** A consumer-side private endpoint: the resources its manual connections ask for. */
+export interface PrivateEndpointInfo {
+  readonly id: string;
+  readonly manualConnections: readonly {
+    readonly targetId: string;
+    readonly groupIds: readonly string[];
+    readonly status: string | undefined;
+  }[];
+}
+
+/** One pending connection as Resource Graph indexes it (it lags behind ARM: docs/azure-behaviour.md §9.5). */
+export interface PendingConnectionRow {
+  readonly targetId: string;
+  readonly targetType: string;
+  readonly connectionId: string;
+  readonly privateEndpointId: string | undefined;
+}
+
+/** A state change in flight: `running` carries the SDK poller's serialized state. */
+export type ConnectionWrite =
+  { readonly kind: 'done' } | { readonly kind: 'running'; readonly state: string };
+
+export interface PrivateLinkPort {
+  /** The consumer's private endpoint; undefined when it does not exist (or fedlink cannot see it: 403/404). */
+  getConsumerEndpoint(privateEndpointId: string): Promise<PrivateEndpointInfo | undefined>;
+  /** Every connection on a provider resource of a supported type, and when they were read (ISO time); `exists: false` when the resource is gone. */
+  listConnections(
+    targetId: string,
+    targetType: string,
+  ): Promise<{
+    readonly readAt: string;
+    readonly exists: boolean;
+    readonly connections: readonly PrivateEndpointConnection[];
+  }>;
+  /** One connection, read directly (never from the parent's possibly stale list); undefined when gone. */
+  getConnection(connectionId: string, targetType: string): Promise<PrivateEndpointConnection | undefined>;
+  /** Every pending connection on resources in these subscriptions, through one paged Resource Graph query. */
+  queryPendingConnections(subscriptionIds: readonly string[]): Promise<readonly PendingConnectionRow[]>;
+  /**
+   * Approves or rejects a connection that is Pending now, through the type's own API: re-reads it
+   * first and PUTs back what GET returned with the new state (docs/azure-behaviour.md §4.1). Throws a
+   * retryable `FedlinkConnectionNoLongerPending` when it is no longer Pending, before the write or when
+   * the provider refuses the write because its state changed meanwhile. `running` when the provider's
+   * operation has not finished (its poller's state, to resume with `pollConnectionState`).
+   */
+  setConnectionState(
+    connectionId: string,
+    targetType: string,
+    state: { readonly status: 'Approved' | 'Rejected'; readonly description: string },
+  ): Promise<ConnectionWrite>;
+  /** Resumes a running state change from its poller state and polls once; never writes again. */
+  pollConnectionState(connectionId: string, state: string): Promise<ConnectionWrite>;
+}
+
 /** Every port over one set of ARM clients: what the host builds once and hands to the capabilities. */
-export type AzureGateway = InventoryPort & FederatedCredentialsPort & PrivateDnsPort;
+export type AzureGateway = InventoryPort & FederatedCredentialsPort & PrivateLinkPort & PrivateDnsPort;

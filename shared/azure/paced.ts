@@ -118,6 +118,14 @@ export function pacedGateway(inner: AzureGateway, clock: Clock): AzureGateway {
       await limiter.take(ficWriteClaims('delete', identityId));
       return inner.deleteFic(identityId, name);
     },
+    // Private endpoint connections: no documented per-resource write limit to pace below; ARM's own
+    // throttling (docs/azure-behaviour.md §6.3) is answered by the SDK's Retry-After handling.
+    getConsumerEndpoint: (id) => inner.getConsumerEndpoint(id),
+    listConnections: (id, type) => inner.listConnections(id, type),
+    getConnection: (id, type) => inner.getConnection(id, type),
+    queryPendingConnections: (subs) => inner.queryPendingConnections(subs),
+    setConnectionState: (id, type, state) => inner.setConnectionState(id, type, state),
+    pollConnectionState: (id, state) => inner.pollConnectionState(id, state),
   };
 }
 

@@ -7,12 +7,22 @@
  *
  * Least privilege (docs/azure-behaviour.md §8.3, §8.4): never a wildcard, never
  * `userAssignedIdentities/write` (that would let fedlink change identities themselves) and nothing
- * fedlink does not call yet. Private endpoint approval actions join this list in the change that
- * makes the code call them.
+    calls: [
+      'ResourceGraphClient.resources (queryClusters, queryIdentities, queryZones, queryPrivateEndpoints, queryLinksTo, queryPendingConnections)',
+    ],
  *
  * Actions are listed as Azure's operations catalogue spells them; ARM compares them
  * case-insensitively.
  */
+import { PRIVATE_LINK_TYPES } from '../core/privateLinkTypes';
+
+/**
+ * The private link types whose connections go through the generic resources client
+ * (shared/core/privateLinkTypes.ts; private link services go through @azure/arm-network, listed apart).
+ */
+const GENERIC_PRIVATE_LINK_TYPES: readonly string[] = PRIVATE_LINK_TYPES.filter(
+  (t) => t.apiVersion !== undefined,
+).map((t) => t.type);
 
 export interface ArmPermission {
   /** The RBAC action (Microsoft.<Provider>/<type>/<verb>). */
@@ -88,7 +98,7 @@ export const ARM_PERMISSIONS: readonly ArmPermission[] = [
   },
   {
     action: 'Microsoft.Network/privateEndpoints/read',
-    calls: ['NetworkManagementClient.privateEndpoints.get (getPrivateEndpoint)'],
+    calls: ['NetworkManagementClient.privateEndpoints.get (getPrivateEndpoint, getConsumerEndpoint)'],
   },
   {
     action: 'Microsoft.Network/privateEndpoints/privateDnsZoneGroups/read',
@@ -115,9 +125,46 @@ export const ARM_PERMISSIONS: readonly ArmPermission[] = [
     // a role without `*/read` still may query.
     action: 'Microsoft.ResourceGraph/resources/read',
     calls: [
-      'ResourceGraphClient.resources (queryClusters, queryIdentities, queryZones, queryPrivateEndpoints, queryLinksTo)',
+      'ResourceGraphClient.resources (queryClusters, queryIdentities, queryZones, queryPrivateEndpoints, queryLinksTo, queryPendingConnections)',
     ],
   },
+  // Private endpoint approvals (./armPrivateLink.ts, docs/azure-behaviour.md §4.3, §8.4). An approve or
+  // reject is a PUT of the connection, authorized as `<type>/privateEndpointConnections/write` (the
+  // Activity Log shows it as that write, azure-cli#14957; the built-in "Azure AI Enterprise Network
+  // Connection Approver" role grants it for that purpose). `PrivateEndpointConnectionsApproval/action`
+  // is what a consumer needs to get its endpoint approved automatically when it creates it (§4.3):
+  // fedlink creates no endpoint, so it does not ask for it. The SDK pollers' GETs of each provider's
+  // operation URLs are not listed: whether ARM checks a separate action on them is UNVERIFIED.
+  {
+    action: 'Microsoft.Network/privateLinkServices/privateEndpointConnections/read',
+    calls: [
+      'NetworkManagementClient.privateLinkServices.listPrivateEndpointConnections (listConnections)',
+      'NetworkManagementClient.privateLinkServices.getPrivateEndpointConnection (getConnection, setConnectionState)',
+    ],
+  },
+  {
+    action: 'Microsoft.Network/privateLinkServices/privateEndpointConnections/write',
+    calls: [
+      'NetworkManagementClient.privateLinkServices.updatePrivateEndpointConnection (setConnectionState)',
+    ],
+  },
+  ...GENERIC_PRIVATE_LINK_TYPES.flatMap((type): ArmPermission[] => [
+    {
+      // The parent's GET lists its connections (how the Azure CLI reads them, §4.1).
+      action: `${type}/read`,
+      calls: ['ResourceManagementClient.resources.getById (listConnections)'],
+    },
+    {
+      action: `${type}/privateEndpointConnections/read`,
+      calls: ['ResourceManagementClient.resources.getById (getConnection, setConnectionState)'],
+    },
+    {
+      action: `${type}/privateEndpointConnections/write`,
+      calls: [
+        'ResourceManagementClient.resources.createOrUpdateById (setConnectionState, pollConnectionState)',
+      ],
+    },
+  ]),
 ];
 
 /** The actions alone, in manifest order. */

@@ -37,3 +37,12 @@ export const PRIVATE_ENDPOINTS_QUERY =
 /** Every virtual network link of every private DNS zone (to name the link a refused link conflicts with). */
 export const LINKS_QUERY =
   "resources | where type =~ 'microsoft.network/privatednszones/virtualnetworklinks' | project id, name, type, location, resourceGroup, subscriptionId, tags, properties | order by id asc";
+
+/**
+ * Every pending private endpoint connection on resources in the queried subscriptions, one row per
+ * connection (docs/azure-behaviour.md §4.4): the parent's `properties.privateEndpointConnections`
+ * expanded. `id` is the connection's id, so ARG pages by it; `targetId` is the provider resource.
+ * Rows are candidates only (ARG lags behind ARM, §9.5): each target's connections are re-read from ARM.
+ */
+export const PENDING_CONNECTIONS_QUERY =
+  "resources | where isnotnull(properties.privateEndpointConnections) | mv-expand pec = properties.privateEndpointConnections | where tostring(pec.properties.privateLinkServiceConnectionState.status) =~ 'Pending' | project id = tostring(pec.id), targetId = id, type, privateEndpointId = tostring(pec.properties.privateEndpoint.id) | order by id asc";

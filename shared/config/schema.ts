@@ -3,6 +3,13 @@
  * Parsing and error reporting live in load.ts; this file is only the shape and its defaults.
  */
 import { z } from 'zod';
+import {
+  canonicalGroupId,
+  describeSupportedGroupIds,
+  PRIVATE_LINK_TYPES,
+  privateLinkTypeInfo,
+  type PrivateLinkTypeInfo,
+} from '../core/privateLinkTypes';
 import { isResourceId, parseResourceId, ResourceIdError, TYPES } from '../core/resourceId';
 
 const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
@@ -96,13 +103,15 @@ const binding = z
   })
   .strict();
 
+const RESOURCE_TYPE = /^[A-Za-z][A-Za-z0-9.]*\/[A-Za-z][A-Za-z0-9/]*$/;
+
 const privateLinkRule = z
   .object({
     name: z.string().min(1),
     action: z.enum(['approve', 'reject']),
     resourceTypes: z
       .array(
-        z.string().regex(/^[A-Za-z][A-Za-z0-9.]*\/[A-Za-z][A-Za-z0-9/]*$/, {
+        z.string().regex(RESOURCE_TYPE, {
           message: 'expected a resource type like Microsoft.KeyVault/vaults',
         }),
       )
@@ -110,7 +119,44 @@ const privateLinkRule = z
     groupIds: z.array(z.string().min(1)).min(1).optional(),
     requesterSubscriptions: z.array(guid).min(1).optional(),
   })
-  .strict();
+  .strict()
+  .superRefine(
+    (rule, ctx) => {
+      // Every type and group id must be one fedlink decides (shared/core/privateLinkTypes.ts): a rule
+      // that names another would silently match nothing.
+      const infos: PrivateLinkTypeInfo[] = [];
+      rule.resourceTypes.forEach((type, i) => {
+        // A malformed one already has its own issue.
+        if (!RESOURCE_TYPE.test(type)) return;
+        const info = privateLinkTypeInfo(type);
+        if (info) infos.push(info);
+        else
+          ctx.addIssue({
+            code: 'custom',
+            path: ['resourceTypes', i],
+            message: `fedlink does not decide private endpoint connections of ${type}; supported: ${PRIVATE_LINK_TYPES.map((t) => t.type).join(', ')}`,
+          });
+      });
+      if (infos.length === 0) return;
+      const groupIds: unknown = rule.groupIds;
+      (Array.isArray(groupIds) ? (groupIds as unknown[]) : []).forEach((groupId, i) => {
+        if (typeof groupId !== 'string') return;
+        if (infos.some((info) => canonicalGroupId(info, groupId) !== undefined)) return;
+        ctx.addIssue({
+          code: 'custom',
+          path: ['groupIds', i],
+          message: `no resource type of this rule has the group id ${JSON.stringify(groupId)}; supported: ${describeSupportedGroupIds(infos)}`,
+        });
+      });
+    },
+    {
+      when: (payload) =>
+        typeof payload.value === 'object' &&
+        payload.value !== null &&
+        Array.isArray((payload.value as { resourceTypes?: unknown }).resourceTypes) &&
+        (payload.value as { resourceTypes: unknown[] }).resourceTypes.every((t) => typeof t === 'string'),
+    },
+  );
 
 /** NCRONTAB with six fields (seconds first), as Azure Functions timers use. */
 const ncrontab = z.string().refine((v) => v.trim().split(/\s+/).length === 6, {

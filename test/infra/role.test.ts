@@ -77,9 +77,22 @@ describe('the fedlink custom role (infra/main.json)', () => {
     for (const action of grantedActions()) {
       expect(action).not.toContain('*');
       expect(action.toLowerCase()).not.toBe('microsoft.managedidentity/userassignedidentities/write');
-      // Private endpoint approvals are not called yet (the private link capability).
-      expect(action.toLowerCase()).not.toMatch(/privateendpointconnections|privatelink/);
+      // Approvals are PUTs of the connection; fedlink creates no endpoint, so no approval-on-create action.
+      expect(action.toLowerCase()).not.toMatch(/privateendpointconnectionsapproval/);
     }
+    // Private link actions: only those of the calls ./armPrivateLink.ts makes (listed in the manifest).
+    const privateLink = grantedActions().filter(
+      (a) => /privateendpoint|privatelink/i.test(a) && !/privatedns/i.test(a),
+    );
+    expect(privateLink).toEqual(
+      ARM_PERMISSIONS.filter(
+        (p) =>
+          p.calls.some((c) => /Connection|PrivateEndpoint/.test(c)) &&
+          /privateendpoint|privatelink/i.test(p.action) &&
+          !/privatedns/i.test(p.action),
+      ).map((p) => p.action),
+    );
+    expect(privateLink).toContain('Microsoft.KeyVault/vaults/privateEndpointConnections/write');
   });
 
   it('grants exactly the private DNS actions the DNS capability calls (shared/azure/armPrivateDns.ts)', () => {
