@@ -5,14 +5,20 @@
  * so a stale, duplicated or reordered event can never undo newer state. Reads per call: the target
  * itself (one GET) plus one Resource Graph query per 1,000 clusters and per 1,000 identities in scope.
  */
-import { resolveScope, type Scope, scopeSubscriptions } from '../reconcile/subscriptions';
+import {
+  outOfScope,
+  resolveScope,
+  SCOPE_CHECK,
+  type Scope,
+  scopeSubscriptions,
+} from '../reconcile/subscriptions';
 import { type AzureGateway } from '../azure/gateway';
 import { type FedlinkConfig } from '../config/schema';
 import { toArmError } from '../azure/errors';
 import { mapLimit } from '../core/concurrency';
 import { type Cluster, type Fic, type Identity } from '../core/model';
 import { identityLockKey } from '../core/instanceIds';
-import { normalizeResourceId, parseResourceId } from '../core/resourceId';
+import { normalizeResourceId } from '../core/resourceId';
 import { type Finding } from '../validation/findings';
 import { CHECKS } from './checkIds';
 import { checkClusterFederation } from './checks';
@@ -33,58 +39,7 @@ export interface Fleet {
 }
 
 /** The subscriptions in scope (shared by every capability: shared/reconcile/subscriptions.ts). */
-export { resolveScope, type Scope, scopeSubscriptions };
-
-const SCOPE_CHECK = 'scope.target';
-
-/**
- * Why a target in `subscriptionId` is not read at all, or undefined when it is in scope. Decided from
- * the scope alone, before any read of the target: an out-of-scope event costs no ARM read against its
- * subscription, and one the credential cannot see never turns into retried 404s and a failed run.
- */
-export function outOfScope(
-  scope: Scope,
-  config: FedlinkConfig,
-  targetId: string,
-): Extract<ScopeResult, { kind: 'skip' }> | undefined {
-  let subscription: string;
-  try {
-    subscription = parseResourceId(targetId).subscriptionId;
-  } catch (error) {
-    const reason = `not a resource id: ${error instanceof Error ? error.message : String(error)}`;
-    return { kind: 'skip', reason, findings: [] };
-  }
-  const is = (list: readonly string[]): boolean =>
-    list.some((s) => s.toLowerCase() === subscription.toLowerCase());
-  if (is(scope.subscriptions)) return undefined;
-  if (is(scope.unreachable)) {
-    const reason = `subscription ${subscription} is in scope.subscriptions, but the credential cannot see it; nothing was read`;
-    return {
-      kind: 'skip',
-      reason,
-      findings: [
-        {
-          check: SCOPE_CHECK,
-          resourceId: targetId,
-          status: 'warn',
-          message: reason,
-          remediation: `Grant fedlink's identity Reader (and the roles docs/design.md lists) on subscription ${subscription}, or remove it from scope.subscriptions.`,
-        },
-      ],
-    };
-  }
-  const why = config.scope.subscriptions
-    ? 'is not in scope.subscriptions'
-    : config.scope.tenants
-      ? 'is not visible to the credential in scope.tenants'
-      : 'is not visible to the credential';
-  const reason = `subscription ${subscription} ${why}; event ignored, nothing was read`;
-  return {
-    kind: 'skip',
-    reason,
-    findings: [{ check: SCOPE_CHECK, resourceId: targetId, status: 'pass', message: reason }],
-  };
-}
+export { outOfScope, resolveScope, type Scope, scopeSubscriptions };
 
 /** Configured subscriptions the credential cannot see, as findings of a fleet-wide run. */
 function unreachableFindings(scope: Scope): Finding[] {

@@ -181,7 +181,8 @@ export function resultOf(
     message: `${p.capability}: ${p.reason}`,
     remediation: 'Check that fedlink may read the subscriptions, clusters and identities in scope.',
   }));
-  const findings = [...parts.flatMap((p) => p.findings), ...scopeFindings];
+  // Every capability judges a target's scope the same way: the same finding from two capabilities is one.
+  const findings = uniqueFindings([...parts.flatMap((p) => p.findings), ...scopeFindings]);
   const proceeding = parts.flatMap((p) => (p.kind === 'proceed' ? [p] : []));
   const notes = parts.flatMap((p) => (p.kind === 'proceed' ? [] : [`${p.capability}: ${p.reason}`]));
   if (proceeding.length === 0) {
@@ -204,4 +205,14 @@ export function resultOf(
       .filter((r) => r !== undefined)
       .join('; '),
   };
+}
+
+function uniqueFindings(findings: readonly Finding[]): Finding[] {
+  const seen = new Set<string>();
+  return findings.filter((f) => {
+    const key = JSON.stringify([f.check, f.resourceId, f.status, f.message]);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }

@@ -20,6 +20,7 @@ import { toArmError } from '../azure/errors';
 import { mapLimit } from '../core/concurrency';
 import { type AnyCapability, type CapabilityEnv, type StillRunning } from './capability';
 import { countsOf } from './outcome';
+import { outOfScope, resolveScope } from './subscriptions';
 import {
   type Action,
   type Outcome,
@@ -179,6 +180,20 @@ export async function scopeWork(
   target: Target,
 ): Promise<ScopeResult | { readonly kind: 'fail'; readonly reason: string; readonly findings: [] }> {
   try {
+    // Scope before reads, for every capability: a target in a subscription outside scope, or one the
+    // credential cannot see, is skipped with its reason before the capability reads anything there.
+    if (target.kind !== 'fleet') {
+      const outside = outOfScope(await resolveScope(env.azure, env.config), env.config, target.resourceId);
+      if (outside) {
+        env.log.info('scope decided', {
+          capability: capability.name,
+          target: target.resourceId,
+          decision: outside.kind,
+          reason: outside.reason,
+        });
+        return outside;
+      }
+    }
     const scope = await capability.scope(env, target);
     env.log.info('scope decided', {
       capability: capability.name,

@@ -6,6 +6,8 @@
  */
 import { type InventoryPort } from '../azure/gateway';
 import { type FedlinkConfig } from '../config/schema';
+import { parseResourceId } from '../core/resourceId';
+import { type ScopeResult } from './types';
 
 export interface Scope {
   readonly subscriptions: readonly string[];
@@ -40,4 +42,56 @@ export async function scopeSubscriptions(
   config: FedlinkConfig,
 ): Promise<readonly string[]> {
   return (await resolveScope(azure, config)).subscriptions;
+}
+
+/** The check id of a target skipped for its subscription. */
+export const SCOPE_CHECK = 'scope.target';
+
+/**
+ * Why a target in `subscriptionId` is not read at all, or undefined when it is in scope. Decided from
+ * the scope alone, before any read of the target: an out-of-scope event costs no ARM read against its
+ * subscription, and one the credential cannot see never turns into retried 404s and a failed run.
+ */
+export function outOfScope(
+  scope: Scope,
+  config: FedlinkConfig,
+  targetId: string,
+): Extract<ScopeResult, { kind: 'skip' }> | undefined {
+  let subscription: string;
+  try {
+    subscription = parseResourceId(targetId).subscriptionId;
+  } catch (error) {
+    const reason = `not a resource id: ${error instanceof Error ? error.message : String(error)}`;
+    return { kind: 'skip', reason, findings: [] };
+  }
+  const is = (list: readonly string[]): boolean =>
+    list.some((s) => s.toLowerCase() === subscription.toLowerCase());
+  if (is(scope.subscriptions)) return undefined;
+  if (is(scope.unreachable)) {
+    const reason = `subscription ${subscription} is in scope.subscriptions, but the credential cannot see it; nothing was read`;
+    return {
+      kind: 'skip',
+      reason,
+      findings: [
+        {
+          check: SCOPE_CHECK,
+          resourceId: targetId,
+          status: 'warn',
+          message: reason,
+          remediation: `Grant fedlink's identity Reader (and the roles docs/design.md lists) on subscription ${subscription}, or remove it from scope.subscriptions.`,
+        },
+      ],
+    };
+  }
+  const why = config.scope.subscriptions
+    ? 'is not in scope.subscriptions'
+    : config.scope.tenants
+      ? 'is not visible to the credential in scope.tenants'
+      : 'is not visible to the credential';
+  const reason = `subscription ${subscription} ${why}; event ignored, nothing was read`;
+  return {
+    kind: 'skip',
+    reason,
+    findings: [{ check: SCOPE_CHECK, resourceId: targetId, status: 'pass', message: reason }],
+  };
 }
