@@ -259,12 +259,27 @@ export function planIdentity(input: PlanInput): IdentityPlan {
       { observed: observed.length, creates: creates.length, deletes: deletes.length, needed, limit },
       bindings,
     );
+    // Each credential that is not written shows as refused in the report's fleet matrix.
+    const refusedCells = creates.flatMap((w): Finding[] => {
+      const d = desired.find((x) => x.name === w.name);
+      if (d === undefined) return [];
+      return [
+        {
+          check: CHECKS.ficPresent,
+          resourceId: `${identityId}/federatedIdentityCredentials/${w.name}`,
+          status: 'fail',
+          message: `no federated credential trusts ${d.clusterName} (${d.issuer}) for ${d.subject}: not created, identity ${shortName(identityId)} is over Azure's limit of ${limit}`,
+          remediation: refusal.remediation ?? '',
+          subject: fleetCell(d, identityId, 'refused'),
+        },
+      ];
+    });
     return {
       identityId,
       writes: [],
       adopted,
       refused: { needed, limit, bindings },
-      findings: [refusal, ...sortedFindings],
+      findings: [refusal, ...sortedFindings, ...refusedCells],
     };
   }
   return { identityId, writes, adopted, findings: sortedFindings };

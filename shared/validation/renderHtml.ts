@@ -319,7 +319,8 @@ function renderHistory(history: readonly HistoryEntry[]): string {
       : history
           .map((h) => {
             const run =
-              h.href === undefined
+              // Only a path or an http(s) URL becomes a link: never javascript: or data:.
+              h.href === undefined || !/^(\/(?!\/)|https?:\/\/)/i.test(h.href)
                 ? `<code>${escape(h.runId)}</code>`
                 : `<a href="${escape(h.href)}"><code>${escape(h.runId)}</code></a>`;
             return `<tr class="run" data-run-id="${escape(h.runId)}"><td><time datetime="${escape(h.generatedAt)}">${escape(h.generatedAt)}</time></td><td>${run}</td></tr>`;

@@ -366,6 +366,25 @@ describe('planIdentity', () => {
           remediation:
             'Delete federated credentials the identity no longer needs, narrow the bindings (fewer clusters or service accounts), or split the service accounts across another identity.',
         },
+        ...[
+          [NEW_API, API],
+          [NEW_WORKER, WORKER],
+        ].map(([name, subject]) => ({
+          check: 'federation.fic-present',
+          resourceId: `${P}/federatedIdentityCredentials/${name}`,
+          status: 'fail',
+          message: `no federated credential trusts aks-prod-3 (${NEW}) for ${subject}: not created, identity id-payments is over Azure's limit of 20`,
+          remediation:
+            'Delete federated credentials the identity no longer needs, narrow the bindings (fewer clusters or service accounts), or split the service accounts across another identity.',
+          subject: {
+            view: 'fleet',
+            rowKind: 'cluster',
+            row: 'aks-prod-3',
+            columnKind: 'identity',
+            column: 'id-payments',
+            state: 'refused',
+          },
+        })),
       ]);
     });
 
