@@ -19,7 +19,8 @@ import { demoConfig, demoEstate, newClusterArrival } from '../sandbox/demo/estat
 import { startApiServer } from '../sandbox/httpServer';
 import { createSandbox, type Sandbox } from '../sandbox/runtime';
 
-const root = resolve(__dirname, '../..');
+/** Compiled to dist/scripts/: the repository is two folders up. */
+const repoRoot = resolve(__dirname, '..', '..');
 
 async function fleetCheck(sandbox: Sandbox, mode: 'plan' | 'apply'): Promise<void> {
   await sandbox.host.client.startNew(driftCheck.name, {
@@ -35,7 +36,7 @@ async function fleetCheck(sandbox: Sandbox, mode: 'plan' | 'apply'): Promise<voi
 async function main(): Promise<void> {
   const { values } = parseArgs({
     args: process.argv.slice(2),
-    options: { out: { type: 'string', default: resolve(root, 'docs/report.png') } },
+    options: { out: { type: 'string', default: resolve(repoRoot, 'docs', 'report.png') } },
   });
   const reports = createMemoryReportStore();
   const sandbox = await createSandbox({
@@ -46,7 +47,9 @@ async function main(): Promise<void> {
   });
   const api = await startApiServer({ client: sandbox.host.client, log: silentLogger, reports });
   const { executablePath, args } = JSON.parse(
-    execFileSync(process.execPath, [resolve(root, 'scripts/chromium-path.mjs')], { encoding: 'utf8' }),
+    execFileSync(process.execPath, [resolve(repoRoot, 'scripts', 'chromium-path.mjs')], {
+      encoding: 'utf8',
+    }),
   ) as { executablePath: string; args: string[] };
   const browser = await chromium.launch({ executablePath, headless: true, args });
   try {
