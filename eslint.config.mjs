@@ -75,7 +75,16 @@ export default tseslint.config(
               message: 'Only shared/azure/ talks to the Azure SDKs; map SDK models to core types there.',
             },
             {
-              group: ['**/federation', '**/federation/**', '**/capabilities', '**/capabilities/**'],
+              group: [
+                '**/federation',
+                '**/federation/**',
+                '**/dns',
+                '**/dns/**',
+                '**/privatelink',
+                '**/privatelink/**',
+                '**/capabilities',
+                '**/capabilities/**',
+              ],
               message:
                 'The report model and the reconcile engine import no capability; a capability imports them.',
             },

@@ -4,11 +4,12 @@
  *
  *   fedlink plan   (--cluster ID | --identity ID | --all) [--app URL [--key KEY] | --sandbox ESTATE] [--config FILE] [--output table|json]
  *   fedlink apply  (--cluster ID | --identity ID | --all) (--app URL [--key KEY] | --sandbox ESTATE | --local) [--config FILE] [--output table|json]
- *   fedlink sandbox run --estate E --config C [--events F] [--mode plan|apply] [--faults SPEC] [--json]
- *   fedlink sandbox serve --estate E [--port P] [--faults SPEC] [--json]
+ *   fedlink sandbox run --estate E --config C [--events F] [--mode plan|apply] [--faults SPEC] [--output table|json]
+ *   fedlink sandbox serve --estate E [--port P] [--faults SPEC] [--output table|json]
  *
- * Exit codes: 0 success with no failed finding; 1 failed findings or a failed run; 2 bad input.
- * Results go to stdout; progress and logs go to stderr.
+ * Exit codes (EXIT_CODES, printed by `fedlink help`): 0 success with no failed finding; 1 failed
+ * findings, a failed run, or an app that refused or failed; 2 bad input. Results go to stdout; progress
+ * (one updating line, only when stderr is a terminal: ./progress.ts) and logs go to stderr.
  */
 import { parseArgs } from 'node:util';
 import { jsonLogger, type LogLevel } from '../shared/core/log';
@@ -18,13 +19,17 @@ import { runSandbox } from '../sandbox/run';
 import { runReconcile } from './commands/reconcile';
 import { RemoteError } from './commands/remote';
 import { runServe } from './commands/serve';
+import { EXIT_CODES } from './exitCodes';
+import { OUTPUT_OPTIONS, outputFormat } from './output';
+import { createProgress } from './progress';
 import { renderRun } from './render';
 
 const USAGE = `usage:
   fedlink plan   (--cluster ID | --identity ID | --all) [--app URL [--key KEY] | --sandbox ESTATE.json] [--config FILE] [--output table|json]
   fedlink apply  (--cluster ID | --identity ID | --all) (--app URL [--key KEY] | --sandbox ESTATE.json | --local) [--config FILE] [--output table|json]
-  fedlink sandbox run --estate ESTATE.json --config CONFIG [--events EVENTS.json] [--mode plan|apply] [--faults SPEC] [--json]
-  fedlink sandbox serve --estate ESTATE.json [--port P] [--faults SPEC] [--json]
+  fedlink sandbox run --estate ESTATE.json --config CONFIG [--events EVENTS.json] [--mode plan|apply] [--faults SPEC] [--output table|json]
+  fedlink sandbox serve --estate ESTATE.json [--port P] [--faults SPEC] [--output table|json]
+  fedlink help
 
   plan shows exactly the writes apply would make, and makes none.
   --app URL runs in the deployed Function App through its HTTP API (POST /api/runs, then polls
@@ -32,7 +37,12 @@ const USAGE = `usage:
   Without --app or --sandbox, plan talks to Azure in-process with DefaultAzureCredential (az login, env,
   managed identity). apply in-process would bypass the app's locks: it is refused unless --local is given.
   --config defaults to ./fedlink.yaml when present. Set FEDLINK_LOG_LEVEL=debug for more progress on stderr.
-exit codes: 0 ok, 1 failed findings or run, 2 bad input`;
+  --output table (default) prints for people; --output json (or --json) prints one JSON document.
+  Results go to stdout. While a run goes on, one progress line is kept updated on stderr when stderr is
+  a terminal; nothing is written there for progress otherwise.
+
+exit codes:
+${EXIT_CODES.map(([code, meaning]) => `  ${code}  ${meaning}`).join('\n')}`;
 
 function write(text: string): void {
   process.stdout.write(text.endsWith('\n') ? text : text + '\n');
@@ -56,16 +66,16 @@ async function main(argv: readonly string[]): Promise<number> {
         key: { type: 'string' },
         local: { type: 'boolean' },
         timeout: { type: 'string' },
-        output: { type: 'string', default: 'table' },
+        ...OUTPUT_OPTIONS,
       },
       strict: true,
     });
-    if (values.output !== 'table' && values.output !== 'json')
-      throw new InputError('--output must be table or json', { showUsage: true });
+    const format = outputFormat(values);
     const timeout = values.timeout === undefined ? undefined : Number(values.timeout);
     if (timeout !== undefined && !(Number.isFinite(timeout) && timeout > 0))
       throw new InputError('--timeout must be a number of seconds above 0');
     const key = values.key ?? process.env.FEDLINK_FUNCTION_KEY;
+    const progress = createProgress(process.stderr);
     const result = await runReconcile({
       mode: command,
       log,
@@ -78,9 +88,14 @@ async function main(argv: readonly string[]): Promise<number> {
       ...(key !== undefined ? { key } : {}),
       ...(values.local ? { local: true } : {}),
       ...(timeout !== undefined ? { timeoutSeconds: timeout } : {}),
-      warn: (message) => process.stderr.write(`fedlink: ${message}\n`),
-    });
-    write(values.output === 'json' ? JSON.stringify(result, null, 2) : renderRun(result));
+      warn: (message) => {
+        progress.done();
+        process.stderr.write(`fedlink: ${message}\n`);
+      },
+      observer: progress.observer,
+      onStatus: (customStatus, runtimeStatus) => progress.status(customStatus, runtimeStatus),
+    }).finally(() => progress.done());
+    write(format === 'json' ? JSON.stringify(result, null, 2) : renderRun(result));
     return result.status === 'failed' || result.findings.some((f) => f.status === 'fail') ? 1 : 0;
   }
 
@@ -93,23 +108,26 @@ async function main(argv: readonly string[]): Promise<number> {
         events: { type: 'string' },
         mode: { type: 'string', default: 'apply' },
         faults: { type: 'string' },
-        json: { type: 'boolean' },
+        ...OUTPUT_OPTIONS,
       },
       strict: true,
     });
+    const format = outputFormat(values);
     if (!values.estate || !values.config)
       throw new InputError('sandbox run needs --estate FILE and --config FILE', { showUsage: true });
     if (values.mode !== 'plan' && values.mode !== 'apply')
       throw new InputError('--mode must be plan or apply', { showUsage: true });
+    const progress = createProgress(process.stderr);
     const output = await runSandbox({
       estatePath: values.estate,
       configPath: values.config,
       mode: values.mode,
       log,
+      observer: progress.observer,
       ...(values.events !== undefined ? { eventsPath: values.events } : {}),
       ...(values.faults !== undefined ? { faults: values.faults } : {}),
-    });
-    if (values.json) {
+    }).finally(() => progress.done());
+    if (format === 'json') {
       write(JSON.stringify(output));
     } else {
       write(renderTable(buildReport(output.report.findings)));

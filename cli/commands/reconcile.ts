@@ -22,7 +22,7 @@ import { systemClock } from '../../shared/core/clock';
 import { instanceIdFor } from '../../shared/core/instanceIds';
 import { resourceIdProblem, TYPES } from '../../shared/core/resourceId';
 import { type Logger } from '../../shared/core/log';
-import { DurableHost } from '../../sandbox/durable';
+import { DurableHost, type DurableObserver } from '../../sandbox/durable';
 import { loadEstate } from '../../sandbox/estate';
 import { InputError } from '../../sandbox/inputError';
 import { createSandbox } from '../../sandbox/runtime';
@@ -47,6 +47,10 @@ export interface ReconcileCommand {
   readonly log: Logger;
   /** Where warnings go (stderr). */
   readonly warn?: (message: string) => void;
+  /** Sees every event of the in-process durable host (sandbox and in-process runs): progress. */
+  readonly observer?: DurableObserver;
+  /** Sees each polled status of a run in the app (`--app`): progress. */
+  readonly onStatus?: (customStatus: unknown, runtimeStatus: string) => void;
 }
 
 export type Runtime =
@@ -126,6 +130,7 @@ export async function runReconcile(command: ReconcileCommand): Promise<RunResult
             : { all: true },
       log,
       ...(command.timeoutSeconds !== undefined ? { timeoutSeconds: command.timeoutSeconds } : {}),
+      ...(command.onStatus ? { onStatus: command.onStatus } : {}),
     });
   }
   // The app reads its own config; locally it is read here.
@@ -141,7 +146,12 @@ export async function runReconcile(command: ReconcileCommand): Promise<RunResult
     } catch (error) {
       throw new InputError(error instanceof Error ? error.message : String(error));
     }
-    const sandbox = await createSandbox({ estate, config, log });
+    const sandbox = await createSandbox({
+      estate,
+      config,
+      log,
+      ...(command.observer ? { observer: command.observer } : {}),
+    });
     host = sandbox.host;
     close = () => sandbox.close();
   } else {
@@ -150,7 +160,13 @@ export async function runReconcile(command: ReconcileCommand): Promise<RunResult
       log,
     });
     const deps = { azure, config, clock: systemClock, log };
-    host = new DurableHost({ functions: registeredFunctions(), deps: () => deps, clock: systemClock, log });
+    host = new DurableHost({
+      functions: registeredFunctions(),
+      deps: () => deps,
+      clock: systemClock,
+      log,
+      ...(command.observer ? { observer: command.observer } : {}),
+    });
     close = () => host.close();
   }
   try {

@@ -30,6 +30,8 @@ export interface RemoteRun {
   readonly timeoutSeconds?: number;
   readonly log: Logger;
   readonly clock?: Clock;
+  /** Called with each polled status while the run goes on (the CLI's progress line). */
+  readonly onStatus?: (customStatus: unknown, runtimeStatus: string) => void;
 }
 
 const DONE = new Set(['Completed', 'Failed', 'Terminated', 'Canceled']);
@@ -101,8 +103,13 @@ export async function runRemote(run: RemoteRun): Promise<RunResult> {
   for (let attempt = 0; ; attempt++) {
     const response = await send(statusUrl, run.key);
     if (response.status !== 200) throw await problem(response, `cannot read run ${id}`);
-    const status = (await response.json()) as { runtimeStatus?: string; output?: unknown };
+    const status = (await response.json()) as {
+      runtimeStatus?: string;
+      customStatus?: unknown;
+      output?: unknown;
+    };
     const runtimeStatus = String(status.runtimeStatus);
+    run.onStatus?.(status.customStatus, runtimeStatus);
     if (DONE.has(runtimeStatus)) {
       if (runtimeStatus === 'Completed' && status.output) return status.output as RunResult;
       throw new RemoteError(`run ${id} ended ${runtimeStatus}: ${JSON.stringify(status.output ?? null)}`);

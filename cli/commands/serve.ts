@@ -1,8 +1,8 @@
 /**
- * `fedlink sandbox serve --estate E [--port P] [--faults SPEC] [--json]`: the ARM emulator on its own,
+ * `fedlink sandbox serve --estate E [--port P] [--faults SPEC] [--output table|json]`: the ARM emulator on its own,
  * on 127.0.0.1 only, with an App Service style managed identity token endpoint, so users can point their
  * own tools and scripts at a sandbox estate. Prints where it listens and the exact settings a client
- * needs (stdout: JSON with --json, else text; progress on stderr), then serves until SIGINT/SIGTERM
+ * needs (stdout: JSON with --output json or --json, else text; progress on stderr), then serves until SIGINT/SIGTERM
  * (exit 0). Bad input: InputError, exit 2.
  *
  * Tokens are JWT-shaped and not really signed (sandbox/emulator/tokens.ts): the emulator checks their
@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ARM_SCOPE } from '../../shared/azure/clients';
 import { type Logger } from '../../shared/core/log';
+import { OUTPUT_OPTIONS, outputFormat } from '../output';
 import { type Emulator, type FaultSpec, parseFaultSpec, startEmulator } from '../../sandbox/emulator';
 import { ARM_AUDIENCES } from '../../sandbox/emulator/tokens';
 import { IDENTITY_API_VERSION } from '../../sandbox/emulator/identityEndpoint';
@@ -169,10 +170,11 @@ export async function runServe(
       estate: { type: 'string' },
       port: { type: 'string' },
       faults: { type: 'string' },
-      json: { type: 'boolean' },
+      ...OUTPUT_OPTIONS,
     },
     strict: true,
   });
+  const format = outputFormat(values);
   if (!values.estate) throw new InputError('sandbox serve needs --estate FILE', { showUsage: true });
   const port = parsePort(values.port);
   const faults = parseFaults(values.faults);
@@ -198,7 +200,7 @@ export async function runServe(
   const caBundle = join(dir, 'sandbox-ca.pem');
   writeFileSync(caBundle, emulator.caPem);
   const settings = serveSettings(emulator, estate, caBundle);
-  write(values.json ? JSON.stringify(settings, null, 2) : renderServeSettings(settings));
+  write(format === 'json' ? JSON.stringify(settings, null, 2) : renderServeSettings(settings));
   log.info('sandbox serve: listening', { endpoint: emulator.endpoint });
   process.stderr.write(`fedlink: serving the sandbox on ${emulator.endpoint} (Ctrl-C to stop)\n`);
   const signal = await stopped;

@@ -11,7 +11,7 @@ import { type Logger } from '../../shared/core/log';
 import { DRIFT_INSTANCE_ID, instanceIdFor } from '../../shared/core/instanceIds';
 import { resourceIdProblem, TYPES } from '../../shared/core/resourceId';
 import { type ReportStore } from '../../shared/reportStore/store';
-import { buildReport, type Report, renderHtml } from '../../shared/validation/report';
+import { buildReport, type HistoryEntry, type Report, renderHtml } from '../../shared/validation/report';
 import { targetFor } from '../../shared/reconcile/target';
 import { type ReconcileInput, type RunResult } from '../contracts';
 import { type DurableClientPort } from '../durableClientPort';
@@ -197,6 +197,7 @@ function renderReport(
   request: HttpRequest,
   report: Report,
   stored?: { runId: string; generatedAt: string },
+  history?: readonly HistoryEntry[],
 ): HttpResponseInit {
   const headers: Record<string, string> = stored
     ? { 'last-modified': new Date(stored.generatedAt).toUTCString(), 'x-fedlink-run-id': stored.runId }
@@ -207,7 +208,10 @@ function renderReport(
   return {
     status: 200,
     headers: { ...headers, 'content-type': 'text/html; charset=utf-8' },
-    body: renderHtml(report, stored ? { generatedAt: stored.generatedAt } : {}),
+    body: renderHtml(report, {
+      ...(stored ? { generatedAt: stored.generatedAt, runId: stored.runId } : {}),
+      ...(history ? { history } : {}),
+    }),
   };
 }
 
@@ -229,8 +233,16 @@ async function storedReport(
   const report = latest.report as Partial<Report> | null;
   if (typeof report !== 'object' || report === null || !Array.isArray(report.findings) || !report.summary)
     return problem(502, `the stored latest report (run ${latest.runId}) is not a report`);
-  return renderReport(request, report as Report, latest);
+  // The run history is a nicety: a store that cannot list still serves its latest report.
+  const history = await reports.listRecent(HISTORY_SHOWN).catch((error: unknown) => {
+    log.warn('report history not listed', { location: reports.location, error: messageOf(error) });
+    return undefined;
+  });
+  return renderReport(request, report as Report, latest, history);
 }
+
+/** How many earlier runs the report page lists. */
+const HISTORY_SHOWN = 10;
 
 export function getHealth(): HttpResponseInit {
   return { status: 200, jsonBody: { status: 'ok', service: 'fedlink' } };

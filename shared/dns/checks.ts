@@ -4,12 +4,24 @@
  */
 import { normalizeResourceId } from '../core/resourceId';
 import { type WorkItem } from '../reconcile/types';
-import { type Finding } from '../validation/findings';
+import { type Finding, type FindingSubject } from '../validation/findings';
 import { DNS_CHECKS } from './checkIds';
 import { type DnsAction, type DnsObserved, type DnsPayload } from './work';
 import { relativeName, zoneNameOf } from './zones';
 
 const same = (a: string, b: string): boolean => normalizeResourceId(a) === normalizeResourceId(b);
+
+/** The finding's cell in the report's DNS links view: zones × hub networks (by name). */
+export function linkCell(zoneName: string, hubId: string, state: string): FindingSubject {
+  return {
+    view: 'dns-links',
+    rowKind: 'zone',
+    row: zoneName,
+    columnKind: 'hub',
+    column: hubId.split('/').filter(Boolean).pop() ?? hubId,
+    state,
+  };
+}
 
 function recordFinding(
   resourceId: string,
@@ -70,6 +82,7 @@ export function checkDns(
           resourceId: item.resourceId,
           status: 'pass',
           message: `linked to ${hub} by ${link.name}`,
+          subject: linkCell(p.zoneName, hub, 'linked'),
         };
       if (link)
         return {
@@ -79,6 +92,7 @@ export function checkDns(
           message: `the link ${link.name} to ${hub} is ${link.provisioningState ?? '?'} / ${link.linkState ?? '?'}, not yet Succeeded / Completed`,
           remediation:
             'The next drift check looks again; a link stuck InProgress needs a look in the portal.',
+          subject: linkCell(p.zoneName, hub, 'in-progress'),
         };
       if (pending.some((a) => a.kind === 'link' && same(a.hubId, hub)))
         return {
@@ -86,6 +100,7 @@ export function checkDns(
           resourceId: item.resourceId,
           status: 'warn',
           message: `not linked to ${hub}: a link is planned`,
+          subject: linkCell(p.zoneName, hub, 'planned'),
         };
       return {
         check: DNS_CHECKS.link,
@@ -95,6 +110,7 @@ export function checkDns(
         remediation: p.write
           ? 'See the dns.apply finding of this zone for why the link failed.'
           : 'dns.linkPrivateClusterZones is false: link the zone to the hub yourself, or turn it on.',
+        subject: linkCell(p.zoneName, hub, 'missing'),
       };
     });
     for (const api of p.apiServers) {

@@ -13,6 +13,7 @@ import { type Plan } from '../reconcile/capability';
 import { type WorkItem } from '../reconcile/types';
 import { type Finding } from '../validation/findings';
 import { DNS_CHECKS } from './checkIds';
+import { linkCell } from './checks';
 import { isOwnedLink, linkName, ZONE_GROUP_NAME, zoneConfigName } from './names';
 import { type DnsAction, type DnsObserved, type DnsPayload } from './work';
 import { zoneNameOf } from './zones';
@@ -43,6 +44,7 @@ export function planDns(item: WorkItem<DnsPayload>, observed: DnsObserved): Plan
           status: 'fail',
           message: `the link ${name} of zone ${p.zoneName} points at ${taken.virtualNetworkId}, not the hub ${hub}`,
           remediation: `Delete or rename the link ${taken.id}; fedlink then links the hub under its own name.`,
+          subject: linkCell(p.zoneName, hub, 'name-taken'),
         });
         continue;
       }

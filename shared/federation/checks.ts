@@ -17,6 +17,7 @@ import { FIC_LIMIT, type FicWrite } from './plan';
 import { ficResourceId, foreignAudienceConflict, formatAudiences, shortName } from './findings';
 import { type Finding } from '../validation/findings';
 import { CHECKS } from './checkIds';
+import { fleetCell } from './findings';
 
 /** From this many FICs on one identity, capacity is a warning. */
 export const CAPACITY_WARN_AT = 18;
@@ -65,6 +66,7 @@ export function checkIdentityFederation(input: IdentityFederationInput): Finding
         resourceId: ok.id,
         status: 'pass',
         message: `federated credential ${ok.name} trusts ${what}`,
+        subject: fleetCell(d, identityId, 'present'),
       });
     } else {
       const wrong = exact.find((o) => isOwned(o.name)) ?? exact[0];
@@ -80,6 +82,7 @@ export function checkIdentityFederation(input: IdentityFederationInput): Finding
           status: 'warn',
           message: `${wrong ? `federated credential ${wrong.name} has audiences ${formatAudiences(wrong.audiences)}` : 'no federated credential trusts ' + what}; this run plans to ${fix.kind} ${fix.name}`,
           remediation: 'Apply the plan (fedlink apply, or POST /api/runs with mode apply).',
+          subject: fleetCell(d, identityId, 'planned'),
         });
       } else {
         if (wrong === undefined) unmetNew++;
@@ -91,6 +94,7 @@ export function checkIdentityFederation(input: IdentityFederationInput): Finding
             ? `federated credential ${wrong.name} trusts ${what} with audiences ${formatAudiences(wrong.audiences)}, not [${JSON.stringify(d.audience)}]`
             : `no federated credential trusts ${what}; pods using it cannot get tokens (AADSTS70021)`,
           remediation: `Run fedlink apply for ${shortName(identityId)}; if it is refused, see the other findings for this identity.`,
+          subject: fleetCell(d, identityId, wrong ? 'wrong-audience' : 'missing'),
         });
       }
     }
@@ -110,12 +114,19 @@ export function checkIdentityFederation(input: IdentityFederationInput): Finding
         remediation: isOwned(o.name)
           ? `fedlink deletes ${o.name} when prune is on; otherwise delete it.`
           : `Delete ${o.name}: an issuer must be copied byte for byte from the cluster (az aks show --query oidcIssuerProfile.issuerUrl -o tsv), trailing slash included; fedlink writes the exact one as ${d.name}.`,
+        subject: fleetCell(d, identityId, 'near-miss'),
       });
     }
   }
 
-  if (seen.size > 0) findings.push(capacity(identityId, observed.length, pending, unmetNew, limit));
-  return findings;
+  if (seen.size === 0) return findings;
+  const limits = capacity(identityId, observed.length, pending, unmetNew, limit);
+  findings.push(limits);
+  // Over the limit nothing is written for the identity: its missing credentials are refused, not late.
+  if (limits.status !== 'fail') return findings;
+  return findings.map((f) =>
+    f.subject?.state === 'missing' ? { ...f, subject: { ...f.subject, state: 'refused' } } : f,
+  );
 }
 
 function capacity(

@@ -5,12 +5,33 @@
  */
 import { type Fic } from '../core/model';
 import { type DesiredFic } from './desired';
-import { type Finding } from '../validation/findings';
+import { type Finding, type FindingSubject } from '../validation/findings';
 import { CHECKS } from './checkIds';
 
 /** The ARM id of the FIC `name` on identity `identityId`. */
 export function ficResourceId(identityId: string, name: string): string {
   return `${identityId}/federatedIdentityCredentials/${name}`;
+}
+
+/**
+ * The finding's cell in the report's fleet matrix (clusters × identities): `present`, `planned`,
+ * `missing`, `refused` (over Azure's limit), `conflict` (a credential fedlink may not change),
+ * `wrong-audience`, `near-miss` (issuer or subject off by a slash or case), `stale` (a credential of a
+ * cluster no longer in scope: its row is the issuer, since the cluster is gone).
+ */
+export function fleetCell(
+  cell: { readonly clusterName: string },
+  identityId: string,
+  state: string,
+): FindingSubject {
+  return {
+    view: 'fleet',
+    rowKind: 'cluster',
+    row: cell.clusterName,
+    columnKind: 'identity',
+    column: shortName(identityId),
+    state,
+  };
 }
 
 /** The last segment of a resource id: the name people recognise. */
@@ -37,6 +58,7 @@ export function foreignAudienceConflict(identityId: string, fic: Fic, desired: D
       `federated credential ${fic.name} trusts ${desired.clusterName} for ${desired.subject} with audiences ${formatAudiences(fic.audiences)}, ` +
       `not [${JSON.stringify(desired.audience)}]; it is not fedlink's, so fedlink will not change it, and Azure rejects a second credential with the same issuer and subject`,
     remediation: `Set the audience of ${fic.name} on ${shortName(identityId)} to ${desired.audience}, or delete it and let fedlink create its own.`,
+    subject: fleetCell(desired, identityId, 'conflict'),
   };
 }
 

@@ -4,7 +4,7 @@
  */
 import { type Fic } from '../core/model';
 import { normalizeResourceId } from '../core/resourceId';
-import { capacityRefused, foreignAudienceConflict, formatAudiences, shortName } from './findings';
+import { capacityRefused, fleetCell, foreignAudienceConflict, formatAudiences, shortName } from './findings';
 import { type Finding } from '../validation/findings';
 import { CHECKS } from './checkIds';
 import { type DesiredFic } from './desired';
@@ -196,6 +196,7 @@ export function planIdentity(input: PlanInput): IdentityPlan {
       status: 'fail',
       message: `cannot create ${d.name} for ${d.subject} on ${d.clusterName}: the name is taken by ${holder.name}, which trusts ${holder.issuer} for ${holder.subject}`,
       remediation: `Rename or delete ${holder.name} on ${shortName(identityId)}.`,
+      subject: fleetCell(d, identityId, 'conflict'),
     });
   }
 
@@ -216,6 +217,7 @@ export function planIdentity(input: PlanInput): IdentityPlan {
       findings.push({
         check: CHECKS.pruneUnconfirmed,
         resourceId: o.id,
+        subject: fleetCell({ clusterName: o.issuer }, identityId, 'stale'),
         status: 'warn',
         message: `not deleting federated credential ${o.name} (${o.issuer}): ${verdict?.kind === 'unconfirmed' ? verdict.reason : 'no direct ARM read confirmed that its cluster is gone'}`,
         remediation: `fedlink deletes it once a read of its cluster answers 404 or a different valid issuer. If the cluster is really gone, delete ${o.name} by hand.`,
@@ -224,6 +226,7 @@ export function planIdentity(input: PlanInput): IdentityPlan {
       findings.push({
         check: CHECKS.ficStale,
         resourceId: o.id,
+        subject: fleetCell({ clusterName: o.issuer }, identityId, 'stale'),
         status: 'warn',
         message: `federated credential ${o.name} trusts ${o.issuer}, which no live cluster in scope has; prune is off, so it stays`,
         remediation: `Delete ${o.name}, or set federation.prune: true to let fedlink delete credentials of clusters that are gone.`,
@@ -232,6 +235,7 @@ export function planIdentity(input: PlanInput): IdentityPlan {
       findings.push({
         check: CHECKS.ficUnbound,
         resourceId: o.id,
+        subject: fleetCell({ clusterName: o.issuer }, identityId, 'unbound'),
         status: 'warn',
         message: `federated credential ${o.name} trusts a live cluster (${o.issuer}) for ${o.subject}, but no binding asks for it now (its binding was removed, or the cluster is skipped or waiting)`,
         remediation: `If the binding was removed on purpose, delete ${o.name}; fedlink only prunes credentials whose cluster is gone.`,
@@ -255,12 +259,27 @@ export function planIdentity(input: PlanInput): IdentityPlan {
       { observed: observed.length, creates: creates.length, deletes: deletes.length, needed, limit },
       bindings,
     );
+    // Each credential that is not written shows as refused in the report's fleet matrix.
+    const refusedCells = creates.flatMap((w): Finding[] => {
+      const d = desired.find((x) => x.name === w.name);
+      if (d === undefined) return [];
+      return [
+        {
+          check: CHECKS.ficPresent,
+          resourceId: `${identityId}/federatedIdentityCredentials/${w.name}`,
+          status: 'fail',
+          message: `no federated credential trusts ${d.clusterName} (${d.issuer}) for ${d.subject}: not created, identity ${shortName(identityId)} is over Azure's limit of ${limit}`,
+          remediation: refusal.remediation ?? '',
+          subject: fleetCell(d, identityId, 'refused'),
+        },
+      ];
+    });
     return {
       identityId,
       writes: [],
       adopted,
       refused: { needed, limit, bindings },
-      findings: [refusal, ...sortedFindings],
+      findings: [refusal, ...sortedFindings, ...refusedCells],
     };
   }
   return { identityId, writes, adopted, findings: sortedFindings };

@@ -1,46 +1,106 @@
 /**
- * The report as one self-contained HTML page (GET /api/report): summary counts, status filters and a
- * findings table. No external assets and no script (the status filter is pure CSS `:has()`), so it
- * works offline and under a script-free Content-Security-Policy. Every text is escaped: messages quote
- * tag values, which anyone with tag-write on an identity controls.
+ * The report as one self-contained HTML page (GET /api/report): summary counts, the views capabilities
+ * place their findings in (a fleet matrix of clusters × identities, DNS links per zone and hub…), a
+ * section per capability, the findings with their fixes, and the run history when a report store is
+ * configured. No external assets. The status filter is pure CSS `:has()`, so it works without script;
+ * a little inline script adds the capability and text filters. Every text is escaped: messages and
+ * names quote resource names and tag values, which anyone with write access to them controls.
  *
  * Stable hooks for browser tests: `#summary` (with `data-pass|warn|fail`), `#summary-<status>`
- * (`data-count`), `#filter-<all|fail|warn|pass>` radio inputs, `#findings` table (`data-count`), one
- * `tr.finding` per finding with `data-status`, `data-check` and `data-resource-id`, a `.badge` with
- * `data-status` in it, and `#no-findings` when there are none.
+ * (`data-count`), `#filter-<all|fail|warn|pass>` radio inputs, `#filter-capability` (select) and
+ * `#filter-text` (search), `#findings` table (`data-count`), one `tr.finding` per finding with
+ * `data-status`, `data-check`, `data-capability` and `data-resource-id`, a `.badge` with `data-status`
+ * in it, and `#no-findings` when there are none. Views: `table.matrix[data-view]` with one `td.cell`
+ * per row × column carrying `data-row`, `data-column`, `data-state` (`none` where no finding is) and
+ * `data-status`; `table.list[data-view]` with `tr.list-row` (`data-row`, `data-state`, `data-status`);
+ * `#capabilities` with `tr[data-capability]`; `#history` with `tr.run[data-run-id]`.
  */
-import { type FindingStatus } from './findings';
+import { type Finding, type FindingStatus } from './findings';
 import { type Report } from './report';
 import { shortResource } from './renderTable';
+import {
+  capabilityGroups,
+  capabilityOf,
+  cellKey,
+  reportViews,
+  type ListRow,
+  type ListView,
+  type MatrixView,
+} from './views';
+
+/** One earlier run, as the report store lists it. */
+export interface HistoryEntry {
+  readonly runId: string;
+  readonly generatedAt: string;
+  /** Where its report can be read, when the caller serves it. */
+  readonly href?: string;
+}
 
 export interface HtmlOptions {
   /** Page title and heading; default `fedlink report`. */
   readonly title?: string;
   /** When the findings were gathered (the caller's clock: renderers are pure), shown under the heading. */
   readonly generatedAt?: string;
+  /** The run the report is of. */
+  readonly runId?: string;
+  /** Recent runs, newest first (the report store's `listRecent`); the section is left out when undefined. */
+  readonly history?: readonly HistoryEntry[];
 }
 
 const STATUSES: readonly FindingStatus[] = ['fail', 'warn', 'pass'];
 
 const CSS = `
-:root { color-scheme: light dark; --fail: #c62828; --warn: #b26a00; --pass: #2e7d32; --line: #8884; }
-body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; margin: 2rem; }
-h1 { font-size: 1.4rem; margin: 0 0 .25rem; }
+:root { color-scheme: light dark; --fail: #c62828; --warn: #b26a00; --pass: #2e7d32; --none: #8888; --line: #8884; }
+body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; margin: 2rem; max-width: 90rem; }
+h1 { font-size: 1.4rem; margin: 0 0 .25rem; } h2 { font-size: 1.1rem; margin: 2rem 0 .5rem; }
 #generated { color: GrayText; margin: 0 0 1rem; }
 #summary { display: flex; gap: 1rem; margin: 1rem 0; }
 #summary .count { border: 1px solid var(--line); border-radius: 6px; padding: .5rem 1rem; }
 #summary .count strong { font-size: 1.3rem; margin-right: .3rem; }
 #summary-fail strong { color: var(--fail); } #summary-warn strong { color: var(--warn); } #summary-pass strong { color: var(--pass); }
-#filters { margin: 0 0 .75rem; } #filters label { margin-right: 1rem; cursor: pointer; }
+#toc a { margin-right: 1rem; }
+#filters { margin: 0 0 .75rem; display: flex; flex-wrap: wrap; gap: .4rem 1rem; align-items: center; }
+#filters label { cursor: pointer; }
 table { border-collapse: collapse; width: 100%; }
 th, td { text-align: left; vertical-align: top; padding: .4rem .6rem; border-bottom: 1px solid var(--line); }
 td.resource code { word-break: break-all; }
+table.matrix { width: auto; } table.matrix td.cell { text-align: center; border: 1px solid var(--line); }
+table.matrix thead th { writing-mode: horizontal-tb; white-space: nowrap; }
+.cell[data-status="fail"] { background: color-mix(in srgb, var(--fail) 18%, transparent); }
+.cell[data-status="warn"] { background: color-mix(in srgb, var(--warn) 18%, transparent); }
+.cell[data-status="pass"] { background: color-mix(in srgb, var(--pass) 14%, transparent); }
+.cell[data-state="none"] { color: var(--none); }
+.state { font-weight: 600; } .more { color: GrayText; font-size: .8rem; }
 .badge { display: inline-block; min-width: 3.2em; text-align: center; border-radius: 4px; color: #fff; font-weight: 600; font-size: .8rem; padding: .1rem .4rem; }
 .badge-fail { background: var(--fail); } .badge-warn { background: var(--warn); } .badge-pass { background: var(--pass); }
 .remediation { margin-top: .3rem; color: GrayText; }
+.legend { color: GrayText; margin: .25rem 0 .5rem; }
 body:has(#filter-fail:checked) tr.finding:not([data-status="fail"]),
 body:has(#filter-warn:checked) tr.finding:not([data-status="warn"]),
 body:has(#filter-pass:checked) tr.finding:not([data-status="pass"]) { display: none; }
+`;
+
+// The capability and text filters: hide findings rows that do not match. Runs after the table exists.
+const SCRIPT = `
+(function () {
+  var cap = document.getElementById('filter-capability');
+  var text = document.getElementById('filter-text');
+  function apply() {
+    var c = cap.value, t = text.value.trim().toLowerCase();
+    document.querySelectorAll('tr.finding').forEach(function (row) {
+      var ok = (c === '' || row.getAttribute('data-capability') === c) &&
+        (t === '' || row.textContent.toLowerCase().indexOf(t) >= 0 ||
+          row.getAttribute('data-resource-id').toLowerCase().indexOf(t) >= 0);
+      row.hidden = !ok;
+    });
+  }
+  cap.addEventListener('change', apply);
+  text.addEventListener('input', apply);
+  document.querySelectorAll('a[data-filter-capability]').forEach(function (a) {
+    a.addEventListener('click', function () { cap.value = a.getAttribute('data-filter-capability'); apply(); });
+  });
+  apply();
+})();
 `;
 
 /** Renders `report` as a complete HTML document. */
@@ -51,12 +111,169 @@ export function renderHtml(report: Report, options: HtmlOptions = {}): string {
     (s) =>
       `<span class="count" id="summary-${s}" data-status="${s}" data-count="${summary[s]}"><strong>${summary[s]}</strong>${s}</span>`,
   ).join('\n    ');
+  const views = [...reportViews(report.findings), ...fallbackLists(report.findings)];
+  const groups = capabilityGroups(report.findings);
+  const toc = [
+    ...views.map((v) => `<a href="#view-${escape(v.id)}">${escape(viewTitle(v))}</a>`),
+    groups.length > 0 ? '<a href="#capabilities">By capability</a>' : '',
+    '<a href="#findings-section">Findings</a>',
+    options.history ? '<a href="#history">Run history</a>' : '',
+  ].filter(Boolean);
+  const generated =
+    options.generatedAt === undefined && options.runId === undefined
+      ? ''
+      : `\n  <p id="generated">${[
+          options.generatedAt === undefined ? '' : `Generated ${escape(options.generatedAt)}`,
+          options.runId === undefined ? '' : `run <code>${escape(options.runId)}</code>`,
+        ]
+          .filter(Boolean)
+          .join(', ')}</p>`;
+  return `<!doctype html>
+<html lang="en">
+<head>
+  <meta charset="utf-8">
+  <meta name="viewport" content="width=device-width, initial-scale=1">
+  <title>${escape(title)}</title>
+  <style>${CSS}</style>
+</head>
+<body>
+  <header>
+  <h1>${escape(title)}</h1>${generated}
+  <section id="summary" aria-label="Summary" data-pass="${summary.pass}" data-warn="${summary.warn}" data-fail="${summary.fail}">
+    ${counts}
+  </section>
+  <nav id="toc" aria-label="Sections">${toc.join(' ')}</nav>
+  </header>
+  <main>
+  ${views.map((v) => (v.kind === 'matrix' ? renderMatrix(v) : renderList(v))).join('\n  ')}
+  ${renderCapabilities(groups)}
+  ${renderFindings(
+    report,
+    groups.map((g) => g.capability),
+  )}
+  ${options.history ? renderHistory(options.history) : ''}
+  </main>
+  <script>${SCRIPT}</script>
+</body>
+</html>
+`;
+}
+
+function viewTitle(v: MatrixView | ListView): string {
+  const title = v.kind === 'matrix' ? `${plural(v.rowKind)} × ${plural(v.columnKind)}` : plural(v.rowKind);
+  return `${capitalise(title)} (${v.id})`;
+}
+
+function renderMatrix(v: MatrixView): string {
+  const id = escape(v.id);
+  const head = v.columns.map((c) => `<th scope="col">${escape(c)}</th>`).join('');
+  const rows = v.rows
+    .map((r) => {
+      const cells = v.columns
+        .map((c) => {
+          const cell = v.cells.get(cellKey(r, c));
+          const attrs = `data-row="${escape(r)}" data-column="${escape(c)}"`;
+          if (cell === undefined)
+            return `<td class="cell" ${attrs} data-state="none"><span aria-label="no finding">·</span></td>`;
+          const more = cell.states.length > 1 ? ` <span class="more">+${cell.states.length - 1}</span>` : '';
+          const detail = cell.findings.map((f) => `${f.status}: ${f.message}`).join('\n');
+          return `<td class="cell" ${attrs} data-state="${escape(cell.state)}" data-status="${escape(cell.status)}" data-states="${escape(cell.states.join(' '))}" title="${escape(detail)}"><span class="state">${escape(cell.state)}</span>${more}</td>`;
+        })
+        .join('');
+      return `<tr><th scope="row">${escape(r)}</th>${cells}</tr>`;
+    })
+    .join('\n      ');
+  const states = [...new Set([...v.cells.values()].map((c) => c.state))].sort();
+  return `<section id="view-${id}" aria-labelledby="view-${id}-title">
+    <h2 id="view-${id}-title">${escape(viewTitle(v))}</h2>
+    <p class="legend">Each cell: the state of the ${escape(v.rowKind)} × ${escape(v.columnKind)} pair (${states.map(escape).join(', ') || 'none'}); hover for the findings, · where there is none.</p>
+    <table class="matrix" data-view="${id}" data-rows="${v.rows.length}" data-columns="${v.columns.length}">
+    <caption class="legend">${escape(capitalise(plural(v.rowKind)))} down, ${escape(plural(v.columnKind))} across</caption>
+    <thead><tr><th scope="col">${escape(v.rowKind)} \\ ${escape(v.columnKind)}</th>${head}</tr></thead>
+    <tbody>
+      ${rows}
+    </tbody>
+    </table>
+  </section>`;
+}
+
+function renderList(v: ListView): string {
+  const id = escape(v.id);
+  const rows = v.rows.map((r: ListRow) => {
+    const messages = r.findings.map((f) => `<div>${escape(f.message)}</div>`).join('');
+    return `<tr class="list-row" data-row="${escape(r.row)}" data-state="${escape(r.state)}" data-status="${escape(r.status)}"><th scope="row">${escape(r.row)}</th><td><span class="badge badge-${escape(r.status)}" data-status="${escape(r.status)}">${escape(r.state)}</span></td><td>${messages}</td></tr>`;
+  });
+  return `<section id="view-${id}" aria-labelledby="view-${id}-title">
+    <h2 id="view-${id}-title">${escape(viewTitle(v))}</h2>
+    <table class="list" data-view="${id}" data-count="${v.rows.length}">
+    <thead><tr><th scope="col">${escape(capitalise(v.rowKind))}</th><th scope="col">State</th><th scope="col">Findings</th></tr></thead>
+    <tbody>
+      ${rows.join('\n      ')}
+    </tbody>
+    </table>
+  </section>`;
+}
+
+/**
+ * A capability that places none of its findings in a view still gets a list: one row per resource, its
+ * state the check's name after the prefix (`privatelink.decided-elsewhere` → `decided-elsewhere`).
+ * Run-level checks (`run.`, `event.`, `reconcile.`) are about runs, not resources, and stay in the
+ * findings table.
+ */
+function fallbackLists(findings: readonly Finding[]): ListView[] {
+  const RUN_LEVEL = new Set(['run', 'event', 'reconcile']);
+  const withViews = new Set(findings.filter((f) => f.subject).map((f) => capabilityOf(f.check)));
+  const out: ListView[] = [];
+  for (const g of capabilityGroups(findings)) {
+    if (withViews.has(g.capability) || RUN_LEVEL.has(g.capability) || g.capability === g.findings[0]?.check)
+      continue;
+    const byResource = new Map<string, Finding[]>();
+    for (const f of g.findings) {
+      const key = f.resourceId.toLowerCase();
+      byResource.set(key, [...(byResource.get(key) ?? []), f]);
+    }
+    const rows = [...byResource.values()].map((members): ListRow => {
+      const worst = members[0]!; // report order: worst first
+      return {
+        row: shortResource(worst.resourceId),
+        state: worst.check.slice(g.capability.length + 1),
+        status: worst.status,
+        findings: members,
+      };
+    });
+    out.push({ kind: 'list', id: g.capability, rowKind: `${g.capability} resource`, rows });
+  }
+  return out;
+}
+
+function renderCapabilities(groups: ReturnType<typeof capabilityGroups>): string {
+  if (groups.length === 0) return '';
+  const rows = groups
+    .map((g) => {
+      const c = escape(g.capability);
+      return `<tr data-capability="${c}"><th scope="row"><a href="#findings-section" data-filter-capability="${c}">${c}</a></th><td>${g.summary.fail}</td><td>${g.summary.warn}</td><td>${g.summary.pass}</td></tr>`;
+    })
+    .join('\n      ');
+  return `<section id="capabilities" aria-labelledby="capabilities-title">
+    <h2 id="capabilities-title">By capability</h2>
+    <table>
+    <thead><tr><th scope="col">Capability</th><th scope="col">Fail</th><th scope="col">Warn</th><th scope="col">Pass</th></tr></thead>
+    <tbody>
+      ${rows}
+    </tbody>
+    </table>
+  </section>`;
+}
+
+function renderFindings(report: Report, capabilities: readonly string[]): string {
+  const { summary } = report;
   const filters = (['all', ...STATUSES] as const)
     .map((s) => {
       const n = s === 'all' ? report.findings.length : summary[s];
-      return `<input type="radio" name="status-filter" id="filter-${s}" value="${s}"${s === 'all' ? ' checked' : ''}><label for="filter-${s}">${s === 'all' ? 'All' : s} (${n})</label>`;
+      return `<span><input type="radio" name="status-filter" id="filter-${s}" value="${s}"${s === 'all' ? ' checked' : ''}><label for="filter-${s}">${s === 'all' ? 'All' : s} (${n})</label></span>`;
     })
     .join('\n    ');
+  const options = capabilities.map((c) => `<option value="${escape(c)}">${escape(c)}</option>`).join('');
   const rows =
     report.findings.length === 0
       ? '<tr id="no-findings"><td colspan="4">No findings.</td></tr>'
@@ -69,7 +286,7 @@ export function renderHtml(report: Report, options: HtmlOptions = {}): string {
             // Findings arrive as JSON from durable outputs: even the status is escaped, not trusted.
             const status = escape(f.status);
             return (
-              `<tr class="finding" data-status="${status}" data-check="${escape(f.check)}" data-resource-id="${escape(f.resourceId)}">` +
+              `<tr class="finding" data-status="${status}" data-check="${escape(f.check)}" data-capability="${escape(capabilityOf(f.check))}" data-resource-id="${escape(f.resourceId)}">` +
               `<td><span class="badge badge-${status}" data-status="${status}">${status.toUpperCase()}</span></td>` +
               `<td class="check"><code>${escape(f.check)}</code></td>` +
               `<td class="resource" title="${escape(f.resourceId)}"><code>${escape(shortResource(f.resourceId))}</code></td>` +
@@ -77,35 +294,57 @@ export function renderHtml(report: Report, options: HtmlOptions = {}): string {
             );
           })
           .join('\n      ');
-  const generated =
-    options.generatedAt === undefined
-      ? ''
-      : `\n  <p id="generated">Generated ${escape(options.generatedAt)}</p>`;
-  return `<!doctype html>
-<html lang="en">
-<head>
-  <meta charset="utf-8">
-  <meta name="viewport" content="width=device-width, initial-scale=1">
-  <title>${escape(title)}</title>
-  <style>${CSS}</style>
-</head>
-<body>
-  <h1>${escape(title)}</h1>${generated}
-  <section id="summary" aria-label="Summary" data-pass="${summary.pass}" data-warn="${summary.warn}" data-fail="${summary.fail}">
-    ${counts}
-  </section>
-  <nav id="filters" aria-label="Filter by status">
+  return `<section id="findings-section" aria-labelledby="findings-title">
+    <h2 id="findings-title">Findings and fixes</h2>
+    <div id="filters" role="group" aria-label="Filter findings">
     ${filters}
-  </nav>
-  <table id="findings" data-count="${report.findings.length}">
-    <thead><tr><th scope="col">Status</th><th scope="col">Check</th><th scope="col">Resource</th><th scope="col">Message</th></tr></thead>
+    <label for="filter-capability">Capability</label>
+    <select id="filter-capability"><option value="">all</option>${options}</select>
+    <label for="filter-text">Search</label>
+    <input type="search" id="filter-text" placeholder="name, check or text">
+    </div>
+    <table id="findings" data-count="${report.findings.length}">
+    <thead><tr><th scope="col">Status</th><th scope="col">Check</th><th scope="col">Resource</th><th scope="col">Message and fix</th></tr></thead>
     <tbody>
       ${rows}
     </tbody>
-  </table>
-</body>
-</html>
-`;
+    </table>
+  </section>`;
+}
+
+function renderHistory(history: readonly HistoryEntry[]): string {
+  const rows =
+    history.length === 0
+      ? '<tr><td colspan="2">No runs stored yet.</td></tr>'
+      : history
+          .map((h) => {
+            const run =
+              // Only a path or an http(s) URL becomes a link: never javascript: or data:.
+              h.href === undefined || !/^(\/(?!\/)|https?:\/\/)/i.test(h.href)
+                ? `<code>${escape(h.runId)}</code>`
+                : `<a href="${escape(h.href)}"><code>${escape(h.runId)}</code></a>`;
+            return `<tr class="run" data-run-id="${escape(h.runId)}"><td><time datetime="${escape(h.generatedAt)}">${escape(h.generatedAt)}</time></td><td>${run}</td></tr>`;
+          })
+          .join('\n      ');
+  return `<section id="history" aria-labelledby="history-title">
+    <h2 id="history-title">Run history</h2>
+    <table>
+    <thead><tr><th scope="col">Finished</th><th scope="col">Run</th></tr></thead>
+    <tbody>
+      ${rows}
+    </tbody>
+    </table>
+  </section>`;
+}
+
+function plural(word: string): string {
+  if (/(s|x|ch|sh)$/.test(word)) return `${word}es`;
+  if (/[^aeiou]y$/.test(word)) return `${word.slice(0, -1)}ies`;
+  return `${word}s`;
+}
+
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 const ENTITIES: Record<string, string> = {
@@ -118,5 +357,5 @@ const ENTITIES: Record<string, string> = {
 
 /** Escapes text for element content and double- or single-quoted attributes. */
 export function escape(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ENTITIES[c] ?? c);
+  return String(text).replace(/[&<>"']/g, (c) => ENTITIES[c] ?? c);
 }

@@ -20,7 +20,14 @@ const RANK: Record<FindingStatus, number> = { fail: 0, warn: 1, pass: 2 };
 export function buildReport(findings: readonly Finding[]): Report {
   const unique = new Map<string, Finding>();
   for (const f of findings) {
-    const key = JSON.stringify([f.check, f.resourceId, f.status, f.message, f.remediation ?? null]);
+    const key = JSON.stringify([
+      f.check,
+      f.resourceId,
+      f.status,
+      f.message,
+      f.remediation ?? null,
+      f.subject ?? null,
+    ]);
     if (!unique.has(key)) unique.set(key, f);
   }
   const sorted = [...unique.values()].sort(
@@ -46,4 +53,4 @@ function compare(a: string, b: string): number {
 }
 
 export { renderTable } from './renderTable';
-export { renderHtml, type HtmlOptions } from './renderHtml';
+export { renderHtml, type HtmlOptions, type HistoryEntry } from './renderHtml';

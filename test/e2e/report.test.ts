@@ -63,6 +63,7 @@ afterAll(async () => {
 
 it('shows the summary and the findings, and filters them by status', async () => {
   const page = await browser.newPage();
+  page.setDefaultTimeout(5_000);
   await page.goto(`${api.url}/api/report?code=${api.key}`);
   expect(await page.title()).toContain('fedlink');
   const fail = Number(await page.getAttribute('#summary', 'data-fail'));
@@ -82,6 +83,34 @@ it('shows the summary and the findings, and filters them by status', async () =>
   expect(await page.locator('tr.finding:visible').count()).toBe(
     Number(await page.getAttribute('#findings', 'data-count')),
   );
+
+  // The fleet matrix: clusters down, identities across, each cell's state in data attributes.
+  const cell = (identityName: string) =>
+    page.locator(
+      `table.matrix[data-view="fleet"] td.cell[data-row="aks-report"][data-column="${identityName}"]`,
+    );
+  expect(await cell('id-ok').getAttribute('data-state')).toBe('present');
+  expect(await cell('id-ok').getAttribute('data-status')).toBe('pass');
+  expect(await cell('id-full').getAttribute('data-state')).toBe('refused');
+  expect(await cell('id-full').getAttribute('data-status')).toBe('fail');
+  expect(await cell('id-full').textContent()).toContain('refused');
+  expect(await page.locator('table.matrix[data-view="fleet"] th[scope="col"]').allTextContents()).toEqual([
+    'cluster \\ identity',
+    'id-full',
+    'id-ok',
+  ]);
+
+  // The capability filter (inline script) and the text search narrow the findings table.
+  await page.selectOption('#filter-capability', 'federation');
+  expect(await page.locator('tr.finding:visible').count()).toBe(
+    await page.locator('tr.finding[data-capability="federation"]').count(),
+  );
+  await page.fill('#filter-text', 'id-full');
+  const matching = await page.locator('tr.finding:visible').count();
+  expect(matching).toBeGreaterThanOrEqual(2);
+  for (const text of await page.locator('tr.finding:visible').allTextContents())
+    expect(text).toContain('id-full');
+  await page.fill('#filter-text', '');
 
   mkdirSync(resolve(__dirname, '../../test-results'), { recursive: true });
   await page.screenshot({ path: resolve(__dirname, '../../test-results/report.png'), fullPage: true });

@@ -84,7 +84,9 @@ describe('fedlink with bad input: exit 2, one line on stderr, nothing written', 
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(/^usage:\n {2}fedlink plan /);
-    expect(r.stderr).toMatch(/\nexit codes: 0 ok, 1 failed findings or run, 2 bad input\n$/);
+    expect(r.stderr).toMatch(
+      /\nexit codes:\n {2}0 {2}success: .*\n {2}1 {2}a finding failed, .*\n {2}2 {2}bad input: .*\n$/,
+    );
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 

@@ -32,7 +32,12 @@ interface Output {
   state: { resources: { id: string; name: string; type: string; properties?: Record<string, unknown> }[] };
   report: {
     summary: { pass: number; warn: number; fail: number };
-    findings: { check: string; status: string; message: string }[];
+    findings: {
+      check: string;
+      status: string;
+      message: string;
+      subject?: { state: string; column?: string };
+    }[];
   };
   metrics: Record<string, number>;
 }
@@ -206,9 +211,19 @@ describe('fedlink sandbox run', () => {
     expect(out.operations.filter((o) => o.method === 'PUT' && o.status < 300)).toHaveLength(10);
     const refused = out.report.findings.filter((f) => f.status === 'fail');
     expect(refused.length).toBeGreaterThanOrEqual(1);
+    // The identity's refusal, and each credential it did not get, as a refused cell of the fleet matrix.
     expect(
-      refused.every((f) => f.check === 'federation.identity-capacity' && f.message.includes('id-full')),
+      refused.every(
+        (f) =>
+          (f.check === 'federation.identity-capacity' && f.message.includes('id-full')) ||
+          (f.check === 'federation.fic-present' &&
+            f.subject?.state === 'refused' &&
+            f.subject.column === 'id-full'),
+      ),
     ).toBe(true);
+    expect(refused.filter((f) => f.check === 'federation.identity-capacity').length).toBeGreaterThanOrEqual(
+      1,
+    );
     expect(refused[0]?.message).toMatch(/would need (20|2\d) federated credentials/);
   });
 

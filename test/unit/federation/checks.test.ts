@@ -42,6 +42,14 @@ describe('checkIdentityFederation', () => {
         resourceId: FIC_ID,
         status: 'pass',
         message: `federated credential ${NAME} trusts aks-prod-eastus (${ISSUER}) for ${API}`,
+        subject: {
+          view: 'fleet',
+          rowKind: 'cluster',
+          row: 'aks-prod-eastus',
+          columnKind: 'identity',
+          column: 'id-payments',
+          state: 'present',
+        },
       },
       capacityPass(1),
     ]);
@@ -60,6 +68,14 @@ describe('checkIdentityFederation', () => {
         message: `no federated credential trusts aks-prod-eastus (${ISSUER}) for ${API}; pods using it cannot get tokens (AADSTS70021)`,
         remediation:
           'Run fedlink apply for id-payments; if it is refused, see the other findings for this identity.',
+        subject: {
+          view: 'fleet',
+          rowKind: 'cluster',
+          row: 'aks-prod-eastus',
+          columnKind: 'identity',
+          column: 'id-payments',
+          state: 'missing',
+        },
       },
       {
         check: 'federation.identity-capacity',
@@ -82,6 +98,14 @@ describe('checkIdentityFederation', () => {
         status: 'warn',
         message: `no federated credential trusts aks-prod-eastus (${ISSUER}) for ${API}; this run plans to create ${NAME}`,
         remediation: 'Apply the plan (fedlink apply, or POST /api/runs with mode apply).',
+        subject: {
+          view: 'fleet',
+          rowKind: 'cluster',
+          row: 'aks-prod-eastus',
+          columnKind: 'identity',
+          column: 'id-payments',
+          state: 'planned',
+        },
       },
       {
         check: 'federation.identity-capacity',
@@ -118,6 +142,14 @@ describe('checkIdentityFederation', () => {
           `federated credential handmade-api differs from aks-prod-eastus's issuer and subject only by ${differences} ` +
           `(it has issuer ${JSON.stringify(issuer)} and subject ${JSON.stringify(subject)}; the cluster's issuer is ${JSON.stringify(ISSUER)}), so token exchange fails with ${code}`,
         remediation: `Delete handmade-api: an issuer must be copied byte for byte from the cluster (az aks show --query oidcIssuerProfile.issuerUrl -o tsv), trailing slash included; fedlink writes the exact one as ${NAME}.`,
+        subject: {
+          view: 'fleet',
+          rowKind: 'cluster',
+          row: 'aks-prod-eastus',
+          columnKind: 'identity',
+          column: 'id-payments',
+          state: 'near-miss',
+        },
       });
       // The near miss satisfies nothing: the desired FIC is still missing.
       expect(findings).toContainEqual(
@@ -162,6 +194,14 @@ describe('checkIdentityFederation', () => {
       message: `federated credential ${NAME} trusts aks-prod-eastus (${ISSUER}) for ${API} with audiences [], not ["${AUD}"]`,
       remediation:
         'Run fedlink apply for id-payments; if it is refused, see the other findings for this identity.',
+      subject: {
+        view: 'fleet',
+        rowKind: 'cluster',
+        row: 'aks-prod-eastus',
+        columnKind: 'identity',
+        column: 'id-payments',
+        state: 'wrong-audience',
+      },
     });
     const plan = planIdentity({
       identityId: P,
@@ -196,6 +236,15 @@ describe('checkIdentityFederation', () => {
         status: 'warn',
         message: 'identity id-payments has 20 of 20 federated credentials; 0 left for new clusters',
       });
+    });
+
+    it('marks the missing credentials of an identity over the limit refused in the fleet matrix, and only those', () => {
+      const over = check(github(20));
+      expect(
+        over.filter((f) => f.subject).map((f) => [f.subject?.row, f.subject?.column, f.subject?.state]),
+      ).toEqual([['aks-prod-eastus', 'id-payments', 'refused']]);
+      // One under the limit, the same missing credential is just missing: the next apply writes it.
+      expect(check(github(19)).find((f) => f.subject)?.subject?.state).toBe('missing');
     });
 
     it('says nothing about capacity for an identity with nothing desired', () => {

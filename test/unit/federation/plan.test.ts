@@ -232,6 +232,14 @@ describe('planIdentity', () => {
         status: 'warn',
         message: `federated credential ${OLD_API} trusts ${OLD}, which no live cluster in scope has; prune is off, so it stays`,
         remediation: `Delete ${OLD_API}, or set federation.prune: true to let fedlink delete credentials of clusters that are gone.`,
+        subject: {
+          view: 'fleet',
+          rowKind: 'cluster',
+          row: OLD,
+          columnKind: 'identity',
+          column: 'id-payments',
+          state: 'stale',
+        },
       },
     ]);
   });
@@ -252,6 +260,14 @@ describe('planIdentity', () => {
         message: `federated credential fedlink-aks-prod-3-payments-batch-0123456789ab trusts a live cluster (${OLD}) for system:serviceaccount:payments:batch, but no binding asks for it now (its binding was removed, or the cluster is skipped or waiting)`,
         remediation:
           'If the binding was removed on purpose, delete fedlink-aks-prod-3-payments-batch-0123456789ab; fedlink only prunes credentials whose cluster is gone.',
+        subject: {
+          view: 'fleet',
+          rowKind: 'cluster',
+          row: OLD,
+          columnKind: 'identity',
+          column: 'id-payments',
+          state: 'unbound',
+        },
       },
     ]);
   });
@@ -294,6 +310,14 @@ describe('planIdentity', () => {
         message: `federated credential handmade-api trusts aks-prod-3 for ${API} with audiences ["api://other"], not ["${AUD}"]; it is not fedlink's, so fedlink will not change it, and Azure rejects a second credential with the same issuer and subject`,
         remediation:
           'Set the audience of handmade-api on id-payments to api://AzureADTokenExchange, or delete it and let fedlink create its own.',
+        subject: {
+          view: 'fleet',
+          rowKind: 'cluster',
+          row: 'aks-prod-3',
+          columnKind: 'identity',
+          column: 'id-payments',
+          state: 'conflict',
+        },
       },
     ]);
   });
@@ -342,6 +366,25 @@ describe('planIdentity', () => {
           remediation:
             'Delete federated credentials the identity no longer needs, narrow the bindings (fewer clusters or service accounts), or split the service accounts across another identity.',
         },
+        ...[
+          [NEW_API, API],
+          [NEW_WORKER, WORKER],
+        ].map(([name, subject]) => ({
+          check: 'federation.fic-present',
+          resourceId: `${P}/federatedIdentityCredentials/${name}`,
+          status: 'fail',
+          message: `no federated credential trusts aks-prod-3 (${NEW}) for ${subject}: not created, identity id-payments is over Azure's limit of 20`,
+          remediation:
+            'Delete federated credentials the identity no longer needs, narrow the bindings (fewer clusters or service accounts), or split the service accounts across another identity.',
+          subject: {
+            view: 'fleet',
+            rowKind: 'cluster',
+            row: 'aks-prod-3',
+            columnKind: 'identity',
+            column: 'id-payments',
+            state: 'refused',
+          },
+        })),
       ]);
     });
 

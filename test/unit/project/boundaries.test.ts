@@ -70,6 +70,16 @@ const PROBES: readonly { folder: string; source: string; rule: string | null }[]
     rule: 'no-restricted-imports',
   },
   {
+    folder: 'shared/validation',
+    source: "import { DNS_CHECKS } from '../dns/checkIds';\nexport const x = DNS_CHECKS;",
+    rule: 'no-restricted-imports',
+  },
+  {
+    folder: 'shared/validation',
+    source: "import { CHECKS } from '../privatelink/checks';\nexport const x = CHECKS;",
+    rule: 'no-restricted-imports',
+  },
+  {
     folder: 'shared/reconcile',
     source: "import { federation } from '../federation/capability';\nexport const x = federation;",
     rule: 'no-restricted-imports',

@@ -122,9 +122,11 @@ describe('renderTable', () => {
 describe('renderHtml', () => {
   const html = renderHtml(buildReport([pass, warn, fail]), { generatedAt: '2026-11-23T10:00:00Z' });
 
-  it('is one self-contained document: no external assets, no script', () => {
+  it('is one self-contained document: no external assets, one inline script of its own', () => {
     expect(html.startsWith('<!doctype html>\n<html lang="en">')).toBe(true);
-    expect(html).not.toMatch(/<script|<link|src=|https?:\/\/(?!learn)/i);
+    expect(html).not.toMatch(/<link|src=|https?:\/\/(?!learn)/i);
+    expect(html.match(/<script/g)).toHaveLength(1);
+    expect(html).toContain('<script>\n(function () {');
     expect(html).toContain('<p id="generated">Generated 2026-11-23T10:00:00Z</p>');
   });
 
@@ -139,7 +141,7 @@ describe('renderHtml', () => {
     expect(html).toContain('<table id="findings" data-count="3">');
     const rows = [
       ...html.matchAll(
-        /<tr class="finding" data-status="(\w+)" data-check="([^"]+)" data-resource-id="([^"]+)">/g,
+        /<tr class="finding" data-status="(\w+)" data-check="([^"]+)" data-capability="federation" data-resource-id="([^"]+)">/g,
       ),
     ].map((m) => [m[1], m[2], m[3]]);
     expect(rows).toEqual([
@@ -161,7 +163,8 @@ describe('renderHtml', () => {
       remediation: '</td></tr></table><script>alert(2)</script>',
     };
     const page = renderHtml(buildReport([hostile]));
-    expect(page).not.toContain('<script>');
+    // The page's own filter script is the only one.
+    expect(page.match(/<script/gi)).toHaveLength(1);
     expect(page).not.toContain('<img');
     expect(page).toContain('&quot;&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&quot; &amp; more');
     expect(page).toContain(`data-resource-id="${PAY}&quot;&gt;&lt;img src=x onerror=alert(1)&gt;"`);
