@@ -321,7 +321,7 @@ function renderReport(
 const REPORT_TYPES = { json: 'application/json', html: 'text/html' } as const;
 
 /**
- * Content negotiation for the report (RFC 9110 §12.5.1): each format gets the q of the most specific
+ * Content negotiation for the report (RFC 9110, section 12.5.1): each format gets the q of the most specific
  * range that matches it (`text/html` over `text/*` over `*` + `/*`); q=0 refuses it. The higher q wins;
  * on a tie a format named exactly wins over one reached by a wildcard, then HTML (a browser that
  * names both). No Accept, or only wildcards (curl's `*` + `/*`): JSON; HTML needs a client that asks

@@ -102,7 +102,7 @@ describe('contentTypeProblem', () => {
   });
 });
 
-describe('reportFormat (RFC 9110 §12.5.1)', () => {
+describe('reportFormat (RFC 9110, section 12.5.1)', () => {
   it.each([
     [null, 'json'],
     ['*/*', 'json'],
