@@ -88,7 +88,7 @@ export function outOfScope(
     : config.scope.tenants
       ? 'is not visible to the credential in scope.tenants'
       : 'is not visible to the credential';
-  const reason = `subscription ${subscription} ${why}; event ignored, nothing was read`;
+  const reason = `subscription ${subscription} ${why}; skipped, nothing was read`;
   return {
     kind: 'skip',
     reason,

@@ -369,9 +369,15 @@ describe('subscription scope', () => {
   it('a subscription outside the scope is skipped with the reason, and nothing is written', async () => {
     const done = await waitFor(await start(OUTSIDE, 'apply'));
     expect(done.output).toMatchObject({ status: 'skipped', outcomes: [] });
-    expect(String(done.output.reason)).toContain(
-      `subscription ${OUTSIDE} is not in scope (not visible to the credential, or outside scope.subscriptions / scope.tenants)`,
-    );
+    // Decided by the engine before any read (shared/reconcile/subscriptions.ts outOfScope), per capability.
+    const why = `subscription ${OUTSIDE} is not visible to the credential; skipped, nothing was read`;
+    expect(
+      String(done.output.reason)
+        .split('; ')
+        .filter((r) => r.includes(OUTSIDE)),
+    ).toHaveLength(3);
+    expect(String(done.output.reason)).toContain(`federation: ${why}`);
+    expect(sandbox.emulator.operations.filter((o) => o.path.toLowerCase().includes(OUTSIDE))).toEqual([]);
     expect(sandbox.writes()).toEqual([]);
   });
 });
