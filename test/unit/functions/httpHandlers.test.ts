@@ -75,7 +75,7 @@ describe('postRun', () => {
 
 describe('getRun', () => {
   it.each(['a/b', 'a b', 'x'.repeat(257), '', 'a#b'])(
-    'answers 400 for %j without asking the task hub',
+    'answers 400 for id #%# without asking the task hub',
     async (id) => {
       const res = await getRun(
         new HttpRequest({ url: 'https://fedlink.test/api/runs/x', method: 'GET', params: { id } }),
