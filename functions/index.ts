@@ -10,9 +10,9 @@ import { app, type InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
 import { registeredFunctions } from './catalog';
 import { invocationLogger } from './invocationLog';
-import { runtimeConfig, runtimeDeps } from './runtime';
+import { runtimeConfig, runtimeConfigStatus, runtimeDeps } from './runtime';
 import { EVENT_GRID_FUNCTION_NAME, handleEventGridDelivery } from './triggers/eventGrid';
-import { getHealth, getReport, getRun, postRun } from './triggers/http';
+import { API_ROUTES } from './triggers/httpRoutes';
 import { startDriftCheck } from './triggers/timer';
 
 const { activities, orchestrations, entities } = registeredFunctions();
@@ -46,40 +46,22 @@ app.eventGrid(EVENT_GRID_FUNCTION_NAME, {
   },
 });
 
-app.http('runsPost', {
-  route: 'runs',
-  methods: ['POST'],
-  authLevel: 'function',
-  extraInputs: [client],
-  handler: (request, context) =>
-    postRun(request, { client: df.getClient(context), log: invocationLogger(context) }),
-});
-app.http('runsGet', {
-  route: 'runs/{id}',
-  methods: ['GET'],
-  authLevel: 'function',
-  extraInputs: [client],
-  handler: (request, context) =>
-    getRun(request, { client: df.getClient(context), log: invocationLogger(context) }),
-});
-app.http('report', {
-  route: 'report',
-  methods: ['GET'],
-  authLevel: 'function',
-  extraInputs: [client],
-  handler: (request, context) =>
-    getReport(request, {
-      client: df.getClient(context),
-      log: invocationLogger(context),
-      reports: runtimeDeps().reports,
-    }),
-});
-app.http('health', {
-  route: 'health',
-  methods: ['GET'],
-  authLevel: 'anonymous',
-  handler: () => Promise.resolve(getHealth()),
-});
+for (const route of API_ROUTES) {
+  app.http(route.name, {
+    route: route.route,
+    methods: [route.method],
+    authLevel: route.authLevel,
+    extraInputs: [client],
+    handler: (request, context) =>
+      route.handler(request, {
+        client: df.getClient(context),
+        log: invocationLogger(context),
+        // A config that did not load is what /api/health reports; building the deps would throw.
+        reports: runtimeConfigStatus().loaded ? runtimeDeps().reports : undefined,
+        configStatus: runtimeConfigStatus,
+      }),
+  });
+}
 
 app.timer('fedlinkDrift', {
   schedule: runtimeConfig().drift.schedule,

@@ -35,6 +35,7 @@ import { jsonLogger } from '../shared/core/log';
 import { type FedlinkConfig } from '../shared/config/schema';
 import { readRuntimeSettings, type Environment, type RuntimeSettings } from '../shared/config/env';
 import { type ActivityDeps } from './deps';
+import { type ConfigStatus } from './triggers/http';
 
 export interface Runtime {
   settings(): RuntimeSettings;
@@ -101,6 +102,15 @@ const runtime = createRuntime(process.env);
 /** The validated config of this worker (read once). */
 export function runtimeConfig(): FedlinkConfig {
   return runtime.config();
+}
+
+/** Whether this worker's settings and config loaded, for GET /api/health (never throws). */
+export function runtimeConfigStatus(): ConfigStatus {
+  try {
+    return { loaded: true, source: runtime.settings().configSource };
+  } catch (error) {
+    return { loaded: false, error: error instanceof Error ? error.message : String(error) };
+  }
 }
 
 /** The production dependencies of every activity and trigger in this worker (built once). */

@@ -1,15 +1,22 @@
 /**
- * The HTTP API on localhost for the sandbox and the demo: the same handlers `functions/index.ts`
- * registers with `app.http`, fed real `HttpRequest` objects. Like the Functions host with
- * authLevel 'function', every route but /api/health needs the key (`x-functions-key` header or
- * `?code=`), checked before the handler runs, so an unauthenticated request never reaches ARM.
+ * The HTTP API on localhost for the sandbox and the demo: the routes of functions/triggers/httpRoutes.ts,
+ * the same table `functions/index.ts` registers with `app.http`, fed real `HttpRequest` objects. Like
+ * the Functions host with authLevel 'function', every route but /api/health needs the key
+ * (`x-functions-key` header or `?code=`), checked before anything else is read, so an unauthenticated
+ * request never reaches ARM, the task hub or the report store.
+ *
+ * Order of the answers: 404/405 (no such route) → 401 (key) → 400 (a path that does not decode) →
+ * 413 (a Content-Length over the route's limit, without reading the body; or a body that passes the
+ * limit while streaming: reading stops there, the rest is drained unbuffered and the connection closed
+ * after the 413, never reset) → the handler (415, 400, 202, …). An error of the server itself is a 500.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { type AddressInfo } from 'node:net';
 import { HttpRequest, HttpResponse, type HttpResponseInit } from '@azure/functions';
 import { type DurableClientPort } from '../functions/durableClientPort';
-import { getHealth, getReport, getRun, type HttpDeps, postRun } from '../functions/triggers/http';
+import { type ConfigStatus, type HttpDeps, problem, tooLarge } from '../functions/triggers/http';
+import { API_ROUTES, type ApiRoute } from '../functions/triggers/httpRoutes';
 import { type Logger } from '../shared/core/log';
 import { type ReportStore } from '../shared/reportStore/store';
 
@@ -19,24 +26,23 @@ export interface ApiServer {
   close(): Promise<void>;
 }
 
-interface Route {
-  readonly method: string;
+interface Route extends ApiRoute {
   readonly pattern: RegExp;
-  readonly anonymous?: boolean;
-  readonly handler: (
-    request: HttpRequest,
-    deps: HttpDeps,
-  ) => Promise<HttpResponseInit | HttpResponse> | HttpResponseInit;
 }
 
-const ROUTES: readonly Route[] = [
-  { method: 'POST', pattern: /^\/api\/runs\/?$/, handler: postRun },
-  { method: 'GET', pattern: /^\/api\/runs\/(?<id>[^/]+)\/?$/, handler: getRun },
-  { method: 'GET', pattern: /^\/api\/report\/?$/, handler: getReport },
-  { method: 'GET', pattern: /^\/api\/health\/?$/, anonymous: true, handler: () => getHealth() },
-];
+/** `runs/{id}` → /^\/api\/runs\/(?<id>[^/]+)\/?$/ (the Functions host's route templates, as fedlink uses them). */
+function compile(route: ApiRoute): Route {
+  const source = route.route
+    .split('/')
+    .map((part) => {
+      const param = /^\{(\w+)\}$/.exec(part);
+      return param ? `(?<${param[1]}>[^/]+)` : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    })
+    .join('\\/');
+  return { ...route, pattern: new RegExp(`^\\/api\\/${source}\\/?$`) };
+}
 
-const MAX_BODY_BYTES = 64 * 1024;
+const ROUTES: readonly Route[] = API_ROUTES.map(compile);
 
 function keyMatches(expected: string, given: string | null): boolean {
   if (!given) return false;
@@ -45,22 +51,53 @@ function keyMatches(expected: string, given: string | null): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) throw new Error('body too large');
-    chunks.push(chunk as Buffer);
+/**
+ * The body, up to `limit` bytes; `undefined` when it is longer. Reading stops counting at the limit but
+ * the stream keeps flowing (and is thrown away): breaking off a request stream destroys the socket, and
+ * the client would see a reset instead of the 413.
+ */
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let over = false;
+    req.on('data', (chunk: Buffer) => {
+      if (over) return;
+      size += chunk.length;
+      if (size > limit) {
+        over = true;
+        chunks.length = 0;
+        resolve(undefined);
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => {
+      if (!over) resolve(Buffer.concat(chunks));
+    });
+    req.on('error', reject);
+  });
+}
+
+/** Path parameters, percent-decoded; undefined when one is not valid percent-encoding. */
+function decodeParams(groups: Record<string, string>): Record<string, string> | undefined {
+  try {
+    return Object.fromEntries(Object.entries(groups).map(([k, v]) => [k, decodeURIComponent(v)]));
+  } catch {
+    return undefined;
   }
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 /**
  * Writes a handler's response: an HttpResponseInit (our handlers answer with `jsonBody` or a string
  * `body`) or an HttpResponse instance (what durable's createCheckStatusResponse returns).
  */
-async function send(res: ServerResponse, init: HttpResponseInit | HttpResponse): Promise<void> {
+async function send(
+  res: ServerResponse,
+  init: HttpResponseInit | HttpResponse,
+  { close = false }: { close?: boolean } = {},
+): Promise<void> {
+  if (close) res.setHeader('connection', 'close');
   if (init instanceof HttpResponse) {
     const headers: Record<string, string> = {};
     init.headers.forEach((value, name) => (headers[name.toLowerCase()] = value));
@@ -95,9 +132,16 @@ export async function startApiServer(options: {
   key?: string;
   /** A report store: GET /api/report serves its latest.json instead of the drift instance's output. */
   reports?: ReportStore;
+  /** What GET /api/health says of the config (the sandbox's config was loaded before the server starts). */
+  configStatus?: () => ConfigStatus;
 }): Promise<ApiServer> {
   const key = options.key ?? randomBytes(18).toString('base64url');
-  const deps: HttpDeps = { client: options.client, log: options.log, reports: options.reports };
+  const deps: HttpDeps = {
+    client: options.client,
+    log: options.log,
+    reports: options.reports,
+    configStatus: options.configStatus,
+  };
   let base = '';
   const server: Server = createServer((req, res) => {
     void (async () => {
@@ -105,27 +149,41 @@ export async function startApiServer(options: {
         const url = new URL(req.url ?? '/', base);
         const route = ROUTES.find((r) => r.method === req.method && r.pattern.test(url.pathname));
         if (!route) {
-          const known = ROUTES.some((r) => r.pattern.test(url.pathname));
-          await send(res, {
-            status: known ? 405 : 404,
-            jsonBody: { error: { message: known ? 'method not allowed' : 'not found' } },
-          });
+          const allowed = ROUTES.filter((r) => r.pattern.test(url.pathname)).map((r) => r.method);
+          await send(
+            res,
+            allowed.length > 0
+              ? problem(405, `method ${req.method ?? ''} not allowed; use ${allowed.join(', ')}`, undefined, {
+                  allow: allowed.join(', '),
+                })
+              : problem(404, `no route ${url.pathname}`),
+          );
           return;
         }
         if (
-          !route.anonymous &&
+          route.authLevel !== 'anonymous' &&
           !keyMatches(key, req.headers['x-functions-key']?.toString() ?? url.searchParams.get('code'))
         ) {
-          await send(res, {
-            status: 401,
-            jsonBody: {
-              error: { message: 'missing or invalid function key (x-functions-key header or ?code=)' },
-            },
-          });
+          await send(res, problem(401, 'missing or invalid function key (x-functions-key header or ?code=)'));
           return;
         }
-        const params = route.pattern.exec(url.pathname)?.groups ?? {};
-        const body = req.method === 'POST' ? await readBody(req) : undefined;
+        const params = decodeParams(route.pattern.exec(url.pathname)?.groups ?? {});
+        if (!params) {
+          await send(res, problem(400, `the path ${url.pathname} is not valid percent-encoding`));
+          return;
+        }
+        let body: Buffer | undefined;
+        if (route.maxBodyBytes !== undefined) {
+          const declared = Number(req.headers['content-length'] ?? 0);
+          const read = declared > route.maxBodyBytes ? undefined : await readBody(req, route.maxBodyBytes);
+          if (read === undefined) {
+            // Not read (or read no further): drain what is left so the client gets the answer.
+            req.resume();
+            await send(res, tooLarge(route.maxBodyBytes), { close: true });
+            return;
+          }
+          body = read;
+        }
         const headers: Record<string, string> = {};
         for (const [name, value] of Object.entries(req.headers))
           if (typeof value === 'string') headers[name] = value;
@@ -134,16 +192,15 @@ export async function startApiServer(options: {
           url: url.toString(),
           headers,
           query: Object.fromEntries(url.searchParams.entries()),
-          params: Object.fromEntries(Object.entries(params).map(([k, v]) => [k, decodeURIComponent(v)])),
-          ...(body !== undefined ? { body: { string: body } } : {}),
+          params,
+          ...(body !== undefined ? { body: { bytes: body } } : {}),
         });
         await send(res, await route.handler(request, deps));
       } catch (error) {
         options.log.error('api request failed', {
           error: error instanceof Error ? error.message : String(error),
         });
-        if (!res.headersSent)
-          await send(res, { status: 500, jsonBody: { error: { message: 'internal error' } } });
+        if (!res.headersSent) await send(res, problem(500, 'internal error'));
       }
     })();
   });

@@ -1,6 +1,7 @@
 /**
  * Orchestrations: the fleet-wide drift check (timer, HTTP `{scope: all}`, `fedlink sandbox run`
- * without events), over every capability that reconciles the fleet. Per capability one scope read,
+ * without events), over every capability that reconciles the fleet; the same for one subscription
+ * (HTTP `{scope: {subscriptionId}}`: the fleet scope narrowed to it, shared/reconcile/subscriptions.ts). Per capability one scope read,
  * then one sub-orchestration per batch of items so no history grows with the fleet (docs/style.md 14).
  * `plan` mode reports, `apply` repairs.
  *
@@ -13,7 +14,15 @@ import { capabilities } from '../../shared/capabilities';
 import { type Part, resultOf } from '../../shared/reconcile/outcome';
 import { saveReport } from '../activities/saveReport';
 import { scopeWork } from '../activities/scopeWork';
-import { type Outcome, type RunMode, type RunResult, type TriggerKind, type WorkItem } from '../contracts';
+import { describeTarget } from '../../shared/reconcile/target';
+import {
+  type Outcome,
+  type RunMode,
+  type RunResult,
+  type Target,
+  type TriggerKind,
+  type WorkItem,
+} from '../contracts';
 import { type DfTask, defineOrchestration, type OrchestrationContext } from '../registry';
 import { ACTIVITY_RETRY, applyWork } from './applyWork';
 
@@ -23,6 +32,12 @@ export const ITEMS_PER_BATCH = 100;
 export interface DriftInput {
   readonly mode: RunMode;
   readonly trigger: TriggerKind;
+  /**
+   * A subscription resource id (`/subscriptions/<guid>`, lower-cased): the check covers only the items
+   * of resources in it (POST /api/runs `{"scope": {"subscriptionId": …}}`), and its report is not
+   * stored (the stored report is the whole fleet's). Absent: the whole fleet.
+   */
+  readonly subscription?: string;
 }
 
 export interface BatchInput {
@@ -41,11 +56,14 @@ export const syncBatch = defineOrchestration<BatchInput, Outcome[]>(
 export const driftCheck = defineOrchestration<DriftInput, RunResult>(
   'driftCheck',
   function* (context, input) {
-    const target = { kind: 'fleet' } as const;
+    const target: Target =
+      input.subscription !== undefined
+        ? { kind: 'subscription', resourceId: input.subscription }
+        : { kind: 'fleet' };
     const run = { instanceId: context.df.instanceId };
     const execution = context.df.newGuid(context.df.instanceId).replace(/-/g, '').slice(0, 12);
     const parts: Part[] = [];
-    for (const capability of capabilities.forTarget('fleet')) {
+    for (const capability of capabilities.forTarget(target.kind)) {
       context.df.setCustomStatus({ phase: 'observing', capability });
       const scope = yield* scopeWork.call(context, { capability, target, run }, ACTIVITY_RETRY);
       if (scope.kind !== 'proceed') {
@@ -84,8 +102,10 @@ export const driftCheck = defineOrchestration<DriftInput, RunResult>(
     const result = resultOf(target, input.mode, parts, context.df.instanceId);
     context.df.setCustomStatus({ phase: 'done', status: result.status });
     if (!context.df.isReplaying)
-      context.log(`drift check ${input.mode}: ${result.status}; ${result.outcomes.length} item(s)`);
-    return yield* kept(context, result);
+      context.log(
+        `${describeTarget(target)} check ${input.mode}: ${result.status}; ${result.outcomes.length} item(s)`,
+      );
+    return target.kind === 'fleet' ? yield* kept(context, result) : result;
   },
 );
 

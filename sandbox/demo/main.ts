@@ -136,6 +136,7 @@ async function main(): Promise<number> {
   const api = await startApiServer({
     client: sandbox.host.client,
     log,
+    configStatus: () => ({ loaded: true, source: 'the demo config (sandbox/demo)' }),
     port: values.port ? Number(values.port) : 7071,
   });
   const cluster =

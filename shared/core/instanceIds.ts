@@ -36,6 +36,11 @@ export function subscriptionInstanceId(parent: string, subscriptionId: string): 
   return `${parent}:sub:${subscriptionId.toLowerCase()}`;
 }
 
+/** The apply run of one subscription (POST /api/runs): one at a time per subscription, like the drift check. */
+export function subscriptionRunInstanceId(subscriptionId: string): string {
+  return `fedlink:subscription:${subscriptionId.toLowerCase()}`;
+}
+
 /** The drift check is a singleton: one fleet-wide instance at a time. */
 export const DRIFT_INSTANCE_ID = 'fedlink:drift';
 

@@ -9,7 +9,11 @@ import { type TargetKind } from './types';
 export interface CapabilityRegistry {
   readonly names: readonly string[];
   get(name: string): AnyCapability;
-  /** Names of the capabilities that reconcile targets of this kind, in registration order. */
+  /**
+   * Names of the capabilities that reconcile targets of this kind, in registration order. A
+   * `subscription` target goes to every capability of the fleet too: the engine narrows the fleet
+   * scope to the subscription (./subscriptions.ts `withinSubscription`).
+   */
   forTarget(kind: TargetKind): readonly string[];
 }
 
@@ -26,6 +30,9 @@ export function createRegistry(capabilities: readonly AnyCapability[]): Capabili
       if (!c) throw new Error(`no capability named "${name}" (registered: ${[...byName.keys()].join(', ')})`);
       return c;
     },
-    forTarget: (kind) => capabilities.filter((c) => c.targets.includes(kind)).map((c) => c.name),
+    forTarget: (kind) =>
+      capabilities
+        .filter((c) => c.targets.includes(kind) || (kind === 'subscription' && c.targets.includes('fleet')))
+        .map((c) => c.name),
   };
 }

@@ -20,7 +20,7 @@ import { toArmError } from '../azure/errors';
 import { mapLimit } from '../core/concurrency';
 import { type AnyCapability, type CapabilityEnv, type StillRunning } from './capability';
 import { countsOf } from './outcome';
-import { outOfScope, resolveScope } from './subscriptions';
+import { outOfScope, resolveScope, withinSubscription } from './subscriptions';
 import {
   type Action,
   type Outcome,
@@ -171,7 +171,8 @@ async function observe(capability: AnyCapability, env: CapabilityEnv, item: Work
 }
 
 /**
- * A capability's scope for a target. A terminal ARM error (e.g. no permission to list subscriptions)
+ * A capability's scope for a target; a `subscription` target for a capability of the fleet is its fleet
+ * scope narrowed to the subscription (./subscriptions.ts `withinSubscription`). A terminal ARM error (e.g. no permission to list subscriptions)
  * becomes a `fail` result carrying the cause; a transient one is thrown, so Durable retries the activity.
  */
 export async function scopeWork(
@@ -194,7 +195,11 @@ export async function scopeWork(
         return outside;
       }
     }
-    const scope = await capability.scope(env, target);
+    // A subscription for a capability of the fleet: its fleet scope, narrowed to the subscription.
+    const scope =
+      target.kind === 'subscription' && !capability.targets.includes('subscription')
+        ? await withinSubscription(target.resourceId, () => capability.scope(env, { kind: 'fleet' }))
+        : await capability.scope(env, target);
     env.log.info('scope decided', {
       capability: capability.name,
       target: target.kind === 'fleet' ? 'fleet' : target.resourceId,

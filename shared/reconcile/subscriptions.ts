@@ -88,10 +88,43 @@ export function outOfScope(
     : config.scope.tenants
       ? 'is not visible to the credential in scope.tenants'
       : 'is not visible to the credential';
-  const reason = `subscription ${subscription} ${why}; event ignored, nothing was read`;
+  const reason = `subscription ${subscription} ${why}; skipped, nothing was read`;
   return {
     kind: 'skip',
     reason,
     findings: [{ check: SCOPE_CHECK, resourceId: targetId, status: 'pass', message: reason }],
   };
+}
+
+/** The subscription id of a resource id, lower-cased; undefined for a string that is not an ARM id. */
+function subscriptionOf(resourceId: string): string | undefined {
+  try {
+    return parseResourceId(resourceId).subscriptionId.toLowerCase();
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A `subscription` target for a capability that reconciles the fleet (POST /api/runs
+ * `{"scope": {"subscriptionId": …}}`): the capability's fleet scope, narrowed to the work items and
+ * findings of resources in that subscription. The fleet scope is read whole on purpose: what an item
+ * should hold can depend on resources elsewhere (an identity in this subscription federated with
+ * clusters in another one), and a scope read as if the rest of the estate did not exist would plan to
+ * remove what those resources need. A subscription outside the run's scope never gets here: the
+ * runner skips it first (`outOfScope`).
+ */
+export async function withinSubscription(
+  subscriptionResourceId: string,
+  fleetScope: () => Promise<ScopeResult>,
+): Promise<ScopeResult> {
+  const wanted = subscriptionOf(subscriptionResourceId);
+  if (wanted === undefined)
+    return { kind: 'skip', reason: `not a subscription id: ${subscriptionResourceId}`, findings: [] };
+  const scope = await fleetScope();
+  const inside = (resourceId: string): boolean => subscriptionOf(resourceId) === wanted;
+  const findings = scope.findings.filter((f) => inside(f.resourceId));
+  return scope.kind === 'proceed'
+    ? { ...scope, work: scope.work.filter((w) => inside(w.resourceId)), findings }
+    : { ...scope, findings };
 }

@@ -42,6 +42,7 @@ beforeAll(async () => {
   api = await startApiServer({ client: sandbox.host.client, log: silentLogger });
   const res = await fetch(`${api.url}/api/runs?code=${api.key}`, {
     method: 'POST',
+    headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ scope: { all: true }, mode: 'apply' }),
   });
   const { id } = (await res.json()) as { id: string };

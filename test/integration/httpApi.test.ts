@@ -26,6 +26,7 @@ afterEach(async () => {
 
 async function call(path: string, init: RequestInit & { key?: string | false } = {}): Promise<Response> {
   const headers = new Headers(init.headers);
+  if (init.method === 'POST' && !headers.has('content-type')) headers.set('content-type', 'application/json');
   if (init.key !== false) headers.set('x-functions-key', init.key ?? api.key);
   return fetch(`${api.url}${path}`, { ...init, headers });
 }

@@ -85,7 +85,7 @@ describe('scope before reads (fedlink sandbox run)', () => {
         [
           normalizeResourceId(outside.id),
           'pass',
-          `subscription ${OTHER} is not in scope.subscriptions; event ignored, nothing was read`,
+          `subscription ${OTHER} is not in scope.subscriptions; skipped, nothing was read`,
         ],
         [
           normalizeResourceId(hidden.id),

@@ -53,6 +53,7 @@ const runs = (body: unknown) =>
   new HttpRequest({
     url: 'https://fedlink.test/api/runs',
     method: 'POST',
+    headers: { 'content-type': 'application/json' },
     body: { string: JSON.stringify(body) },
   });
 
