@@ -7,6 +7,7 @@ import { type Clock } from '../shared/core/clock';
 import { type Logger } from '../shared/core/log';
 import { type FedlinkConfig } from '../shared/config/schema';
 import { type ReportStore } from '../shared/reportStore/store';
+import { type Telemetry } from '../shared/core/telemetry';
 
 export interface ActivityDeps {
   readonly azure: AzureGateway;
@@ -15,4 +16,6 @@ export interface ActivityDeps {
   readonly log: Logger;
   /** Where fleet check reports are kept (FEDLINK_REPORTS_URL); undefined: not kept. */
   readonly reports?: ReportStore | undefined;
+  /** Counters of writes, outcomes and findings (./telemetry.ts in Azure); undefined: not recorded. */
+  readonly telemetry?: Telemetry | undefined;
 }

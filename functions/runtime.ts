@@ -18,6 +18,10 @@
  *                                    Azure CLI login on a laptop)
  *   FEDLINK_REPORTS_URL              blob container URL for the fleet check reports (latest.json and
  *                                    history/), reached with the same credential; unset: not kept
+ *   APPLICATIONINSIGHTS_CONNECTION_STRING  where fedlink's metrics go (./telemetry.ts: the Azure Monitor
+ *                                    OpenTelemetry distro, signed in with the same credential);
+ *                                    unset: none exported. Logs go through the invocation context
+ *                                    either way (docs/adr/0007-observability.md)
  *
  * Built lazily, once per worker process: the first trigger or activity pays for it, later ones reuse
  * the same credential (and its token cache), SDK clients and HTTP keep-alive connections. A bad
@@ -35,6 +39,7 @@ import { jsonLogger } from '../shared/core/log';
 import { type FedlinkConfig } from '../shared/config/schema';
 import { readRuntimeSettings, type Environment, type RuntimeSettings } from '../shared/config/env';
 import { type ActivityDeps } from './deps';
+import { startAzureMonitor } from './telemetry';
 import { type ConfigStatus } from './triggers/http';
 
 export interface Runtime {
@@ -80,11 +85,20 @@ export function createRuntime(env: Environment, overrides: RuntimeOverrides = {}
         clock,
         log,
         reports: s.reportsUrl !== undefined ? blobReportStoreFor(s.reportsUrl, credential) : undefined,
+        telemetry:
+          s.appInsightsConnectionString !== undefined
+            ? startAzureMonitor({
+                connectionString: s.appInsightsConnectionString,
+                credential,
+                ...(overrides.caPem !== undefined ? { caPem: overrides.caPem } : {}),
+              })
+            : undefined,
       };
       log.info('fedlink runtime ready', {
         configSource: s.configSource,
         armEndpoint: clients.endpoint,
         reports: s.reportsUrl ?? 'not kept',
+        metrics: s.appInsightsConnectionString !== undefined ? 'Application Insights' : 'not exported',
         credential:
           overrides.credential !== undefined
             ? 'injected'

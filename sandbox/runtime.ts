@@ -12,6 +12,7 @@ import { type FedlinkConfig } from '../shared/config/schema';
 import { type Logger, silentLogger } from '../shared/core/log';
 import { createMemoryReportStore } from '../shared/reportStore/memory';
 import { type ReportStore } from '../shared/reportStore/store';
+import { type Telemetry } from '../shared/core/telemetry';
 import { VirtualClock } from './clock';
 import { DurableHost, type DurableHostOptions } from './durable';
 import { type Emulator, type EmulatorOptions, startEmulator } from './emulator';
@@ -27,6 +28,8 @@ export interface SandboxOptions {
   readonly observer?: DurableHostOptions['observer'];
   /** Where the drift check's saveReport activity keeps reports; default: a fresh in-memory store. */
   readonly reports?: ReportStore;
+  /** Counters the activities add to (as in Azure, functions/telemetry.ts); default: none recorded. */
+  readonly telemetry?: Telemetry;
 }
 
 export interface Sandbox {
@@ -61,6 +64,7 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
     clock,
     log,
     reports: options.reports ?? createMemoryReportStore(),
+    ...(options.telemetry ? { telemetry: options.telemetry } : {}),
   };
   const host = new DurableHost({
     functions: registeredFunctions(),

@@ -3,6 +3,8 @@ import { capabilities } from '../../shared/capabilities';
 import { scopeWork as scope } from '../../shared/reconcile/runner';
 import { type RunIds, type ScopeResult, type Target } from '../contracts';
 import { withFields } from '../../shared/core/log';
+import { noTelemetry } from '../../shared/core/telemetry';
+import { recordScope } from '../../shared/reconcile/metrics';
 import { defineActivity } from '../registry';
 
 export interface ScopeInput {
@@ -16,10 +18,13 @@ export type ScopeOutput =
 
 export const scopeWork = defineActivity<ScopeInput, ScopeOutput>(
   'scopeWork',
-  ({ capability, target, run }, { azure, config, log }) =>
-    scope(
+  async ({ capability, target, run }, { azure, config, log, telemetry = noTelemetry }) => {
+    const result = await scope(
       capabilities.get(capability),
       { azure, config, log: withFields(log, { ...run, capability }) },
       target,
-    ),
+    );
+    recordScope(telemetry, result);
+    return result;
+  },
 );

@@ -3,6 +3,8 @@ import { capabilities } from '../../shared/capabilities';
 import { syncWork as sync } from '../../shared/reconcile/runner';
 import { type Outcome, type RunIds, type RunMode, type WorkItem } from '../contracts';
 import { withFields } from '../../shared/core/log';
+import { noTelemetry } from '../../shared/core/telemetry';
+import { recordOutcomes } from '../../shared/reconcile/metrics';
 import { defineActivity } from '../registry';
 
 export interface SyncInput {
@@ -18,12 +20,14 @@ export interface SyncOutput {
 
 export const syncWork = defineActivity<SyncInput, SyncOutput>(
   'syncWork',
-  async ({ capability, mode, items, run }, { azure, config, log }) => ({
-    outcomes: await sync(
+  async ({ capability, mode, items, run }, { azure, config, log, telemetry = noTelemetry }) => {
+    const outcomes = await sync(
       capabilities.get(capability),
       { azure, config, log: withFields(log, { ...run, capability }) },
       mode,
       items,
-    ),
-  }),
+    );
+    recordOutcomes(telemetry, capability, mode, outcomes);
+    return { outcomes };
+  },
 );

@@ -57,7 +57,8 @@ export interface ArmClients {
   readonly subscriptions: SubscriptionClient;
 }
 
-function trustPolicy(caPem: string): PipelinePolicy {
+/** Trust `caPem` (the sandbox emulator's loopback CA) for every request of a pipeline. */
+export function trustPolicy(caPem: string): PipelinePolicy {
   const agent = new Agent({ ca: caPem, keepAlive: true, maxSockets: 64 });
   return {
     name: 'fedlinkTrustSandboxCa',

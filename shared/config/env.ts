@@ -16,6 +16,9 @@
  * | FEDLINK_REPORTS_URL               | blob container that keeps the fleet check reports (latest + history),|
  * |                                   | `https://<account>.blob.core.windows.net/<container>`, reached with  |
  * |                                   | the same credential (no key, no SAS); unset: reports are not kept    |
+ * | APPLICATIONINSIGHTS_CONNECTION_STRING | Application Insights to send fedlink's metrics to (OpenTelemetry,   |
+ * |                                   | signed in as the app's identity); unset: no metrics exported         |
+ * |                                   | (docs/adr/0007-observability.md)                                      |
  */
 import { type LogLevel } from '../core/log';
 import { ConfigError, type ConfigIssue } from './issues';
@@ -35,6 +38,7 @@ export const SETTINGS = {
   logLevel: 'FEDLINK_LOG_LEVEL',
   managedIdentityClientId: 'AZURE_CLIENT_ID',
   reportsUrl: 'FEDLINK_REPORTS_URL',
+  appInsightsConnectionString: 'APPLICATIONINSIGHTS_CONNECTION_STRING',
 } as const;
 
 export interface RuntimeSettings {
@@ -48,6 +52,8 @@ export interface RuntimeSettings {
   readonly managedIdentityClientId: string | undefined;
   /** FEDLINK_REPORTS_URL: the report container's URL; undefined: reports are not kept. */
   readonly reportsUrl: string | undefined;
+  /** APPLICATIONINSIGHTS_CONNECTION_STRING; undefined: metrics are not exported. */
+  readonly appInsightsConnectionString: string | undefined;
 }
 
 const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
@@ -114,6 +120,17 @@ export function readRuntimeSettings(env: Environment): RuntimeSettings {
     else reportsUrl = reportsText.replace(/\/+$/, '');
   }
 
+  const appInsightsConnectionString = read(env, SETTINGS.appInsightsConnectionString);
+  if (
+    appInsightsConnectionString !== undefined &&
+    !/(^|;)\s*InstrumentationKey=[^;]+/i.test(appInsightsConnectionString)
+  )
+    issues.push({
+      path: SETTINGS.appInsightsConnectionString,
+      message:
+        'expected an Application Insights connection string (InstrumentationKey=...;IngestionEndpoint=...)',
+    });
+
   const configPath = read(env, SETTINGS.config);
   const configJson = read(env, SETTINGS.configJson);
   if (configPath !== undefined && configJson !== undefined) {
@@ -134,7 +151,15 @@ export function readRuntimeSettings(env: Environment): RuntimeSettings {
     config = configSchema.parse({});
     configSource = 'defaults';
   }
-  return { config, configSource, armEndpoint, logLevel, managedIdentityClientId, reportsUrl };
+  return {
+    config,
+    configSource,
+    armEndpoint,
+    logLevel,
+    managedIdentityClientId,
+    reportsUrl,
+    appInsightsConnectionString,
+  };
 }
 
 /**

@@ -14,6 +14,9 @@ import {
   type WorkItem,
 } from './types';
 
+/** The check id of a capability's failed scope decision in a run's report. */
+export const SCOPE_CHECK = 'reconcile.scope';
+
 export function addCounts(
   ...all: readonly (Readonly<Record<string, number>> | undefined)[]
 ): Record<string, number> {
@@ -175,7 +178,7 @@ export function resultOf(
     return skipped(target, mode, 'skipped', `no capability reconciles a ${target.kind}`, [], carry);
   const failedScopes = parts.flatMap((p) => (p.kind === 'fail' ? [p] : []));
   const scopeFindings: Finding[] = failedScopes.map((p) => ({
-    check: 'reconcile.scope',
+    check: SCOPE_CHECK,
     resourceId: subject,
     status: 'fail',
     message: `${p.capability}: ${p.reason}`,

@@ -103,6 +103,22 @@ describe('readRuntimeSettings', () => {
     ]);
   });
 
+  it('reads the Application Insights connection string, and refuses what is not one', () => {
+    expect(readRuntimeSettings({}).appInsightsConnectionString).toBeUndefined();
+    const cs =
+      'InstrumentationKey=00000000-0000-4000-8000-0000000000a1;IngestionEndpoint=https://eastus-8.in.applicationinsights.azure.com/';
+    expect(
+      readRuntimeSettings({ APPLICATIONINSIGHTS_CONNECTION_STRING: ` ${cs} ` }).appInsightsConnectionString,
+    ).toBe(cs);
+    expect(
+      issuesOf({
+        APPLICATIONINSIGHTS_CONNECTION_STRING: 'https://eastus-8.in.applicationinsights.azure.com/',
+      }),
+    ).toEqual([
+      'APPLICATIONINSIGHTS_CONNECTION_STRING: expected an Application Insights connection string (InstrumentationKey=...;IngestionEndpoint=...)',
+    ]);
+  });
+
   it('passes the config problems on, naming their source', () => {
     expect(() => readRuntimeSettings({ FEDLINK_CONFIG_JSON: '{"drift": {"mode": "fix"}}' })).toThrow(
       /^invalid config FEDLINK_CONFIG_JSON: drift\.mode: /,
