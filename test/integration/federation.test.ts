@@ -7,9 +7,18 @@ import { DRIFT_INSTANCE_ID } from '../../shared/core/instanceIds';
 import { ficName } from '../../shared/federation/names';
 import { ficResource } from '../../sandbox/builders';
 import { driftCheck } from '../../functions/orchestrations/drift';
+import { VirtualClock } from '../../sandbox/clock';
 import { cluster, event, identity, issuerOf, running, type Running } from '../helpers/scenario';
 
 const AUD = 'api://AzureADTokenExchange';
+
+/**
+ * These tests assert exact write counts and no 429, so they run the virtual clock at scale 5, not the
+ * sandbox's 20: pacing keeps a 10% margin (0.4 virtual s per FIC write), which at scale 20 is 20 ms of
+ * real time that a loaded machine can eat, turning one write into a 429 and an SDK retry.
+ */
+const sandboxOf: typeof running = (resources, rawConfig, options = {}) =>
+  running(resources, rawConfig, { clock: new VirtualClock({ scale: 5 }), ...options });
 const WRITE = 'Microsoft.Resources.ResourceWriteSuccess' as const;
 const DELETE = 'Microsoft.Resources.ResourceDeleteSuccess' as const;
 
@@ -56,7 +65,7 @@ describe('a new cluster', () => {
   it('gets one FIC per (identity, service account) of every matching binding, issuer byte for byte; redelivery and a drift check write nothing', async () => {
     const aks = cluster('aks-prod-1', '11111111-2222-4333-8444-555555555555');
     const dev = cluster('aks-dev-1', '99999999-2222-4333-8444-555555555555', { tags: { env: 'dev' } });
-    sandbox = await running([payments, orders, dev], bindings);
+    sandbox = await sandboxOf([payments, orders, dev], bindings);
     sandbox.emulator.putResource(aks);
 
     const [result] = await sandbox.deliver([event(WRITE, aks.id)]);
@@ -102,7 +111,7 @@ describe('a new cluster', () => {
 
   it('plan shows exactly the writes apply would make, and makes none', async () => {
     const aks = cluster('aks-prod-2', '22222222-2222-4333-8444-555555555555');
-    sandbox = await running([payments, orders, aks], bindings);
+    sandbox = await sandboxOf([payments, orders, aks], bindings);
     await sandbox.host.client.startNew('reconcile', {
       instanceId: 'plan-1',
       input: {
@@ -153,7 +162,7 @@ describe('a re-created cluster', () => {
       newIssuer,
       'system:serviceaccount:payments:api',
     );
-    sandbox = await running([payments, orders, old, foreignOld], bindings);
+    sandbox = await sandboxOf([payments, orders, old, foreignOld], bindings);
     await sandbox.deliver([event(WRITE, old.id)]);
     expect(sandbox.fics(payments.id).filter((f) => f.issuer === oldIssuer)).toHaveLength(3);
 
@@ -193,7 +202,7 @@ describe('a re-created cluster', () => {
   it('a deleted cluster loses its owned FICs when prune is on, and keeps them when it is off', async () => {
     const aks = cluster('aks-prod-4', '44444444-0000-4000-8000-000000000001');
     for (const prune of [true, false]) {
-      sandbox = await running([payments, orders, aks], { federation: { ...bindings.federation, prune } });
+      sandbox = await sandboxOf([payments, orders, aks], { federation: { ...bindings.federation, prune } });
       await sandbox.deliver([event(WRITE, aks.id)]);
       expect(sandbox.fics(payments.id)).toHaveLength(2);
       sandbox.emulator.deleteResource(aks.id);
@@ -213,7 +222,7 @@ describe('concurrency', () => {
     const clusters = Array.from({ length: 10 }, (_, i) =>
       cluster(`aks-burst-${i}`, `55555555-0000-4000-8000-0000000000${i.toString().padStart(2, '0')}`),
     );
-    sandbox = await running([payments, orders], bindings);
+    sandbox = await sandboxOf([payments, orders], bindings);
     for (const c of clusters) sandbox.emulator.putResource(c);
     const results = await sandbox.deliver(clusters.map((c) => event(WRITE, c.id)));
     expect(results.every((r) => r.status !== 'failed')).toBe(true);
@@ -233,7 +242,7 @@ describe('concurrency', () => {
     const clusters = Array.from({ length: 4 }, (_, i) =>
       cluster(`aks-contend-${i}`, `66666666-0000-4000-8000-0000000000${i.toString().padStart(2, '0')}`),
     );
-    sandbox = await running([payments, orders], bindings, { faults: { seed: 7, foreignFicWriter: 0.3 } });
+    sandbox = await sandboxOf([payments, orders], bindings, { faults: { seed: 7, foreignFicWriter: 0.3 } });
     for (const c of clusters) sandbox.emulator.putResource(c);
     const results = await sandbox.deliver(clusters.map((c) => event(WRITE, c.id)));
     expect(sandbox.emulator.operations.some((o) => o.status === 409)).toBe(true);
@@ -258,7 +267,7 @@ describe('limits and gates', () => {
       ),
     );
     const aks = cluster('aks-prod-5', '77777777-0000-4000-8000-000000000001');
-    sandbox = await running([busy, aks, ...existing], {
+    sandbox = await sandboxOf([busy, aks, ...existing], {
       federation: { bindings: [{ name: 'busy', identity: busy.id, serviceAccounts: ['a/one', 'a/two'] }] },
     });
     const [result] = await sandbox.deliver([event(WRITE, aks.id)]);
@@ -276,7 +285,7 @@ describe('limits and gates', () => {
     const ready = cluster('aks-prod-6', '88888888-0000-4000-8000-000000000001');
     let waits = 0;
     let gateRounds = 0;
-    sandbox = await running([payments, orders, updating], bindings, {
+    sandbox = await sandboxOf([payments, orders, updating], bindings, {
       // The cluster finishes updating while the run waits on its second gate timer.
       observer: (e) => {
         if (e.type === 'timerCreated' && ++waits === 2) sandbox.emulator.putResource(ready);
