@@ -67,6 +67,14 @@ export interface BenchResult {
   readonly floor: Floor;
   readonly first: CheckNumbers;
   readonly recheck: CheckNumbers;
+  /** The durable host's work over both checks (where virtual time goes: each entity call and activity is a queue hop). */
+  readonly durable: {
+    readonly orchestrations: number;
+    readonly activities: number;
+    readonly episodes: number;
+    readonly entityOperations: number;
+    readonly timersFired: number;
+  };
   readonly peers: { readonly aso: PeerModel; readonly terraform: PeerModel };
 }
 
@@ -144,6 +152,13 @@ export async function measureFleet(options: MeasureOptions): Promise<Measurement
       floor,
       first,
       recheck,
+      durable: {
+        orchestrations: host.orchestrations,
+        activities: host.activities,
+        episodes: host.episodes,
+        entityOperations: host.entityOperations,
+        timersFired: host.timersFired,
+      },
       peers: { aso: asoModel(fleet), terraform: terraformModel(fleet) },
     };
   } finally {
