@@ -39,6 +39,8 @@ export interface CheckNumbers {
   readonly lroPolls: number;
   readonly virtualSeconds: number;
   readonly wallSeconds: number;
+  /** Read requests by what they read; `throttled` are reads answered 429 (each retried later). */
+  readonly readsByKind: Readonly<Record<string, number>>;
   readonly findings: { pass: number; warn: number; fail: number };
   readonly counts: Readonly<Record<string, number>>;
 }
@@ -78,6 +80,25 @@ export interface BenchResult {
   readonly peers: { readonly aso: PeerModel; readonly terraform: PeerModel };
 }
 
+/** What a read request read, from its path (for the reads breakdown). */
+export function readKind(method: string, path: string, status: number): string | undefined {
+  if (method !== 'GET' && !(method === 'POST' && /\/providers\/Microsoft\.ResourceGraph\//i.test(path)))
+    return undefined;
+  if (status === 429) return 'throttled';
+  const p = path.toLowerCase();
+  if (p.includes('/providers/microsoft.resourcegraph/')) return 'resourceGraph';
+  if (p.endsWith('/federatedidentitycredentials')) return 'ficList';
+  if (p.includes('/federatedidentitycredentials/')) return 'ficGet';
+  if (p.includes('operationstatuses') || p.includes('/operations/')) return 'lroPoll';
+  if (p.includes('/privatednszones')) return 'privateDns';
+  if (p.includes('/privateendpoints')) return 'privateEndpoint';
+  if (p.endsWith('/providers/microsoft.containerservice/managedclusters')) return 'clusterList';
+  if (p.includes('/managedclusters/')) return 'clusterGet';
+  if (p.includes('/userassignedidentities')) return 'identity';
+  if (p === '/subscriptions' || /^\/subscriptions\/[^/]+$/.test(p)) return 'subscriptions';
+  return 'other';
+}
+
 const mb = (bytes: number) => Math.round(bytes / 1024 / 102.4) / 10;
 
 /** The measurement without the process-wide figures (cpuSeconds, peakRssMb), which child.ts adds. */
@@ -94,6 +115,7 @@ export async function measureFleet(options: MeasureOptions): Promise<Measurement
   try {
     const check = async (instanceId: string): Promise<CheckNumbers> => {
       const before = sandbox.emulator.metrics();
+      const opsBefore = sandbox.emulator.operations.length;
       const started = clock.now();
       const wall = performance.now();
       const input: DriftInput = { mode: 'apply', trigger: 'cli' };
@@ -102,6 +124,11 @@ export async function measureFleet(options: MeasureOptions): Promise<Measurement
       const after = sandbox.emulator.metrics();
       const status = sandbox.host.instanceStatus(instanceId);
       const output = status?.runtimeStatus === 'Completed' ? (status.output as RunResult) : undefined;
+      const readsByKind: Record<string, number> = {};
+      for (const o of sandbox.emulator.operations.slice(opsBefore)) {
+        const kind = readKind(o.method, o.path, o.status);
+        if (kind !== undefined) readsByKind[kind] = (readsByKind[kind] ?? 0) + 1;
+      }
       const findings = { pass: 0, warn: 0, fail: 0 };
       for (const f of output?.findings ?? []) findings[f.status]++;
       return {
@@ -116,6 +143,7 @@ export async function measureFleet(options: MeasureOptions): Promise<Measurement
         resourceGraphQueries: after.resourceGraphQueries - before.resourceGraphQueries,
         lroPolls: after.lroPolls - before.lroPolls,
         virtualSeconds: Math.round((clock.now() - started) / 10) / 100,
+        readsByKind,
         wallSeconds: Math.round(performance.now() - wall) / 1000,
         findings,
         counts: output?.counts ?? {},
