@@ -97,19 +97,20 @@ export function parseArgs(argv: readonly string[]): RunBenchOptions & { json: bo
   };
 }
 
-const x = (a: number, b: number) => (b === 0 ? '—' : `${(a / b).toFixed(1)}×`);
+const x = (a: number, b: number) => (b === 0 ? '—' : `${Number((a / b).toPrecision(2))}×`);
 
 /** The human summary: fedlink's numbers, the floor, and the modelled peers as ratios to fedlink. */
 export function summary(r: BenchResult): string {
   const f = r.fleet;
   const calls = r.armReads + r.armWrites + r.armDeletes;
+  const converged = r.recheck.armReads + r.recheck.armWrites + r.recheck.armDeletes;
   const peer = (p: BenchResult['peers']['aso']) => {
     const c = p.armReads + p.armWrites + p.armDeletes;
-    return `  ${p.peer} (modelled: ${p.what}): ${c} ARM calls (${x(c, calls)} fedlink's), floor ${p.floorSeconds} s (${x(p.floorSeconds, r.virtualSeconds)} fedlink's virtual time; bound by ${p.boundBy})`;
+    return `  ${p.peer} (modelled: ${p.what}): ${c} ARM calls (${x(c, calls)} fedlink's apply check, ${x(c, converged)} its converged check); floor ${p.floorSeconds} s, bound by ${p.boundBy} (${x(p.floorSeconds, r.floorSeconds)} fedlink's floor, ${x(p.floorSeconds, r.virtualSeconds)} its measured time)`;
   };
   return [
     `fleet: ${f.clusters} clusters, ${f.identities} identities, ${f.subscriptions} subscriptions; ${f.desiredFics} desired FICs, ${f.privateClusters} private clusters, ${f.zones} zones, ${f.privateEndpoints} private endpoints; drift ${f.drift}`,
-    `drift check (apply): ${r.first.status}; reads ${r.armReads} (bound ${r.readsBound}), writes ${r.armWrites} (expected ${r.expected.ficWrites + r.expected.linkWrites + r.expected.zoneGroupWrites}), deletes ${r.armDeletes} (expected ${r.expected.ficDeletes}), 429s ${r.throttled429}`,
+    `drift check (apply): ${r.first.status}; reads ${r.armReads} (bound ${r.readsBound}), writes ${r.armWrites} (${r.first.committedWrites} succeeded, expected ${r.expected.ficWrites + r.expected.linkWrites + r.expected.zoneGroupWrites}), deletes ${r.armDeletes} (${r.first.committedDeletes} succeeded, expected ${r.expected.ficDeletes}), 429s ${r.throttled429}`,
     `time: ${r.virtualSeconds} s virtual, floor ${r.floorSeconds} s (${r.floor.boundBy}), ${x(r.virtualSeconds, r.floorSeconds)} the floor; ${r.wallSeconds} s wall at scale ${r.scale}`,
     `re-check (converged): ${r.recheck.status}; writes ${r.recheckWrites}, reads ${r.recheck.armReads}, ${r.recheck.virtualSeconds} s virtual`,
     `own cost: ${r.cpuSeconds} s CPU, peak RSS ${r.peakRssMb} MB (sandbox up before the check: ${r.baselineRssMb} MB), max history ${r.maxHistoryEvents} events / ${r.maxHistoryBytes} bytes, report ${r.reportBytes} bytes`,
