@@ -1,7 +1,7 @@
 /**
  * What the limits allow (docs/targets.md "The limits the emulator enforces"), computed from
  * shared/azure/limits.ts and nothing else: the floor of fedlink's drift check, the reads bound, and the
- * two peers modelled on the same fleet (docs/targets.md "What peers do").
+ * two peers modelled on the same fleet (docs/targets.md "What peers do (the bar to clear)").
  *
  * The floor formula. A limit is a token bucket that starts full with `burst` tokens and refills at
  * `perSecond`; n requests through it need at least max(0, n − burst) / perSecond seconds. Resource Graph
