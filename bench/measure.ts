@@ -1,0 +1,206 @@
+/**
+ * One measurement, in this process: generate the fleet, start the sandbox (emulator with Azure's limits on
+ * a virtual clock, the real gateway and SDK clients, the durable host running the real orchestrations),
+ * run the drift check in `apply` mode on the drifted fleet, then a second drift check on the now converged
+ * fleet (its writes are `recheckWrites`, docs/targets.md performance 2).
+ *
+ * `bench/child.ts` runs this in a child process per measurement, so the process's peak RSS is this
+ * measurement's. The emulator and its estate live in the same process (they share the virtual clock):
+ * `baselineRssMb` is the RSS once the sandbox is up, before the first check, so the drift check's own share
+ * is roughly `peakRssMb − baselineRssMb`.
+ */
+import { type RunResult } from '../functions/contracts';
+import { driftCheck, type DriftInput } from '../functions/orchestrations/drift';
+import { DRIFT_INSTANCE_ID } from '../shared/core/instanceIds';
+import { serialise } from '../shared/reportStore/store';
+import { createMemoryReportStore } from '../shared/reportStore/memory';
+import { VirtualClock } from '../sandbox/clock';
+import { createSandbox, DEFAULT_SANDBOX_SCALE } from '../sandbox/runtime';
+import { type Fleet, type FleetOptions, generateFleet } from './fleet';
+import { asoModel, fedlinkFloor, type Floor, type PeerModel, readsBound, terraformModel } from './model';
+
+export interface MeasureOptions extends FleetOptions {
+  /** Virtual clock scale (default: the sandbox's, 20× the wall clock). */
+  readonly scale?: number;
+}
+
+/** One drift check's numbers. */
+export interface CheckNumbers {
+  readonly status: string;
+  readonly armReads: number;
+  readonly armWrites: number;
+  readonly armDeletes: number;
+  /** Writes and deletes that succeeded (2xx); armWrites/armDeletes count every request, 429s included. */
+  readonly committedWrites: number;
+  readonly committedDeletes: number;
+  readonly throttled429: number;
+  readonly conflicts409: number;
+  readonly resourceGraphQueries: number;
+  readonly lroPolls: number;
+  readonly virtualSeconds: number;
+  readonly wallSeconds: number;
+  /** Read requests by what they read; `throttled` are reads answered 429 (each retried later). */
+  readonly readsByKind: Readonly<Record<string, number>>;
+  readonly findings: { pass: number; warn: number; fail: number };
+  readonly counts: Readonly<Record<string, number>>;
+}
+
+export interface BenchResult {
+  readonly fleet: Fleet['options'] & Fleet['counts'];
+  readonly expected: { ficWrites: number; ficDeletes: number; linkWrites: number; zoneGroupWrites: number };
+  // docs/design.md "Bench" fields, of the first (apply) check unless named otherwise.
+  readonly armReads: number;
+  readonly armWrites: number;
+  readonly armDeletes: number;
+  readonly readsBound: number;
+  readonly recheckWrites: number;
+  readonly virtualSeconds: number;
+  readonly floorSeconds: number;
+  readonly cpuSeconds: number;
+  readonly peakRssMb: number;
+  readonly maxHistoryEvents: number;
+  readonly throttled429: number;
+  readonly maxHistoryBytes: number;
+  /** UTF-8 bytes of the stored report of the first check, as the report store keeps it. */
+  readonly reportBytes: number;
+  readonly baselineRssMb: number;
+  readonly wallSeconds: number;
+  readonly scale: number;
+  readonly floor: Floor;
+  readonly first: CheckNumbers;
+  readonly recheck: CheckNumbers;
+  /** The durable host's work over both checks (where virtual time goes: each entity call and activity is a queue hop). */
+  readonly durable: {
+    readonly orchestrations: number;
+    readonly activities: number;
+    readonly episodes: number;
+    readonly entityOperations: number;
+    readonly timersFired: number;
+  };
+  readonly peers: { readonly aso: PeerModel; readonly terraform: PeerModel };
+}
+
+/** What a read request read, from its path (for the reads breakdown). */
+export function readKind(method: string, path: string, status: number): string | undefined {
+  if (method !== 'GET' && !(method === 'POST' && /\/providers\/Microsoft\.ResourceGraph\//i.test(path)))
+    return undefined;
+  if (status === 429) return 'throttled';
+  const p = path.toLowerCase();
+  if (p.includes('/providers/microsoft.resourcegraph/')) return 'resourceGraph';
+  if (p.endsWith('/federatedidentitycredentials')) return 'ficList';
+  if (p.includes('/federatedidentitycredentials/')) return 'ficGet';
+  if (p.includes('operationstatuses') || p.includes('/operations/')) return 'lroPoll';
+  if (p.includes('/privatednszones')) return 'privateDns';
+  if (p.includes('/privateendpoints')) return 'privateEndpoint';
+  if (p.endsWith('/providers/microsoft.containerservice/managedclusters')) return 'clusterList';
+  if (p.includes('/managedclusters/')) return 'clusterGet';
+  if (p.includes('/userassignedidentities')) return 'identity';
+  if (p === '/subscriptions' || /^\/subscriptions\/[^/]+$/.test(p)) return 'subscriptions';
+  return 'other';
+}
+
+const mb = (bytes: number) => Math.round(bytes / 1024 / 102.4) / 10;
+
+/** The measurement without the process-wide figures (cpuSeconds, peakRssMb), which child.ts adds. */
+export type Measurement = Omit<BenchResult, 'cpuSeconds' | 'peakRssMb'>;
+
+export async function measureFleet(options: MeasureOptions): Promise<Measurement> {
+  const fleet = generateFleet(options);
+  const scale = options.scale ?? DEFAULT_SANDBOX_SCALE;
+  const clock = new VirtualClock({ scale });
+  const reports = createMemoryReportStore();
+  const sandbox = await createSandbox({ estate: fleet.estate, config: fleet.config, clock, reports });
+  const baselineRssMb = mb(process.memoryUsage().rss);
+  const wallStart = performance.now();
+  try {
+    const check = async (instanceId: string): Promise<CheckNumbers> => {
+      const before = sandbox.emulator.metrics();
+      const opsBefore = sandbox.emulator.operations.length;
+      const started = clock.now();
+      const wall = performance.now();
+      const input: DriftInput = { mode: 'apply', trigger: 'cli' };
+      await sandbox.host.client.startNew(driftCheck.name, { instanceId, input });
+      await sandbox.host.runUntilIdle();
+      const after = sandbox.emulator.metrics();
+      const status = sandbox.host.instanceStatus(instanceId);
+      const output = status?.runtimeStatus === 'Completed' ? (status.output as RunResult) : undefined;
+      const readsByKind: Record<string, number> = {};
+      for (const o of sandbox.emulator.operations.slice(opsBefore)) {
+        const kind = readKind(o.method, o.path, o.status);
+        if (kind !== undefined) readsByKind[kind] = (readsByKind[kind] ?? 0) + 1;
+      }
+      const findings = { pass: 0, warn: 0, fail: 0 };
+      for (const f of output?.findings ?? []) findings[f.status]++;
+      return {
+        status: String(status?.runtimeStatus ?? 'missing'),
+        armReads: after.armReads - before.armReads,
+        armWrites: after.armWrites - before.armWrites,
+        armDeletes: after.armDeletes - before.armDeletes,
+        committedWrites: after.committedWrites - before.committedWrites,
+        committedDeletes: after.committedDeletes - before.committedDeletes,
+        throttled429: after.throttled429 - before.throttled429,
+        conflicts409: after.conflicts409 - before.conflicts409,
+        resourceGraphQueries: after.resourceGraphQueries - before.resourceGraphQueries,
+        lroPolls: after.lroPolls - before.lroPolls,
+        virtualSeconds: Math.round((clock.now() - started) / 10) / 100,
+        readsByKind,
+        wallSeconds: Math.round(performance.now() - wall) / 1000,
+        findings,
+        counts: output?.counts ?? {},
+      };
+    };
+    const first = await check(DRIFT_INSTANCE_ID);
+    const stored = await reports.latest();
+    const reportBytes = stored === undefined ? 0 : Buffer.byteLength(serialise(stored), 'utf8');
+    const recheck = await check(`${DRIFT_INSTANCE_ID}-recheck`);
+    const host = sandbox.host.metrics();
+    const floor = fedlinkFloor(fleet);
+    return {
+      fleet: { ...fleet.options, ...fleet.counts },
+      expected: {
+        ficWrites: fleet.expected.ficWrites,
+        ficDeletes: fleet.expected.ficDeletes,
+        linkWrites: fleet.expected.linkWrites,
+        zoneGroupWrites: fleet.expected.zoneGroupWrites,
+      },
+      armReads: first.armReads,
+      armWrites: first.armWrites,
+      armDeletes: first.armDeletes,
+      readsBound: readsBound(fleet),
+      recheckWrites: recheck.armWrites + recheck.armDeletes,
+      virtualSeconds: first.virtualSeconds,
+      floorSeconds: floor.seconds,
+      maxHistoryEvents: host.maxHistoryEvents,
+      throttled429: first.throttled429 + recheck.throttled429,
+      maxHistoryBytes: host.maxHistoryBytes,
+      reportBytes,
+      baselineRssMb,
+      wallSeconds: Math.round(performance.now() - wallStart) / 1000,
+      scale,
+      floor,
+      first,
+      recheck,
+      durable: {
+        orchestrations: host.orchestrations,
+        activities: host.activities,
+        episodes: host.episodes,
+        entityOperations: host.entityOperations,
+        timersFired: host.timersFired,
+      },
+      peers: { aso: asoModel(fleet), terraform: terraformModel(fleet) },
+    };
+  } finally {
+    await sandbox.close();
+  }
+}
+
+/** Adds the process-wide figures: CPU seconds (user + system) and peak RSS of this process so far. */
+export function withProcessFigures(m: Measurement, cpuStart: NodeJS.CpuUsage): BenchResult {
+  const cpu = process.cpuUsage(cpuStart);
+  return {
+    ...m,
+    cpuSeconds: Math.round((cpu.user + cpu.system) / 10_000) / 100,
+    // resourceUsage().maxRSS is in kilobytes.
+    peakRssMb: Math.round(process.resourceUsage().maxRSS / 102.4) / 10,
+  };
+}
