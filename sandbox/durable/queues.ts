@@ -26,6 +26,7 @@
  *   single worker that owns every queue (sends are then picked up at once, timers still are not).
  * - A dequeue costs no time; one poll takes every message visible by then.
  */
+import { type AlarmClock, AlarmQueue } from './alarmQueue';
 
 export interface QueuePollingOptions {
   /** Azure Storage's MaxQueuePollingInterval. Default 30 000 ms. */
@@ -135,76 +136,13 @@ export interface InTransit {
   readonly deliver: () => void;
 }
 
-/** setTimeout's ceiling; a longer alarm re-arms when it wakes. */
-const MAX_ALARM_MS = 2_147_483_647;
-
 /**
  * Messages waiting for their queue's next poll, in pickup order (stable for equal times). Like the
  * durable timers they are delivered by an alarm in (scaled) real time while other work runs, or by
  * the host jumping a virtual clock when nothing else can progress.
  */
-export class TransitQueue {
-  private items: InTransit[] = [];
-  private alarm: NodeJS.Timeout | undefined;
-  private alarmAt: number | undefined;
-  private closed = false;
-
-  constructor(
-    private readonly clock: { now(): number; realMs?(virtualMs: number): number },
-    private readonly onAlarm: () => void,
-  ) {}
-
-  get size(): number {
-    return this.items.length;
-  }
-
-  add(item: InTransit): void {
-    let i = this.items.length;
-    while (i > 0 && (this.items[i - 1] as InTransit).at > item.at) i--;
-    this.items.splice(i, 0, item);
-    this.arm();
-  }
-
-  earliest(): number | undefined {
-    return this.items[0]?.at;
-  }
-
-  takeDue(now: number): InTransit[] {
-    let n = 0;
-    while (n < this.items.length && (this.items[n] as InTransit).at <= now) n++;
-    const due = this.items.splice(0, n);
-    if (due.length > 0) this.arm();
-    return due;
-  }
-
-  close(): void {
-    this.closed = true;
-    if (this.alarm) clearTimeout(this.alarm);
-    this.alarm = undefined;
-    this.alarmAt = undefined;
-  }
-
-  private arm(): void {
-    const next = this.earliest();
-    if (this.closed || next === undefined) {
-      if (this.alarm) clearTimeout(this.alarm);
-      this.alarm = undefined;
-      this.alarmAt = undefined;
-      return;
-    }
-    if (this.alarm && this.alarmAt === next) return;
-    if (this.alarm) clearTimeout(this.alarm);
-    const virtualDelay = Math.max(0, next - this.clock.now());
-    const realDelay = Math.min(
-      MAX_ALARM_MS,
-      Math.max(0, Math.ceil(this.clock.realMs ? this.clock.realMs(virtualDelay) : virtualDelay)),
-    );
-    this.alarmAt = next;
-    this.alarm = setTimeout(() => {
-      this.alarm = undefined;
-      this.alarmAt = undefined;
-      this.onAlarm();
-      this.arm();
-    }, realDelay);
+export class TransitQueue extends AlarmQueue<InTransit> {
+  constructor(clock: AlarmClock, onAlarm: () => void) {
+    super(clock, (item) => item.at, onAlarm);
   }
 }

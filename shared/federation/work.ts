@@ -3,7 +3,7 @@
  * (./capability.ts) turns it into the engine's generic `WorkItem`.
  */
 import { type DesiredFic } from './desired';
-import { type Finding } from '../validation/findings';
+import { type ScopeDecision } from '../reconcile/types';
 
 export type { RunMode } from '../reconcile/types';
 
@@ -15,16 +15,4 @@ export interface IdentityWork {
 }
 
 /** Output of federation's scope: what the run has to do, or why it does nothing. */
-export type ScopeResult =
-  | {
-      readonly kind: 'proceed';
-      readonly work: readonly IdentityWork[];
-      readonly findings: readonly Finding[];
-    }
-  | { readonly kind: 'skip'; readonly reason: string; readonly findings: readonly Finding[] }
-  | {
-      readonly kind: 'block';
-      readonly reason: string;
-      readonly retryAfterSeconds: number;
-      readonly findings: readonly Finding[];
-    };
+export type ScopeResult = ScopeDecision<IdentityWork>;

@@ -78,11 +78,11 @@ export interface Outcome<A extends Action = Action> {
   readonly pending?: PendingWrite<A>;
 }
 
-/** What a capability's scope step decides for a target: work to do, or why there is none. */
-export type ScopeResult<P = unknown> =
+/** A scope decision over work of type W: work to do, or why there is none (skip, or block and wait). */
+export type ScopeDecision<W> =
   | {
       readonly kind: 'proceed';
-      readonly work: readonly WorkItem<P>[];
+      readonly work: readonly W[];
       readonly findings: readonly Finding[];
     }
   | { readonly kind: 'skip'; readonly reason: string; readonly findings: readonly Finding[] }
@@ -92,6 +92,9 @@ export type ScopeResult<P = unknown> =
       readonly retryAfterSeconds: number;
       readonly findings: readonly Finding[];
     };
+
+/** What a capability's scope step decides for a target: work items to do, or why there are none. */
+export type ScopeResult<P = unknown> = ScopeDecision<WorkItem<P>>;
 
 export type RunStatus = 'converged' | 'changed' | 'planned' | 'skipped' | 'failed';
 
