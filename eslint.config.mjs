@@ -5,6 +5,16 @@ import tseslint from 'typescript-eslint';
 
 const sdkPackages = ['@azure/arm-*', '@azure/identity', '@azure/core-*', '@azure/storage-*'];
 const hostPackages = ['@azure/functions', 'durable-functions', 'durable-functions/*'];
+// A later `no-restricted-imports` entry replaces an earlier one for the same files, so every block for
+// shared/ restates these two patterns: defined once here.
+const noHostImports = {
+  group: hostPackages,
+  message: 'shared/ must not depend on the Functions host or durable-functions.',
+};
+const noSdkImports = {
+  group: sdkPackages,
+  message: 'Only shared/azure/ talks to the Azure SDKs; map SDK models to core types there.',
+};
 
 export default tseslint.config(
   // test/summaryReporter.js, test/globalSetup.js, scripts/*.mjs: plain JS run by jest or node untransformed,
@@ -42,16 +52,7 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          patterns: [
-            {
-              group: hostPackages,
-              message: 'shared/ must not depend on the Functions host or durable-functions.',
-            },
-            {
-              group: sdkPackages,
-              message: 'Only shared/azure/ talks to the Azure SDKs; map SDK models to core types there.',
-            },
-          ],
+          patterns: [noHostImports, noSdkImports],
         },
       ],
     },
@@ -66,14 +67,8 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            {
-              group: hostPackages,
-              message: 'shared/ must not depend on the Functions host or durable-functions.',
-            },
-            {
-              group: sdkPackages,
-              message: 'Only shared/azure/ talks to the Azure SDKs; map SDK models to core types there.',
-            },
+            noHostImports,
+            noSdkImports,
             {
               group: [
                 '**/federation',
@@ -99,12 +94,7 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          patterns: [
-            {
-              group: hostPackages,
-              message: 'shared/ must not depend on the Functions host or durable-functions.',
-            },
-          ],
+          patterns: [noHostImports],
         },
       ],
     },
