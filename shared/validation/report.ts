@@ -6,7 +6,18 @@ import { type Finding, type FindingStatus } from './findings';
 
 export interface Report {
   readonly summary: { readonly pass: number; readonly warn: number; readonly fail: number };
+  /** Passing findings by check id, counted whether or not they are listed. */
+  readonly passesByCheck: Readonly<Record<string, number>>;
+  /** `all`: every finding is listed; `problems`: passes are only counted (`summary`, `passesByCheck`). */
+  readonly listed: 'all' | 'problems';
   readonly findings: Finding[];
+}
+
+export interface ReportOptions {
+  /** List passing findings too (`--full`); otherwise they are counted and left out. */
+  readonly full?: boolean;
+  /** Passes already reduced to counts by check id (a fleet check keeps no passing finding in its history). */
+  readonly passCounts?: Readonly<Record<string, number>>;
 }
 
 const RANK: Record<FindingStatus, number> = { fail: 0, warn: 1, pass: 2 };
@@ -17,7 +28,9 @@ const RANK: Record<FindingStatus, number> = { fail: 0, warn: 1, pass: 2 };
  * equal) are kept once: the planner and the checks state some facts in the same words, and a fact
  * said twice is still one fact.
  */
-export function buildReport(findings: readonly Finding[]): Report {
+export function buildReport(findings: Iterable<Finding>, options: ReportOptions = {}): Report {
+  // Until the report store and renderers list problems only by default, the default lists everything.
+  const full = options.full ?? true;
   const unique = new Map<string, Finding>();
   for (const f of findings) {
     const key = JSON.stringify([
@@ -39,8 +52,21 @@ export function buildReport(findings: readonly Finding[]): Report {
       compare(a.message, b.message),
   );
   const summary = { pass: 0, warn: 0, fail: 0 };
-  for (const f of sorted) summary[f.status]++;
-  return { summary, findings: sorted };
+  const passesByCheck: Record<string, number> = {};
+  for (const f of sorted) {
+    summary[f.status]++;
+    if (f.status === 'pass') passesByCheck[f.check] = (passesByCheck[f.check] ?? 0) + 1;
+  }
+  for (const [check, n] of Object.entries(options.passCounts ?? {})) {
+    summary.pass += n;
+    passesByCheck[check] = (passesByCheck[check] ?? 0) + n;
+  }
+  return {
+    summary,
+    passesByCheck,
+    listed: full ? 'all' : 'problems',
+    findings: full ? sorted : sorted.filter((f) => f.status !== 'pass'),
+  };
 }
 
 /** The report as pretty-printed JSON (the `Accept: application/json` answer of GET /api/report). */

@@ -37,7 +37,22 @@ describe('buildReport', () => {
     const report = buildReport([pass, warn, fail, failEarlier]);
     expect(report).toEqual({
       summary: { pass: 1, warn: 1, fail: 2 },
+      passesByCheck: { [pass.check]: 1 },
+      listed: 'all',
       findings: [failEarlier, fail, warn, pass],
+    });
+  });
+
+  it('counts passes without listing them when asked for problems only, adding counts made elsewhere', () => {
+    const report = buildReport([pass, warn, fail], {
+      full: false,
+      passCounts: { [pass.check]: 4, other: 2 },
+    });
+    expect(report).toEqual({
+      summary: { pass: 7, warn: 1, fail: 1 },
+      passesByCheck: { [pass.check]: 5, other: 2 },
+      listed: 'problems',
+      findings: [fail, warn],
     });
   });
 
@@ -54,7 +69,12 @@ describe('buildReport', () => {
   });
 
   it('reports nothing for no findings', () => {
-    expect(buildReport([])).toEqual({ summary: { pass: 0, warn: 0, fail: 0 }, findings: [] });
+    expect(buildReport([])).toEqual({
+      summary: { pass: 0, warn: 0, fail: 0 },
+      passesByCheck: {},
+      listed: 'all',
+      findings: [],
+    });
   });
 });
 
