@@ -1,12 +1,46 @@
 /**
  * Client-side pacing: keyed token buckets that make a caller wait for its turn instead of being
- * answered 429 (docs/targets.md performance 3: zero self-caused 429s).
+ * answered 429 (docs/targets.md performance 3: zero self-caused 429s). The design and its proof are in
+ * docs/azure-behaviour.md §6.6.
  *
- * GCRA form of a token bucket (capacity `burst`, refilled at `perSecond`): each bucket keeps a
- * theoretical arrival time; a request that claims several buckets proceeds when all of them conform,
- * and the slot is reserved synchronously before waiting, so concurrent callers get successive slots.
- * `marginRatio` spaces requests slightly wider than the limit, because the server measures arrival
- * times and requests do not arrive exactly when they were sent.
+ * The server's bucket (`burst` b, refilled at `perSecond` r, full at the start) refuses a request
+ * when, for some interval of length L ending at that request's arrival, more than b + r·L requests
+ * arrived in it. The client cannot see arrivals, only when it sends; a request arrives somewhere in
+ * [send, send + J] (J: the spread of its latency). So the client mirrors each bucket with less room,
+ * chosen from the jitter J it must absorb (`clientBucket`):
+ *
+ * - a reserve of k = min(b − 1, ⌈r·J⌉) tokens: the client's bucket holds c = b − k, so it never spends
+ *   the server's bucket below k (were arrivals exactly the sends);
+ * - a rate margin ε = max(`rateMargin`, (r·J − k) / (k + 1)): the client refills at r / (1 + ε).
+ *
+ * Invariant: any m sends conforming to (c, r / (1 + ε)) span at least (m − c)(1 + ε)/r, so their m
+ * arrivals span at least (m − c)(1 + ε)/r − J, and the server accepts all of them when that is
+ * ≥ (m − b)/r for every m > b, i.e. when r·J ≤ k + ε·(m − c); the tightest case is m = b + 1:
+ *
+ *     J ≤ (k + ε·(k + 1)) / r        (`toleratedJitterMs`)
+ *
+ * which the two choices above guarantee. The reserve costs k/r seconds once per busy period, the rate
+ * margin ε of every second, so the reserve takes as much of J as the bucket allows and ε covers only
+ * what a small bucket (1 or 2 tokens) cannot.
+ *
+ * Two layers apply it:
+ * - the guard: a request is let go only when the time it is actually let go conforms to the client
+ *   bucket for `jitterMs` (the spread between leaving the limiter and arriving at ARM). This alone is
+ *   the invariant above, whatever the event loop does: after a stall, the waiters that wake together
+ *   are released one conforming send after another, not all at once.
+ * - the schedule: slots are reserved synchronously (GCRA, one theoretical arrival time per bucket) in
+ *   a stricter client bucket, for `jitterMs + latenessMs`, so concurrent callers get successive slots
+ *   and a waiter whose timer fires up to `latenessMs` late still passes the guard at once (no herd of
+ *   waiters re-checking, no lag piling up behind late timers). A request claiming several buckets
+ *   waits for all of them.
+ *
+ * A 429 that still arrives (another client of the same principal, jitter above the bound) is a signal:
+ * `throttled` cuts the rate of the buckets the request claimed by `backoff`, keeps their next slot at
+ * least the Retry-After away, and the rate recovers linearly (`recoveryPerSecond`): AIMD. The retry
+ * itself is the SDK's (docs/azure-behaviour.md §6.5), which waits the Retry-After.
+ *
+ * test/unit/core/rateLimiter.test.ts drives this limiter against the emulator's own bucket with seeded
+ * random jitter and stalls.
  */
 import { type Clock } from './clock';
 
@@ -20,29 +54,178 @@ export interface Claim {
   readonly rate: Rate;
 }
 
+export interface PacingOptions {
+  /** Spread of arrival times (virtual ms) after a request leaves the limiter, absorbed without a refusal. */
+  readonly jitterMs: number;
+  /** How late a timer may fire and still send at once (the schedule is this much stricter than the guard). */
+  readonly latenessMs: number;
+  /** Least rate margin ε: the client refills at perSecond / (1 + ε). */
+  readonly rateMargin: number;
+  /** Factor the rate is multiplied by on a 429 (multiplicative decrease). */
+  readonly backoff: number;
+  /** Rate factor regained per second after a 429 (additive increase), up to 1. */
+  readonly recoveryPerSecond: number;
+  /** Lowest rate factor backoff goes to. */
+  readonly minFactor: number;
+}
+
+/** Defaults (docs/azure-behaviour.md §6.6): 0.6 s of arrival jitter, 0.3 s of timer lateness, rates ≥ 3% below. */
+export const DEFAULT_PACING: PacingOptions = {
+  jitterMs: 600,
+  latenessMs: 300,
+  rateMargin: 0.03,
+  backoff: 0.7,
+  recoveryPerSecond: 0.02,
+  minFactor: 0.1,
+};
+
+/** The bucket the client keeps for one server bucket (see the header). */
+export interface ClientBucket {
+  /** Client burst c = b − k. */
+  readonly burst: number;
+  /** Tokens of the server's bucket never spent (k). */
+  readonly reserve: number;
+  /** ε: the client refills at perSecond / (1 + margin). */
+  readonly margin: number;
+  /** Client refill rate, perSecond / (1 + margin). */
+  readonly perSecond: number;
+}
+
+/** The client bucket that keeps arrivals spread by up to `jitterMs` inside `server` (see the header). */
+export function clientBucket(server: Rate, options: { jitterMs: number; rateMargin: number }): ClientBucket {
+  const b = Math.max(1, Math.floor(server.burst));
+  // +1 ms: a server that times arrivals in whole milliseconds, and floating-point ties at the bound.
+  const rJ = (server.perSecond * (Math.max(0, options.jitterMs) + 1)) / 1000;
+  const reserve = Math.min(b - 1, Math.ceil(rJ));
+  const margin = Math.max(options.rateMargin, (rJ - reserve) / (reserve + 1));
+  return { burst: b - reserve, reserve, margin, perSecond: server.perSecond / (1 + margin) };
+}
+
+/** The arrival jitter (ms) a client bucket absorbs: (k + ε(k + 1)) / r. */
+export function toleratedJitterMs(server: Rate, client: ClientBucket): number {
+  return ((client.reserve + client.margin * (client.reserve + 1)) / server.perSecond) * 1000;
+}
+
+/** GCRA state of one client bucket: the theoretical arrival time and the interval at full rate. */
+interface Gcra {
+  readonly bucket: ClientBucket;
+  tat: number;
+}
+
+interface BucketState {
+  readonly schedule: Gcra;
+  readonly guard: Gcra;
+  /** Rate factor after the last 429, and when it was set. */
+  factor: number;
+  factorAt: number;
+}
+
+export interface LimiterStats {
+  /** Times a woken waiter was refused by the guard and took a fresh slot (a stalled event loop, a 429). */
+  readonly guardWaits: number;
+  /** 429s reported through `throttled`. */
+  readonly throttled: number;
+}
+
 export class RateLimiter {
-  private readonly tat = new Map<string, number>();
+  private readonly buckets = new Map<string, BucketState>();
+  private readonly options: PacingOptions;
+  private guardWaits = 0;
+  private throttledCount = 0;
 
   constructor(
     private readonly clock: Clock,
-    private readonly marginRatio = 0.1,
-  ) {}
+    options: Partial<PacingOptions> = {},
+  ) {
+    this.options = { ...DEFAULT_PACING, ...options };
+  }
 
-  /** Reserves a slot in every claimed bucket and waits until it comes. Returns the wait in ms. */
-  async take(claims: readonly Claim[]): Promise<number> {
-    const now = this.clock.now();
+  private state(claim: Claim, now: number): BucketState {
+    let state = this.buckets.get(claim.key);
+    if (!state) {
+      const { jitterMs, latenessMs, rateMargin } = this.options;
+      state = {
+        schedule: { bucket: clientBucket(claim.rate, { jitterMs: jitterMs + latenessMs, rateMargin }), tat: now },
+        guard: { bucket: clientBucket(claim.rate, { jitterMs, rateMargin }), tat: now },
+        factor: 1,
+        factorAt: now,
+      };
+      this.buckets.set(claim.key, state);
+    }
+    return state;
+  }
+
+  private factor(state: BucketState, now: number): number {
+    if (state.factor >= 1) return 1;
+    const f = state.factor + (Math.max(0, now - state.factorAt) / 1000) * this.options.recoveryPerSecond;
+    return Math.min(1, f);
+  }
+
+  private interval(g: Gcra, factor: number): number {
+    return 1000 / (g.bucket.perSecond * factor);
+  }
+
+  /** The earliest time ≥ now at which one more request conforms to every given GCRA. */
+  private conformsAt(layers: readonly { g: Gcra; factor: number }[], now: number): number {
     let at = now;
-    for (const { key, rate } of claims) {
-      const interval = (1000 / rate.perSecond) * (1 + this.marginRatio);
-      const tolerance = (Math.max(1, rate.burst) - 1) * interval;
-      at = Math.max(at, (this.tat.get(key) ?? now) - tolerance);
+    for (const { g, factor } of layers) at = Math.max(at, g.tat - (g.bucket.burst - 1) * this.interval(g, factor));
+    return at;
+  }
+
+  private commit(layers: readonly { g: Gcra; factor: number }[], at: number): void {
+    for (const { g, factor } of layers) g.tat = Math.max(g.tat, at) + this.interval(g, factor);
+  }
+
+  /** Waits until a request may go in every claimed bucket. Returns the wait in ms. */
+  async take(claims: readonly Claim[]): Promise<number> {
+    const start = this.clock.now();
+    if (claims.length === 0) return 0;
+    const states = claims.map((c) => this.state(c, start));
+    let notBefore = start;
+    for (;;) {
+      const reservedAt = this.clock.now();
+      const schedule = states.map((s) => ({ g: s.schedule, factor: this.factor(s, reservedAt) }));
+      const slot = this.conformsAt(schedule, Math.max(reservedAt, notBefore));
+      this.commit(schedule, slot);
+      if (slot > reservedAt) await this.clock.sleep(slot - reservedAt);
+      const now = this.clock.now();
+      const guard = states.map((s) => ({ g: s.guard, factor: this.factor(s, now) }));
+      const at = this.conformsAt(guard, now);
+      if (at <= now) {
+        this.commit(guard, now);
+        return now - start;
+      }
+      // Woken where the guard refuses (a stalled event loop bunched the waiters, or a 429 slowed the
+      // bucket below the slots already handed out): take a fresh slot no earlier than the guard allows,
+      // so the waiters that failed together are spread out again instead of re-checking as a herd.
+      this.guardWaits++;
+      notBefore = at;
     }
-    for (const { key, rate } of claims) {
-      const interval = (1000 / rate.perSecond) * (1 + this.marginRatio);
-      this.tat.set(key, Math.max(this.tat.get(key) ?? now, at) + interval);
+  }
+
+  /**
+   * A request that claimed these buckets was answered 429: slow them down (multiplicative decrease)
+   * and keep their next slot at least `retryAfterMs` away.
+   */
+  throttled(claims: readonly Claim[], retryAfterMs = 0): void {
+    const now = this.clock.now();
+    this.throttledCount++;
+    for (const c of claims) {
+      const s = this.state(c, now);
+      s.factor = Math.max(this.options.minFactor, this.factor(s, now) * this.options.backoff);
+      s.factorAt = now;
+      s.schedule.tat = Math.max(s.schedule.tat, now + retryAfterMs);
+      s.guard.tat = Math.max(s.guard.tat, now + retryAfterMs);
     }
-    const waitMs = at - now;
-    if (waitMs > 0) await this.clock.sleep(waitMs);
-    return waitMs;
+  }
+
+  /** The current rate factor of one bucket (1 when it was never throttled or has recovered). */
+  rateFactor(key: string): number {
+    const s = this.buckets.get(key);
+    return s ? this.factor(s, this.clock.now()) : 1;
+  }
+
+  stats(): LimiterStats {
+    return { guardWaits: this.guardWaits, throttled: this.throttledCount };
   }
 }
