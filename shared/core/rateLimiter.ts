@@ -145,7 +145,10 @@ export class RateLimiter {
     if (!state) {
       const { jitterMs, latenessMs, rateMargin } = this.options;
       state = {
-        schedule: { bucket: clientBucket(claim.rate, { jitterMs: jitterMs + latenessMs, rateMargin }), tat: now },
+        schedule: {
+          bucket: clientBucket(claim.rate, { jitterMs: jitterMs + latenessMs, rateMargin }),
+          tat: now,
+        },
         guard: { bucket: clientBucket(claim.rate, { jitterMs, rateMargin }), tat: now },
         factor: 1,
         factorAt: now,
@@ -168,7 +171,8 @@ export class RateLimiter {
   /** The earliest time ≥ now at which one more request conforms to every given GCRA. */
   private conformsAt(layers: readonly { g: Gcra; factor: number }[], now: number): number {
     let at = now;
-    for (const { g, factor } of layers) at = Math.max(at, g.tat - (g.bucket.burst - 1) * this.interval(g, factor));
+    for (const { g, factor } of layers)
+      at = Math.max(at, g.tat - (g.bucket.burst - 1) * this.interval(g, factor));
     return at;
   }
 

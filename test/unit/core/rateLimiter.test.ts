@@ -205,7 +205,6 @@ describe('clientBucket: the client mirror of a server bucket', () => {
   });
 });
 
-
 describe('RateLimiter against the server bucket, with random arrival jitter (seeded)', () => {
   const SEEDS = [1, 2, 3, 4, 5, 6, 7, 8];
 
@@ -323,7 +322,10 @@ describe('RateLimiter against the server bucket, with random arrival jitter (see
     limiter.throttled([claim]);
     expect(limiter.rateFactor('k')).toBeCloseTo(DEFAULT_PACING.backoff, 10);
     t = 5000;
-    expect(limiter.rateFactor('k')).toBeCloseTo(DEFAULT_PACING.backoff + 5 * DEFAULT_PACING.recoveryPerSecond, 10);
+    expect(limiter.rateFactor('k')).toBeCloseTo(
+      DEFAULT_PACING.backoff + 5 * DEFAULT_PACING.recoveryPerSecond,
+      10,
+    );
     t = 60_000;
     expect(limiter.rateFactor('k')).toBe(1);
     expect(limiter.stats().throttled).toBe(1);
