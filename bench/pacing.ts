@@ -1,13 +1,16 @@
 /**
- * `npm run bench:pacing -- [--identities 5000] [--subscriptions 50] [--writes 2500] [--scale 20] [--seed 1]`
+ * `npm run bench:pacing -- [--identities 5000] [--subscriptions 50] [--writes 2500] [--concurrency 200] [--scale 20] [--seed 1]`
  *
  * The pacing alone, without the orchestrations around it (docs/azure-behaviour.md §6.6): the paced gateway
  * every runtime uses (shared/azure/paced.ts) lists the FICs of every identity of a generated fleet, all
- * requests at once, then writes one FIC to each of the first `writes` identities, against the sandbox
+ * with `concurrency` requests in flight (a drift check's batches), then writes one FIC to each of the first
+ * `writes` identities the same way, against the sandbox
  * emulator with Azure's limits on its virtual clock. Prints one JSON object: per phase the requests, the
  * 429s the emulator answered, the virtual seconds and the floor the limits allow (bench/README.md), and
  * the measured lag between a request leaving the limiter and arriving at the emulator (the jitter the
- * pacing must absorb, `DEFAULT_PACING.jitterMs`).
+ * pacing must absorb, `DEFAULT_PACING.jitterMs`), and `stalledSeconds`: virtual time this process's event
+ * loop was blocked (a 5 ms ticker more than 5 ms of real time late, times the scale). Nothing can be sent in a
+ * stall, so on a loaded machine the time above the floor is mostly that (docs/azure-behaviour.md §6.6).
  */
 import { type PipelinePolicy } from '@azure/core-rest-pipeline';
 import { createArmClients } from '../shared/azure/clients';
@@ -23,6 +26,7 @@ interface Options {
   identities: number;
   subscriptions: number;
   writes: number;
+  concurrency: number;
   scale: number;
   seed: number;
 }
@@ -32,6 +36,7 @@ function parse(argv: readonly string[]): Options {
     identities: 5000,
     subscriptions: 50,
     writes: 2500,
+    concurrency: 200,
     scale: DEFAULT_SANDBOX_SCALE,
     seed: 1,
   };
@@ -51,6 +56,36 @@ function parse(argv: readonly string[]): Options {
 /** Seconds a bucket needs for n requests: max(0, n − burst) / perSecond (bench/README.md, the floor). */
 function bucketSeconds(n: number, rate: { burst: number; perSecond: number }): number {
   return Math.max(0, n - rate.burst) / rate.perSecond;
+}
+
+/** Runs `work` over `items` with at most `concurrency` at a time. */
+async function pool<T>(
+  items: readonly T[],
+  concurrency: number,
+  work: (item: T) => Promise<unknown>,
+): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) await work(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.max(1, concurrency) }, worker));
+}
+
+/** Measures how long the event loop is blocked: a 5 ms real-time ticker, summing its lateness beyond 5 ms. */
+function stallMeter(): { stop(): number } {
+  let stalledRealMs = 0;
+  let last = performance.now();
+  const timer = setInterval(() => {
+    const now = performance.now();
+    stalledRealMs += Math.max(0, now - last - 10);
+    last = now;
+  }, 5);
+  return {
+    stop() {
+      clearInterval(timer);
+      return stalledRealMs;
+    },
+  };
 }
 
 const round = (x: number, digits = 2): number => Math.round(x * 10 ** digits) / 10 ** digits;
@@ -109,7 +144,9 @@ async function main(): Promise<void> {
       const before = emulator.metrics();
       const ops = emulator.operations.length;
       const started = clock.now();
+      const meter = stallMeter();
       await run();
+      const stalledRealMs = meter.stop();
       const seconds = (clock.now() - started) / 1000;
       const after = emulator.metrics();
       const lags = emulator.operations
@@ -126,6 +163,7 @@ async function main(): Promise<void> {
         virtualSeconds: round(seconds),
         floorSeconds: round(floorSeconds),
         ratio: floorSeconds > 0 ? round(seconds / floorSeconds, 3) : null,
+        stalledSeconds: round((stalledRealMs * options.scale) / 1000),
         lagMs: {
           min: round(quantile(lags, 0)),
           p50: round(quantile(lags, 0.5)),
@@ -139,7 +177,7 @@ async function main(): Promise<void> {
     const { msi } = AZURE_SERVICE_LIMITS;
     const lists = await phase(
       'ficLists',
-      () => Promise.all(identities.map((id) => azure.listFics(id))),
+      () => pool(identities, options.concurrency, (id) => azure.listFics(id)),
       bucketSeconds(identities.length, msi.listsPerTenant),
     );
     const writers = identities.slice(0, Math.min(options.writes, identities.length));
@@ -155,14 +193,12 @@ async function main(): Promise<void> {
     const writes = await phase(
       'ficWrites',
       () =>
-        Promise.all(
-          writers.map((id) =>
-            azure.putFic(id, 'fedlink-bench-pacing', {
-              issuer: 'https://eastus.oic.prod-aks.azure.com/5e7d0000-0000-4000-8000-00000000be0c/bench/',
-              subject: 'system:serviceaccount:bench:pacing',
-              audiences: ['api://AzureADTokenExchange'],
-            }),
-          ),
+        pool(writers, options.concurrency, (id) =>
+          azure.putFic(id, 'fedlink-bench-pacing', {
+            issuer: 'https://eastus.oic.prod-aks.azure.com/5e7d0000-0000-4000-8000-00000000be0c/bench/',
+            subject: 'system:serviceaccount:bench:pacing',
+            audiences: ['api://AzureADTokenExchange'],
+          }),
         ),
       writeFloor,
     );
