@@ -8,6 +8,9 @@
  * - Quota: every response carries `x-ms-user-quota-remaining` / `x-ms-user-quota-resets-after`
  *   (§6.4); when the quota is spent and more pages remain, wait for the reset (on the injected clock)
  *   instead of running into a 429. A 429 itself is retried by the SDK (Retry-After) like any call.
+ *   Each page request is also paced on the wire (./paced.ts: a bucket that keeps any 5 s window at the
+ *   quota, docs/azure-behaviour.md §6.6), so the headers only matter when another client of the same
+ *   user spends the quota too.
  * - A result that ARG marks truncated without a `$skipToken` is incomplete: that is an error, never a
  *   short list (a cluster missing from the list would look deleted and its FICs prunable).
  */
