@@ -27,7 +27,9 @@ async function main(argv: readonly string[]): Promise<number> {
     if (arg === '--json') json = true;
     else if (arg === '--scenario' && argv[i + 1] !== undefined) filter = argv[++i];
     else {
-      process.stderr.write(`bench:crash: unknown argument ${String(arg)}\nusage: bench:crash [--scenario <text>] [--json]\n`);
+      process.stderr.write(
+        `bench:crash: unknown argument ${String(arg)}\nusage: bench:crash [--scenario <text>] [--json]\n`,
+      );
       return 2;
     }
   }
@@ -67,7 +69,9 @@ async function main(argv: readonly string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    process.stderr.write(`bench:crash failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.stderr.write(
+      `bench:crash failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
     process.exit(1);
   },
 );

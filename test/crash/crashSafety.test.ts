@@ -57,7 +57,9 @@ describe('crash safety, generated from the histories', () => {
       /\/privatednszonegroups\//,
     ])
       expect(objects.some((o) => kind.test(o))).toBe(true);
-    expect(result.ran.map(describePoint)).toEqual(samplePoints(result.points, FLEET_SAMPLE).map(describePoint));
+    expect(result.ran.map(describePoint)).toEqual(
+      samplePoints(result.points, FLEET_SAMPLE).map(describePoint),
+    );
     expect(result.problems).toEqual([]);
   }, 240_000);
 });
@@ -72,7 +74,11 @@ describe('repeatedWrites (the definition the sweep applies)', () => {
 
   it('flags a successful write sent again with the same body, and a second successful delete', () => {
     expect(
-      repeatedWrites([w('PUT', '/a', 200, '{"x":1}'), w('DELETE', '/b', 200), w('PUT', '/a', 200, '{"x":1}')]),
+      repeatedWrites([
+        w('PUT', '/a', 200, '{"x":1}'),
+        w('DELETE', '/b', 200),
+        w('PUT', '/a', 200, '{"x":1}'),
+      ]),
     ).toEqual(['PUT /a completed twice with the same body (200, then 200)']);
     expect(repeatedWrites([w('PUT', '/a', 201, '{"x":1}'), w('PUT', '/a', 200, '{"x":1}')])).toEqual([
       'long-running PUT /a re-issued (first answered 201, again 200) instead of resuming its poller',

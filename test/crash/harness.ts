@@ -116,7 +116,9 @@ export interface Observation {
 export function canonical(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) =>
     v !== null && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)))
+      ? Object.fromEntries(
+          Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)),
+        )
       : v,
   );
 }
@@ -180,10 +182,14 @@ function instanceKeyer(sandbox: Sandbox): (instanceId: string) => string {
     const known = keys.get(instanceId);
     if (known !== undefined) return known;
     const status = sandbox.host.instanceStatus(instanceId);
-    const started = sandbox.host.history(instanceId).find((e) => e.EventType === HistoryEventType.ExecutionStarted);
+    const started = sandbox.host
+      .history(instanceId)
+      .find((e) => e.EventType === HistoryEventType.ExecutionStarted);
     const parent = started && 'ParentInstance' in started ? started.ParentInstance : undefined;
     const name = status?.name ?? '?';
-    const key = parent ? `${keyOf(parent.InstanceId)}/${parent.TaskScheduleId}:${name}` : `${name}(${instanceId})`;
+    const key = parent
+      ? `${keyOf(parent.InstanceId)}/${parent.TaskScheduleId}:${name}`
+      : `${name}(${instanceId})`;
     keys.set(instanceId, key);
     return key;
   };
@@ -293,7 +299,9 @@ export function samplePoints(points: readonly CrashPoint[], n: number): CrashPoi
   if (n >= points.length) return [...points];
   const byKind = (kind: CrashPoint['kind']) => points.filter((p) => p.kind === kind);
   const spread = (list: readonly CrashPoint[], k: number) =>
-    k >= list.length ? [...list] : Array.from({ length: k }, (_, i) => list[Math.floor((i * list.length) / k)]!);
+    k >= list.length
+      ? [...list]
+      : Array.from({ length: k }, (_, i) => list[Math.floor((i * list.length) / k)]!);
   const mid = byKind('midActivity');
   const after = byKind('afterEpisode');
   const kMid = Math.min(mid.length, Math.ceil(n / 2));
@@ -307,7 +315,8 @@ export function compare(clean: Observation, crashed: Observation): string[] {
   if (!crashed.crashed) problems.push(`${where}: the point was never reached (no crash happened)`);
   for (const r of crashed.roots)
     if (r.runtimeStatus !== 'Completed') problems.push(`${where}: ${r.instanceId} ended ${r.runtimeStatus}`);
-  if (crashed.state !== clean.state) problems.push(`${where}: the emulator's end state differs from the clean run's`);
+  if (crashed.state !== clean.state)
+    problems.push(`${where}: the emulator's end state differs from the clean run's`);
   for (const p of repeatedWrites(crashed.writes)) problems.push(`${where}: ${p}`);
   return problems;
 }
@@ -322,7 +331,10 @@ export interface SweepResult {
 }
 
 /** The clean run, then one crashed run per point (or per sampled point). */
-export async function sweep(scenario: CrashScenario, options: { sample?: number } = {}): Promise<SweepResult> {
+export async function sweep(
+  scenario: CrashScenario,
+  options: { sample?: number } = {},
+): Promise<SweepResult> {
   const clean = await observe(scenario);
   const problems: string[] = [];
   for (const r of clean.roots)
