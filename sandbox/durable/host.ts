@@ -89,6 +89,25 @@ export interface DurableHostOptions {
   readonly taskHubName?: string;
 }
 
+/**
+ * Where a test makes the worker die (`setCrashPlan`). Each callback returns true to crash the instance
+ * there, as `crash(instanceId)` does; `resume` brings it back.
+ */
+export interface CrashPlan {
+  /**
+   * An episode of a still running instance was committed: its history holds `events` (the messages it
+   * consumed: activity results, timer firings, sub-orchestration results, entity responses, events) and
+   * the messages it scheduled were sent. Crashing here loses only what the instance had not yet dequeued.
+   */
+  afterEpisode?(instanceId: string, name: string, events: readonly WireEvent[]): boolean;
+  /**
+   * An activity's function returned (its ARM writes happened) and its result has not been sent yet.
+   * Crashing here loses the result, so the activity runs again after `resume`: Azure's at-least-once
+   * execution of a worker that died between the function's return and the result's enqueue.
+   */
+  afterActivityBody?(instanceId: string, name: string, taskId: number): boolean;
+}
+
 const DAY_MS = 86_400_000;
 
 /** DurableClient.MaxInstanceIdLength. */
@@ -125,6 +144,7 @@ export class DurableHost {
 
   private readonly instances = new Map<string, Instance>();
   private readonly crashArms = new Map<string, number>();
+  private crashPlan: CrashPlan | undefined;
   private readonly work: WorkTracker;
   private closed = false;
   private readonly counters = {
@@ -336,6 +356,14 @@ export class DurableHost {
   crashAfterActivities(instanceId: string, n: number): void {
     if (!(n >= 1)) throw new RangeError('crashAfterActivities: n must be >= 1');
     this.crashArms.set(instanceId, n);
+  }
+
+  /**
+   * Installs (or with `undefined` removes) a crash plan: callbacks at the two points where a worker
+   * can die that a test cannot reach from outside (test/crash/ derives them from histories).
+   */
+  setCrashPlan(plan: CrashPlan | undefined): void {
+    this.crashPlan = plan;
   }
 
   /** Crashes the instance now (see crashAfterActivities). */
@@ -729,6 +757,11 @@ export class DurableHost {
       }
     }
     this.noteHistory(inst);
+    if (
+      ACTIVE.has(inst.status) &&
+      this.crashPlan?.afterEpisode?.(inst.instanceId, inst.name, played(newEvents, true))
+    )
+      this.crash(inst.instanceId);
   }
 
   private schedulingEvent(at: number, action: ScheduledAction): NewEvent {
@@ -838,6 +871,8 @@ export class DurableHost {
     const started = this.clock.now();
     this.work.run(async () => {
       const outcome = await this.activities.run({ name, input });
+      if (inst.incarnation === incarnation && this.crashPlan?.afterActivityBody?.(instanceId, name, taskId))
+        this.crash(instanceId);
       if (!outcome.ok) this.counters.activityFailures++;
       this.emit({
         type: 'activityCompleted',

@@ -6,7 +6,7 @@
  *   await host.client.startNew(reconcile.name, { instanceId, input });
  *   const status = await host.waitForCompletion(instanceId);   // or: await host.runUntilIdle();
  */
-export { DurableHost, type DurableHostOptions, type RegisteredFunctions } from './host';
+export { type CrashPlan, DurableHost, type DurableHostOptions, type RegisteredFunctions } from './host';
 export {
   type DurableHostEvent,
   type DurableHostEventType,

@@ -238,6 +238,7 @@ export async function processRequest(raw: RawRequest, deps: PipelineDeps): Promi
     durationMs: done - at,
     operationClass: cls,
     ...opt(clientRequestId, retry),
+    ...(cls !== 'read' ? { body: raw.bodyText } : {}),
     ...(reset ? { fault: 'connectionResetAfterWrite' as const } : fault !== undefined ? { fault } : {}),
   });
   if (reset) return { kind: 'reset' };

@@ -36,6 +36,8 @@ export interface OperationRecord {
   readonly durationMs: number;
   readonly operationClass: OperationClass;
   readonly clientRequestId?: string;
+  /** The request body as sent, for writes and deletes (reads: absent); test/crash compares repeated writes by it. */
+  readonly body?: string;
   /** Set when the answer was an injected fault. */
   readonly fault?: FaultKind | 'connectionResetAfterWrite';
   /** Set when this request retried one answered with 429/503 + Retry-After. */
