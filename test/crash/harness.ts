@@ -115,6 +115,8 @@ export interface Observation {
   readonly roots: readonly { readonly instanceId: string; readonly runtimeStatus: string }[];
   /** The emulator's resources after the run, as canonical JSON. */
   readonly state: string;
+  /** The same when the run ended, before the provider operations it left running finished. */
+  readonly unsettled: string;
   readonly writes: readonly WriteRecord[];
   /** Crash points the run passed through (only meaningful for the clean run). */
   readonly points: readonly CrashPoint[];
@@ -264,6 +266,14 @@ export async function observe(scenario: CrashScenario, point?: CrashPoint): Prom
       sandbox.host.resume(crashedId);
       await sandbox.host.runUntilIdle();
     }
+    const stateNow = (): string =>
+      canonical(
+        sandbox.emulator
+          .state()
+          .resources.slice()
+          .sort((a, b) => a.id.toLowerCase().localeCompare(b.id.toLowerCase())),
+      );
+    const unsettled = stateNow();
     // The end state is what Azure ends with: provider operations a run left running (a change it reports
     // as still in progress) finish on their own, so the clock moves on past them before the state is read.
     sandbox.clock.advanceTo(sandbox.clock.now() + SETTLE_MS);
@@ -278,12 +288,8 @@ export async function observe(scenario: CrashScenario, point?: CrashPoint): Prom
       point,
       crashed: crashedId !== undefined,
       roots: statuses,
-      state: canonical(
-        sandbox.emulator
-          .state()
-          .resources.slice()
-          .sort((a, b) => a.id.toLowerCase().localeCompare(b.id.toLowerCase())),
-      ),
+      state: stateNow(),
+      unsettled,
       writes: writesOf(sandbox.emulator.operations),
       points,
       activityExecutions: sandbox.host.metrics().activities,
@@ -343,6 +349,12 @@ export interface SweepResult {
   /** The points run. */
   readonly ran: readonly CrashPoint[];
   readonly problems: readonly string[];
+  /**
+   * Points after which the run ended with a provider operation still running that the clean run had
+   * waited for (the resumed activity found the change made and reported it in progress): the same end
+   * state, reached later. Not a repeated write; listed so it stays visible.
+   */
+  readonly endedEarly: readonly string[];
 }
 
 /** The clean run, then one crashed run per point (or per sampled point). */
@@ -357,12 +369,14 @@ export async function sweep(
   for (const p of repeatedWrites(clean.writes)) problems.push(`clean run: ${p}`);
   const points = crashPoints(clean);
   const ran = options.sample === undefined ? points : samplePoints(points, options.sample);
+  const endedEarly: string[] = [];
   for (const point of ran) {
     let run = await observe(scenario, point);
     // A point behind a poll that timing made unnecessary (the operation was done sooner): try again.
     for (let attempt = 1; !run.crashed && attempt < REACH_ATTEMPTS; attempt++)
       run = await observe(scenario, point);
     problems.push(...compare(clean, run));
+    if (run.state === clean.state && run.unsettled !== clean.unsettled) endedEarly.push(describePoint(point));
   }
-  return { clean, points, ran, problems };
+  return { clean, points, ran, problems, endedEarly };
 }
