@@ -17,6 +17,8 @@ interface ScenarioReport {
   readonly cleanWrites: number;
   readonly seconds: number;
   readonly problems: readonly string[];
+  /** Points whose run ended with a provider operation still running (same end state once it finished). */
+  readonly endedEarly: readonly string[];
 }
 
 async function main(argv: readonly string[]): Promise<number> {
@@ -53,6 +55,7 @@ async function main(argv: readonly string[]): Promise<number> {
       cleanWrites: result.clean.writes.length,
       seconds: Math.round(seconds * 10) / 10,
       problems: result.problems,
+      endedEarly: result.endedEarly,
     };
     reports.push(report);
     if (!json) {
@@ -60,6 +63,10 @@ async function main(argv: readonly string[]): Promise<number> {
         `${report.scenario}: ${report.points} points (${report.afterEpisode} after episodes, ${report.midActivity} mid-activity), ${report.cleanWrites} writes in the clean run, ${report.seconds}s: ${report.problems.length === 0 ? 'crash safe' : `${report.problems.length} problem(s)`}\n`,
       );
       for (const p of report.problems) process.stdout.write(`  ${p}\n`);
+      for (const p of report.endedEarly)
+        process.stdout.write(
+          `  ended before a provider operation finished (same end state once done): ${p}\n`,
+        );
     }
   }
   if (json) process.stdout.write(JSON.stringify(reports, null, 2) + '\n');

@@ -22,7 +22,9 @@ const FLEET_SAMPLE = 12;
 function summary(name: string, r: SweepResult): string {
   const count = (kind: CrashPoint['kind']) => r.points.filter((p) => p.kind === kind).length;
   const ran = r.ran.length === r.points.length ? 'all run' : `${r.ran.length} run (sampled)`;
-  return `${name}: ${r.points.length} crash points (${count('afterEpisode')} after episodes, ${count('midActivity')} mid-activity), ${ran}; clean run: ${r.clean.writes.length} writes, ${r.clean.activityExecutions} activity executions`;
+  const early =
+    r.endedEarly.length > 0 ? `; ended before a provider operation finished: ${r.endedEarly.join('; ')}` : '';
+  return `${name}: ${r.points.length} crash points (${count('afterEpisode')} after episodes, ${count('midActivity')} mid-activity), ${ran}; clean run: ${r.clean.writes.length} writes, ${r.clean.activityExecutions} activity executions${early}`;
 }
 
 /** A run must write something in each capability's scenario, or the sweep proves nothing. */

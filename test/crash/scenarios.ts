@@ -163,12 +163,14 @@ export const SCENARIOS: readonly CrashScenario[] = [
     estate: estateOf([...privateLinkResources, privateDnsZoneResource(SUB, 'rg-hub-dns', KV_ZONE)]),
     config: { ...privateLinkConfig, dns: { privateEndpointZones: { vault: KV_ZONE_ID } } },
     trigger: (client) => deliver(client, consumerPe.id),
+    clockScale: 1,
   },
   {
     name: 'private cluster event (DNS VNet link)',
     estate: estateOf(privateClusterResources),
     config: { scope: { subscriptions: [SUB] }, dns: { hubVirtualNetworks: [HUB] } },
     trigger: (client) => deliver(client, privateAks.id),
+    clockScale: 1,
   },
 ];
 
@@ -185,6 +187,7 @@ export const FLEET_SCENARIO: CrashScenario = {
     privateDnsZoneResource(SUB, 'rg-hub-dns', KV_ZONE),
   ]),
   config: { ...federationConfig, ...privateLinkConfig, dns: dnsConfig, drift: { mode: 'repair' } },
+  clockScale: 5,
   trigger: async (client, config) => {
     await startDriftCheck(client, config, silentLogger);
     return [DRIFT_INSTANCE_ID];
