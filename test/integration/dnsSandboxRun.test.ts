@@ -126,11 +126,14 @@ it('the drift check (no events) links the system zone and wires the endpoint, th
   ]);
   expect(
     out.operations.filter((o) => o.path.endsWith('/providers/Microsoft.ResourceGraph/resources')).length,
-  ).toBeGreaterThanOrEqual(3);
+  ).toBeGreaterThanOrEqual(2);
+  // The zone's A records are read only while a hub is not linked (docs/targets.md performance 1: one read
+  // per zone); after the link, the API server's record is not read again. The endpoint's record is read
+  // back with its new zone group.
   expect(
     out.report.findings
       .filter((f) => f.check.startsWith('dns.'))
       .map((f) => `${f.check}:${f.status}`)
       .sort(),
-  ).toEqual(['dns.link:pass', 'dns.record:pass', 'dns.record:pass', 'dns.zoneGroup:pass']);
+  ).toEqual(['dns.link:pass', 'dns.record:pass', 'dns.zoneGroup:pass']);
 });
