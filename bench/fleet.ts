@@ -16,9 +16,13 @@
  *
  * Converged means every desired FIC exists, every zone is linked to the hub, every endpoint has its zone
  * group. A `drift` fraction of the desired objects is then broken, picked by a seeded PRNG: of the FICs
- * 60% are missing and 40% have a changed subject (both need one PUT), a `drift / 2` fraction of the
- * identities carries a stale fedlink FIC for a cluster that no longer exists (prune: one DELETE), a `drift`
- * fraction of the private zones is not linked, and a `drift` fraction of the endpoints has no zone group.
+ * 60% are missing and 40% have a changed subject (both need one PUT); a few clusters (N × drift / 20, at
+ * least one) were deleted, so every identity of their team still holds a stale fedlink FIC for each of them
+ * (prune: one DELETE each; Resource Graph no longer lists the clusters); a `drift` fraction of the private
+ * zones is not linked, and a `drift` fraction of the endpoints has no zone group.
+ * Private link: every other vault has a pending connection from an endpoint in another subscription of
+ * the tenant (P targets); the `privateLink` rule approves those from even-numbered subscriptions, the rest
+ * stay pending (`default: leave`).
  * `expected` counts what a correct drift check must write.
  */
 import { type FedlinkConfig } from '../shared/config/schema';
@@ -61,7 +65,7 @@ export interface FleetCounts {
   /** Private DNS zones fedlink reads: the private clusters' zones and the central endpoint zones (Z). */
   readonly zones: number;
   readonly privateEndpoints: number;
-  /** Private-link targets whose detail a check reads (P); none in this fleet until private link approvals run. */
+  /** Private-link targets whose detail a check reads (P): the vaults with a pending connection. */
   readonly privateLinkTargets: number;
   /** FICs the fleet should hold (one per identity × matching cluster × service account). */
   readonly desiredFics: number;
@@ -84,6 +88,8 @@ export interface ExpectedChanges {
   readonly linkWrites: number;
   /** Zone group PUTs (one per endpoint without one, long-running). */
   readonly zoneGroupWrites: number;
+  /** Private endpoint connection approvals (PUTs): pending connections the `privateLink` rule allows. */
+  readonly connectionWrites: number;
   /** Write requests per subscription across every kind (the ARM subscription write bucket). */
   readonly writesPerSubscription: ReadonlyMap<string, number>;
   /** Desired FICs per identity and per subscription (what a peer that re-PUTs everything writes). */
@@ -194,6 +200,8 @@ export function generateFleet(options: FleetOptions): Fleet {
   // Private endpoints to Key Vaults, one per ten clusters, and the central zone they register in.
   const endpoints = Math.ceil(N / ENDPOINT_EVERY);
   let zoneGroupWrites = 0;
+  let privateLinkTargets = 0;
+  let connectionWrites = 0;
   resources.push(privateDnsZoneResource(hubSub, 'rg-hub', KV_ZONE));
   for (let e = 0; e < endpoints; e++) {
     const subscriptionId = subs[e % S]!;
@@ -210,6 +218,43 @@ export function generateFleet(options: FleetOptions): Fleet {
       ip,
     });
     resources.push(pe);
+    // Every other vault also has a pending connection from a private endpoint in another subscription of
+    // the tenant: allowed by the `privateLink` rule when that subscription is one of the even-numbered
+    // ones (approved), left pending otherwise (read by every check: P).
+    const vaultId = `/subscriptions/${subscriptionId}/resourceGroups/rg-app/providers/Microsoft.KeyVault/vaults/${vault}`;
+    resources.push({
+      id: vaultId,
+      name: vault,
+      type: 'Microsoft.KeyVault/vaults',
+      location: pe.location,
+      properties: {},
+    });
+    if (e % 2 === 0) {
+      const requesterIndex = (e / 2 + 1) % S;
+      const requester = `/subscriptions/${subs[requesterIndex]!}/resourceGroups/rg-consumer/providers/Microsoft.Network/privateEndpoints/pe-req-${e}`;
+      // An allowed request is new work when the fleet has drift (approved by a previous check otherwise).
+      const allowed = requesterIndex % 2 === 0;
+      const pending = !allowed || drift > 0;
+      resources.push({
+        id: `${vaultId}/privateEndpointConnections/pec-req-${e}`,
+        name: `pec-req-${e}`,
+        type: 'Microsoft.KeyVault/vaults/privateEndpointConnections',
+        properties: {
+          privateEndpoint: { id: requester },
+          privateLinkServiceConnectionState: {
+            status: pending ? 'Pending' : 'Approved',
+            description: pending ? 'please approve' : 'Approved by fedlink',
+            actionsRequired: 'None',
+          },
+          provisioningState: 'Succeeded',
+        },
+      });
+      if (pending) privateLinkTargets++;
+      if (allowed && pending) {
+        connectionWrites++;
+        bump(writesPerSubscription, subscriptionId);
+      }
+    }
     if (random() < drift) {
       zoneGroupWrites++;
       bump(writesPerSubscription, subscriptionId);
@@ -243,6 +288,17 @@ export function generateFleet(options: FleetOptions): Fleet {
       },
       aRecordResource(kvZoneId, KV_ZONE, vault, [ip]),
     );
+  }
+
+  // A few deleted clusters (drift / 20 of N, at least one when there is drift), each a former prod cluster
+  // of one team: every identity of that team still holds its FIC.
+  const deletedClusters = drift > 0 ? Math.max(1, Math.round((N * drift) / 20)) : 0;
+  const deletedByTeam = new Map<number, { name: string; issuer: string }[]>();
+  for (let k = 0; k < deletedClusters; k++) {
+    const team = (k * 7) % teams;
+    const list = deletedByTeam.get(team) ?? [];
+    list.push({ name: `aks-gone-${k}`, issuer: aksIssuer('eastus', BENCH_TENANT, guid('90e00000', k)) });
+    deletedByTeam.set(team, list);
   }
 
   // Identities, their bindings and FICs.
@@ -318,16 +374,15 @@ export function generateFleet(options: FleetOptions): Fleet {
       bump(ficWritesPerSubscription, subscriptionId);
       bump(writesPerSubscription, subscriptionId);
     }
-    if (random() < drift / 2) {
-      // A FIC fedlink wrote for a cluster that has since been deleted: prune removes it.
-      const gone = `aks-gone-${j}`;
-      const issuer = aksIssuer('eastus', BENCH_TENANT, guid('90e00000', j));
+    // Stale FICs: the identity was bound to a prod cluster of its team that has since been deleted
+    // (long enough ago that Resource Graph no longer lists it): prune removes them.
+    for (const gone of deletedByTeam.get(team) ?? []) {
       existingFics++;
       resources.push(
         ficResource(
           id,
-          ficName({ clusterName: gone, namespace, serviceAccount, issuer, subject }),
-          issuer,
+          ficName({ clusterName: gone.name, namespace, serviceAccount, issuer: gone.issuer, subject }),
+          gone.issuer,
           subject,
         ),
       );
@@ -341,6 +396,17 @@ export function generateFleet(options: FleetOptions): Fleet {
     scope: { subscriptions: subs, tenants: [BENCH_TENANT] },
     federation: { bindings, identityTags: true, prune: true },
     dns: { hubVirtualNetworks: [hub], privateEndpointZones: { vault: kvZoneId } },
+    privateLink: {
+      default: 'leave',
+      rules: [
+        {
+          name: 'vaults-from-even-subscriptions',
+          action: 'approve',
+          resourceTypes: ['Microsoft.KeyVault/vaults'],
+          requesterSubscriptions: subs.filter((_, i) => i % 2 === 0),
+        },
+      ],
+    },
     drift: { mode: 'repair' },
   });
 
@@ -355,7 +421,7 @@ export function generateFleet(options: FleetOptions): Fleet {
       privateClusters,
       zones: privateClusters + 1,
       privateEndpoints: endpoints,
-      privateLinkTargets: 0,
+      privateLinkTargets,
       desiredFics,
       existingFics,
       hubs: 1,
@@ -369,6 +435,7 @@ export function generateFleet(options: FleetOptions): Fleet {
       ficDeletesPerSubscription,
       linkWrites,
       zoneGroupWrites,
+      connectionWrites,
       writesPerSubscription,
       desiredFicsPerIdentity,
       desiredFicsPerSubscription,

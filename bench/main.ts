@@ -110,7 +110,7 @@ export function summary(r: BenchResult): string {
   };
   return [
     `fleet: ${f.clusters} clusters, ${f.identities} identities, ${f.subscriptions} subscriptions; ${f.desiredFics} desired FICs, ${f.privateClusters} private clusters, ${f.zones} zones, ${f.privateEndpoints} private endpoints; drift ${f.drift}`,
-    `drift check (apply): ${r.first.status}; reads ${r.armReads} (bound ${r.readsBound}), writes ${r.armWrites} (${r.first.committedWrites} succeeded, expected ${r.expected.ficWrites + r.expected.linkWrites + r.expected.zoneGroupWrites}), deletes ${r.armDeletes} (${r.first.committedDeletes} succeeded, expected ${r.expected.ficDeletes}), 429s ${r.throttled429}`,
+    `drift check (apply): ${r.first.status}; reads ${r.armReads} (bound ${r.readsBound}), writes ${r.armWrites} (${r.first.committedWrites} succeeded, expected ${r.expected.ficWrites + r.expected.linkWrites + r.expected.zoneGroupWrites + r.expected.connectionWrites}), deletes ${r.armDeletes} (${r.first.committedDeletes} succeeded, expected ${r.expected.ficDeletes}), 429s ${r.throttled429}`,
     `time: ${r.virtualSeconds} s virtual, floor ${r.floorSeconds} s (${r.floor.boundBy}), ${x(r.virtualSeconds, r.floorSeconds)} the floor; ${r.wallSeconds} s wall at scale ${r.scale}`,
     `re-check (converged): ${r.recheck.status}; writes ${r.recheckWrites}, reads ${r.recheck.armReads}, ${r.recheck.virtualSeconds} s virtual`,
     `own cost: ${r.cpuSeconds} s CPU, peak RSS ${r.peakRssMb} MB (sandbox up before the check: ${r.baselineRssMb} MB), max history ${r.maxHistoryEvents} events / ${r.maxHistoryBytes} bytes, report ${r.reportBytes} bytes`,

@@ -47,7 +47,13 @@ export interface CheckNumbers {
 
 export interface BenchResult {
   readonly fleet: Fleet['options'] & Fleet['counts'];
-  readonly expected: { ficWrites: number; ficDeletes: number; linkWrites: number; zoneGroupWrites: number };
+  readonly expected: {
+    ficWrites: number;
+    ficDeletes: number;
+    linkWrites: number;
+    zoneGroupWrites: number;
+    connectionWrites: number;
+  };
   // docs/design.md "Bench" fields, of the first (apply) check unless named otherwise.
   readonly armReads: number;
   readonly armWrites: number;
@@ -89,6 +95,11 @@ export function readKind(method: string, path: string, status: number): string |
   if (p.includes('/providers/microsoft.resourcegraph/')) return 'resourceGraph';
   if (p.endsWith('/federatedidentitycredentials')) return 'ficList';
   if (p.includes('/federatedidentitycredentials/')) return 'ficGet';
+  if (p.includes('/privateendpointconnections')) return 'privateLink';
+  // A private-link target itself: types without a connection list are read through the parent's GET
+  // (docs/azure-behaviour.md §4.1: Key Vault, Web).
+  if (/\/providers\/microsoft\.(keyvault|storage|web|sql|documentdb|containerregistry)\//.test(p))
+    return 'privateLink';
   if (p.includes('operationstatuses') || p.includes('/operations/')) return 'lroPoll';
   if (p.includes('/privatednszones')) return 'privateDns';
   if (p.includes('/privateendpoints')) return 'privateEndpoint';
@@ -162,6 +173,7 @@ export async function measureFleet(options: MeasureOptions): Promise<Measurement
         ficDeletes: fleet.expected.ficDeletes,
         linkWrites: fleet.expected.linkWrites,
         zoneGroupWrites: fleet.expected.zoneGroupWrites,
+        connectionWrites: fleet.expected.connectionWrites,
       },
       armReads: first.armReads,
       armWrites: first.armWrites,

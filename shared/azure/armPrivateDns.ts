@@ -24,7 +24,8 @@ import {
   zoneFromModel,
   zoneGroupFromModel,
 } from './mappers/dns';
-import { LINKS_QUERY, PRIVATE_ENDPOINTS_QUERY, ZONES_QUERY } from './queries';
+import { DNS_INVENTORY_QUERY, LINKS_QUERY, PRIVATE_ENDPOINTS_QUERY, ZONES_QUERY } from './queries';
+import { clusterFromArgRow } from './mappers/cluster';
 import { queryAllRows, type ResourceGraphOptions } from './resourceGraph';
 
 export function createArmPrivateDns(
@@ -68,16 +69,17 @@ export function createArmPrivateDns(
       return (models ?? []).map(zoneFromModel);
     },
 
-    async listLinks(zoneId): Promise<readonly ZoneLink[]> {
+    async listLinks(zoneId): Promise<readonly ZoneLink[] | undefined> {
       const t = targetOf(zoneId, TYPES.privateDnsZone);
-      const models = await call(zoneId, () =>
+      // 404 (ParentResourceNotFound): the zone itself is gone; the list is the zone's only read.
+      const models = await read(zoneId, () =>
         drain(
           clients
             .forSubscription(t.subscriptionId)
             .privateDns.virtualNetworkLinks.list(t.resourceGroup, t.name),
         ),
       );
-      return models.map(linkFromModel);
+      return models?.map(linkFromModel);
     },
 
     async listARecords(zoneId) {
@@ -173,6 +175,19 @@ export function createArmPrivateDns(
     },
 
     queryZones: (subs) => query(ZONES_QUERY, subs, zoneFromArgRow),
+    async queryDnsInventory(subs) {
+      const rows = await query(DNS_INVENTORY_QUERY, subs, (row) => row);
+      const typeOf = (row: Record<string, unknown>) => String(row['type']).toLowerCase();
+      return {
+        privateClusters: rows
+          .filter((r) => typeOf(r) === 'microsoft.containerservice/managedclusters')
+          .map(clusterFromArgRow),
+        aksZones: rows.filter((r) => typeOf(r) === 'microsoft.network/privatednszones').map(zoneFromArgRow),
+        endpoints: rows
+          .filter((r) => typeOf(r) === 'microsoft.network/privateendpoints')
+          .map(privateEndpointFromArgRow),
+      };
+    },
     queryPrivateEndpoints: (subs) => query(PRIVATE_ENDPOINTS_QUERY, subs, privateEndpointFromArgRow),
     async queryLinksTo(virtualNetworkId, subs) {
       const key = normalizeResourceId(virtualNetworkId);

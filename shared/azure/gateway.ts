@@ -72,7 +72,8 @@ export interface PrivateDnsPort {
   getZone(zoneId: string): Promise<DnsZone | undefined>;
   /** Every private DNS zone of a resource group (AKS puts a `system` zone in the node resource group). */
   listZones(subscriptionId: string, resourceGroup: string): Promise<readonly DnsZone[]>;
-  listLinks(zoneId: string): Promise<readonly ZoneLink[]>;
+  /** The zone's virtual network links; undefined when the zone does not exist (404). */
+  listLinks(zoneId: string): Promise<readonly ZoneLink[] | undefined>;
   listARecords(zoneId: string): Promise<readonly ARecordSet[]>;
   /** PUT a link (registration off) from the zone to the virtual network, through the SDK poller. */
   startLink(zoneId: string, linkName: string, virtualNetworkId: string): Promise<LroStep>;
@@ -84,6 +85,15 @@ export interface PrivateDnsPort {
   resumeZoneGroup(endpointId: string, state: string, retryAfterSeconds: number): Promise<LroStep>;
   /** Every private DNS zone in the subscriptions, through Resource Graph. */
   queryZones(subscriptionIds: readonly string[]): Promise<readonly DnsZone[]>;
+  /**
+   * The DNS drift check's inventory through one Resource Graph query: private clusters, AKS zones
+   * (`*.azmk8s.io`) and private endpoints.
+   */
+  queryDnsInventory(subscriptionIds: readonly string[]): Promise<{
+    readonly privateClusters: readonly Cluster[];
+    readonly aksZones: readonly DnsZone[];
+    readonly endpoints: readonly PrivateEndpoint[];
+  }>;
   /** Every private endpoint in the subscriptions, through Resource Graph. */
   queryPrivateEndpoints(subscriptionIds: readonly string[]): Promise<readonly PrivateEndpoint[]>;
   /** Every virtual network link to `virtualNetworkId` in the subscriptions, with its zone id, through Resource Graph. */

@@ -46,3 +46,11 @@ export const LINKS_QUERY =
  */
 export const PENDING_CONNECTIONS_QUERY =
   "resources | where isnotnull(properties.privateEndpointConnections) | mv-expand pec = properties.privateEndpointConnections | where tostring(pec.properties.privateLinkServiceConnectionState.status) =~ 'Pending' | project id = tostring(pec.id), targetId = id, type, privateEndpointId = tostring(pec.properties.privateEndpoint.id) | order by id asc";
+
+/**
+ * What the DNS drift check needs, in one query (as few pages as the rows allow, docs/azure-behaviour.md
+ * §6.4): private clusters, the AKS zones (`*.azmk8s.io`: a `system` zone is found by name in the node
+ * resource group) and every private endpoint. Rows tell themselves apart by `type`.
+ */
+export const DNS_INVENTORY_QUERY =
+  "resources | where (type =~ 'microsoft.containerservice/managedclusters' and tostring(properties.apiServerAccessProfile.enablePrivateCluster) =~ 'true') or (type =~ 'microsoft.network/privatednszones' and name endswith '.azmk8s.io') or type =~ 'microsoft.network/privateendpoints' | project id, name, type, location, resourceGroup, subscriptionId, tags, properties | order by id asc";

@@ -12,7 +12,7 @@ import { type LroStep } from '../azure/lro';
 import { type FedlinkConfig } from '../config/schema';
 import { normalizeResourceId } from '../core/resourceId';
 import { type ActResult, type Capability } from '../reconcile/capability';
-import { scopeSubscriptions } from '../reconcile/subscriptions';
+import { scopeOf } from '../reconcile/subscriptions';
 import { type Target } from '../reconcile/types';
 import { type Finding } from '../validation/findings';
 import { DNS_CHECKS } from './checkIds';
@@ -35,8 +35,7 @@ function overlaps(a: string, b: string): boolean {
 }
 
 async function explainLink(
-  azure: AzureGateway,
-  config: FedlinkConfig,
+  env: { readonly azure: AzureGateway; readonly config: FedlinkConfig },
   zoneId: string,
   action: Extract<DnsAction, { kind: 'link' }>,
   code: string | undefined,
@@ -45,7 +44,7 @@ async function explainLink(
   const zoneName = zoneNameOf(zoneId);
   const hubName = action.hubId.split('/').pop() ?? action.hubId;
   if (/overlapping namespaces/i.test(azureMessage)) {
-    const links = await azure.queryLinksTo(action.hubId, await scopeSubscriptions(azure, config));
+    const links = await env.azure.queryLinksTo(action.hubId, (await scopeOf(env)).subscriptions);
     const conflict = links.find(
       (l) =>
         normalizeResourceId(l.zoneId) !== normalizeResourceId(zoneId) &&
@@ -92,14 +91,15 @@ export const dns: Capability<DnsPayload, DnsObserved, DnsAction, null> = {
       'The next drift check retries it; look for another writer on this zone or endpoint, or a link operation stuck in Azure.',
   },
 
-  async scope({ azure, config }, target: Target) {
+  async scope(env, target: Target) {
+    const { azure, config } = env;
     switch (target.kind) {
       case 'cluster':
         return scopeForCluster(azure, config, target.resourceId);
       case 'privateEndpoint':
         return scopeForPrivateEndpoint(azure, config, target.resourceId);
       case 'fleet':
-        return scopeForFleet(azure, config);
+        return scopeForFleet(env);
       case 'identity':
       case 'subscription':
         return { kind: 'skip', reason: `dns does not reconcile a ${target.kind}`, findings: [] };
@@ -109,12 +109,19 @@ export const dns: Capability<DnsPayload, DnsObserved, DnsAction, null> = {
   async observe({ azure }, item): Promise<DnsObserved> {
     const p = item.payload;
     if (p.kind === 'zone') {
-      const zone = await azure.getZone(item.resourceId);
-      if (!zone) return { kind: 'zone', exists: false, links: [], records: [] };
-      const [links, records] = await Promise.all([
-        azure.listLinks(item.resourceId),
-        azure.listARecords(item.resourceId),
-      ]);
+      // One read: the link list (404: the zone is gone). The A records only when something needs them:
+      // an event run, or a hub without a Completed link (docs/targets.md performance 1).
+      const links = await azure.listLinks(item.resourceId);
+      if (!links) return { kind: 'zone', exists: false, links: [], records: [] };
+      const linked = (hub: string) =>
+        links.some(
+          (l) =>
+            normalizeResourceId(l.virtualNetworkId) === normalizeResourceId(hub) &&
+            l.linkState === 'Completed' &&
+            (l.provisioningState ?? 'Succeeded') === 'Succeeded',
+        );
+      const records =
+        p.checkRecords || !p.hubs.every(linked) ? await azure.listARecords(item.resourceId) : undefined;
       return { kind: 'zone', exists: true, links, records };
     }
     const endpoint = await azure.getPrivateEndpoint(item.resourceId);
@@ -150,10 +157,8 @@ export const dns: Capability<DnsPayload, DnsObserved, DnsAction, null> = {
     }
   },
 
-  explain: async ({ azure, config }, item, action, error) =>
-    action.kind === 'link'
-      ? explainLink(azure, config, item.resourceId, action, error.code, error.message)
-      : undefined,
+  explain: async (env, item, action, error) =>
+    action.kind === 'link' ? explainLink(env, item.resourceId, action, error.code, error.message) : undefined,
 
   validate: (item, observed, pending) => checkDns(item, observed, pending),
 };

@@ -6,6 +6,7 @@ import { normalizeResourceId } from '../core/resourceId';
 import { type WorkItem } from '../reconcile/types';
 import { type Finding, type FindingSubject } from '../validation/findings';
 import { DNS_CHECKS } from './checkIds';
+import { type ARecordSet } from '../core/dns';
 import { type DnsAction, type DnsObserved, type DnsPayload } from './work';
 import { relativeName, zoneNameOf } from './zones';
 
@@ -28,7 +29,7 @@ function recordFinding(
   zoneName: string,
   fqdn: string,
   ips: readonly string[] | undefined,
-  records: DnsObserved['records'],
+  records: readonly ARecordSet[],
   fix: string,
 ): Finding | undefined {
   const name = relativeName(fqdn, zoneName);
@@ -54,6 +55,36 @@ function recordFinding(
     message: `no A record ${name}.${zoneName}${ips ? ` for ${missing.join(', ')}` : ''}`,
     remediation: fix,
   };
+}
+
+/**
+ * The findings of an endpoint the fleet check found resolving through its central zone from the zone's
+ * A records alone (scope.ts): every address of its `customDnsConfigs` has its record there. Its zone
+ * group is not read (docs/targets.md performance 1: no read per endpoint); one is read, and written when
+ * missing, only for an endpoint with a record missing.
+ */
+export function endpointResolves(
+  endpointId: string,
+  zoneName: string,
+  dnsConfigs: readonly { readonly fqdn: string; readonly ipAddresses: readonly string[] }[],
+  records: readonly ARecordSet[],
+): Finding[] | undefined {
+  if (dnsConfigs.length === 0) return undefined;
+  const findings: Finding[] = [];
+  for (const d of dnsConfigs) {
+    const f = recordFinding(endpointId, zoneName, d.fqdn, d.ipAddresses, records, '');
+    if (!f || f.status !== 'pass') return undefined;
+    findings.push(f);
+  }
+  return [
+    {
+      check: DNS_CHECKS.zoneGroup,
+      resourceId: endpointId,
+      status: 'pass',
+      message: `resolves through ${zoneName}: its A records are there (its zone group is read only when one is missing)`,
+    },
+    ...findings,
+  ];
 }
 
 export function checkDns(
@@ -113,14 +144,15 @@ export function checkDns(
         subject: linkCell(p.zoneName, hub, 'missing'),
       };
     });
+    const records = observed.records;
     for (const api of p.apiServers) {
-      if (api.fqdn === undefined) continue;
+      if (api.fqdn === undefined || records === undefined) continue;
       const f = recordFinding(
         api.clusterId,
         p.zoneName,
         api.fqdn,
         undefined,
-        observed.records,
+        records,
         `AKS writes the API server record into ${p.zoneName}; for a custom zone the cluster identity needs Private DNS Zone Contributor on it (docs/azure-behaviour.md §2.3).`,
       );
       if (f) findings.push(f);
@@ -156,7 +188,7 @@ export function checkDns(
           zoneName,
           d.fqdn,
           d.ipAddresses,
-          observed.records,
+          observed.records ?? [],
           'Azure writes the records of a zone group; check the group is Succeeded and points at the central zone.',
         );
         return f ? [f] : [];

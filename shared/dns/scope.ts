@@ -4,19 +4,24 @@
  * - cluster: a private cluster's zone (`system`: the zone AKS made in the node resource group; a zone
  *   id: that zone; `none`: nothing to link, said in a finding), when hubs are configured.
  * - privateEndpoint: the endpoint, when one of its group ids has a central zone in `dns.privateEndpointZones`.
- * - fleet (drift check): private clusters, zones and private endpoints through Resource Graph, one
- *   query each (docs/azure-behaviour.md §6.4); links and records are read per item by ARM (ARG lags, §9.5).
+ * - fleet (drift check): private clusters, AKS zones and private endpoints through one Resource Graph
+ *   query (docs/azure-behaviour.md §6.4); links are read per zone by ARM (ARG lags, §9.5). Endpoints:
+ *   each central zone's A records are read once (one read per zone, docs/targets.md performance 1);
+ *   an endpoint whose every address has its record there resolves already and gets its findings here,
+ *   with no read of its own; only the others become work items (their zone groups read by ARM).
  */
 import { type AzureGateway } from '../azure/gateway';
+import { toArmError } from '../azure/errors';
 import { type FedlinkConfig } from '../config/schema';
 import { type DnsZone, type PrivateEndpoint } from '../core/dns';
 import { lockKeyFor } from '../core/instanceIds';
 import { type Cluster } from '../core/model';
 import { normalizeResourceId } from '../core/resourceId';
 import { type ScopeResult, type WorkItem } from '../reconcile/types';
-import { scopeSubscriptions } from '../reconcile/subscriptions';
+import { scopeOf } from '../reconcile/subscriptions';
 import { type Finding } from '../validation/findings';
 import { DNS_CHECKS } from './checkIds';
+import { endpointResolves } from './checks';
 import { type DnsPayload } from './work';
 import { clusterZone, isAksZoneName, systemZoneOf, zoneNameOf } from './zones';
 
@@ -91,7 +96,7 @@ function clusterPart(cluster: Cluster, zones: (c: Cluster) => readonly DnsZone[]
   }
 }
 
-function zoneItems(config: FedlinkConfig, parts: readonly ClusterPart[]): Item[] {
+function zoneItems(config: FedlinkConfig, parts: readonly ClusterPart[], event = false): Item[] {
   const byZone = new Map<string, { zoneId: string; clusters: Cluster[] }>();
   for (const p of parts) {
     if (p.kind !== 'zone') continue;
@@ -110,6 +115,7 @@ function zoneItems(config: FedlinkConfig, parts: readonly ClusterPart[]): Item[]
       hubs: config.dns.hubVirtualNetworks,
       write: config.dns.linkPrivateClusterZones,
       apiServers: clusters.map((c) => ({ clusterId: c.id, fqdn: c.privateFqdn })),
+      ...(event ? { checkRecords: true as const } : {}),
     },
   }));
 }
@@ -150,7 +156,7 @@ export async function scopeForCluster(
     return part.finding.status === 'pass'
       ? { kind: 'skip', reason: part.finding.message, findings: [part.finding] }
       : { kind: 'proceed', work: [], findings: [part.finding] };
-  return { kind: 'proceed', work: zoneItems(config, [part]), findings: [] };
+  return { kind: 'proceed', work: zoneItems(config, [part], true), findings: [] };
 }
 
 export async function scopeForPrivateEndpoint(
@@ -171,10 +177,14 @@ export async function scopeForPrivateEndpoint(
   return { kind: 'proceed', work: [item], findings: [] };
 }
 
-export async function scopeForFleet(
-  azure: AzureGateway,
-  config: FedlinkConfig,
-): Promise<ScopeResult<DnsPayload>> {
+/** What the fleet check needs of the DNS capability's step environment (its scope is resolved once, `scopeOf`). */
+export interface DnsEnv {
+  readonly azure: AzureGateway;
+  readonly config: FedlinkConfig;
+}
+
+export async function scopeForFleet(env: DnsEnv): Promise<ScopeResult<DnsPayload>> {
+  const { azure, config } = env;
   const linking = config.dns.hubVirtualNetworks.length > 0;
   const wiring = Object.keys(config.dns.privateEndpointZones).length > 0;
   if (!linking && !wiring)
@@ -183,23 +193,52 @@ export async function scopeForFleet(
       reason: 'dns.hubVirtualNetworks and dns.privateEndpointZones are empty: nothing to check',
       findings: [],
     };
-  const subscriptions = await scopeSubscriptions(azure, config);
-  const clusters = linking ? (await azure.queryClusters(subscriptions)).filter((c) => c.privateCluster) : [];
-  const zones = clusters.some((c) => clusterZone(c).kind === 'system')
-    ? await azure.queryZones(subscriptions)
+  const { subscriptions } = await scopeOf(env);
+  const inventory = await azure.queryDnsInventory(subscriptions);
+  const clusters = linking ? inventory.privateClusters.filter((c) => c.privateCluster) : [];
+  const parts = clusters.map((c) => clusterPart(c, () => inventory.aksZones));
+  const endpoints = wiring
+    ? inventory.endpoints.flatMap((e) => {
+        const item = endpointItem(config, e);
+        return item ? [{ endpoint: e, item }] : [];
+      })
     : [];
-  const parts = clusters.map((c) => clusterPart(c, () => zones));
-  const endpoints = wiring ? await azure.queryPrivateEndpoints(subscriptions) : [];
-  const work = [
-    ...zoneItems(config, parts),
-    ...endpoints.flatMap((e) => {
-      const item = endpointItem(config, e);
-      return item ? [item] : [];
-    }),
+  // One read per central zone: its A records. A zone that cannot be read proves nothing: its endpoints
+  // are read one by one (and their own reads report the failure).
+  const centralZones = [
+    ...new Map(
+      endpoints.flatMap(({ item }) =>
+        item.payload.kind === 'endpoint'
+          ? [[normalizeResourceId(item.payload.zoneId), item.payload.zoneId]]
+          : [],
+      ),
+    ).entries(),
   ];
+  const records = new Map(
+    await Promise.all(
+      centralZones.map(async ([key, zoneId]) => {
+        try {
+          return [key, await azure.listARecords(zoneId)] as const;
+        } catch (error) {
+          if (toArmError(error).classification !== 'terminal') throw error;
+          return [key, undefined] as const;
+        }
+      }),
+    ),
+  );
+  const resolved: Finding[] = [];
+  const endpointWork: Item[] = [];
+  for (const { endpoint, item } of endpoints) {
+    const zoneId = item.payload.kind === 'endpoint' ? item.payload.zoneId : '';
+    const zoneRecords = records.get(normalizeResourceId(zoneId));
+    const found =
+      zoneRecords && endpointResolves(endpoint.id, zoneNameOf(zoneId), endpoint.dnsConfigs, zoneRecords);
+    if (found) resolved.push(...found);
+    else endpointWork.push(item);
+  }
   return {
     kind: 'proceed',
-    work,
-    findings: parts.flatMap((p) => (p.kind === 'finding' ? [p.finding] : [])),
+    work: [...zoneItems(config, parts), ...endpointWork],
+    findings: [...parts.flatMap((p) => (p.kind === 'finding' ? [p.finding] : [])), ...resolved],
   };
 }

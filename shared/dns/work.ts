@@ -15,6 +15,12 @@ export type DnsPayload =
       readonly write: boolean;
       /** The private clusters whose API server lives in this zone, with its private FQDN. */
       readonly apiServers: readonly { readonly clusterId: string; readonly fqdn: string | undefined }[];
+      /**
+       * An event run: read the zone's A records whatever its links say. Absent in the fleet check, which
+       * reads them only for a zone missing a Completed link to a hub (docs/targets.md performance 1: one
+       * read per zone, the link list).
+       */
+      readonly checkRecords?: true;
     }
   | {
       readonly kind: 'endpoint';
@@ -28,7 +34,8 @@ export type DnsObserved =
       readonly kind: 'zone';
       readonly exists: boolean;
       readonly links: readonly ZoneLink[];
-      readonly records: readonly ARecordSet[];
+      /** The zone's A records; undefined when not read (every hub linked, in the fleet check). */
+      readonly records: readonly ARecordSet[] | undefined;
     }
   | {
       readonly kind: 'endpoint';

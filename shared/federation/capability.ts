@@ -10,7 +10,7 @@ import { type Fic } from '../core/model';
 import { normalizeResourceId } from '../core/resourceId';
 import { type Capability } from '../reconcile/capability';
 import { type ScopeResult, type Target, type WorkItem } from '../reconcile/types';
-import { type FederationContext, prepareFederation, writeFic } from './act';
+import { afterWrites, type FederationContext, prepareFederation, writeFic } from './act';
 import { checkIdentityFederation } from './checks';
 import { type DesiredFic } from './desired';
 import { desiredKey, scopeForCluster, scopeForFleet, scopeForIdentity } from './observe';
@@ -22,6 +22,11 @@ export const FEDERATION = 'federation';
 export interface FederationPayload {
   /** The identity's complete desired set: all its bindings × every gated-in cluster they select. */
   readonly desired: readonly DesiredFic[];
+  /**
+   * An event run (a cluster or identity target): each cluster a create names is read with a GET before
+   * the write. Absent in the fleet check, which trusts its inventory's issuers (observe.ts `confirmIssuers`).
+   */
+  readonly confirm?: true;
 }
 
 /** A FIC write, with the lock it needs: the identity's. */
@@ -29,7 +34,7 @@ export type FicAction = FicWrite & { readonly lockKey: string };
 
 export type FederationItem = WorkItem<FederationPayload>;
 
-function toEngineScope(scope: FederationScope): ScopeResult<FederationPayload> {
+function toEngineScope(scope: FederationScope, confirm: boolean): ScopeResult<FederationPayload> {
   if (scope.kind !== 'proceed') return scope;
   return {
     kind: 'proceed',
@@ -38,7 +43,7 @@ function toEngineScope(scope: FederationScope): ScopeResult<FederationPayload> {
       capability: FEDERATION,
       resourceId: w.identityId,
       lockKey: w.lockKey,
-      payload: { desired: w.desired },
+      payload: { desired: w.desired, ...(confirm ? { confirm: true as const } : {}) },
     })),
   };
 }
@@ -64,14 +69,14 @@ export const federation: Capability<FederationPayload, readonly Fic[], FicAction
       'The next drift check retries it; look for another writer on this identity or sustained throttling.',
   },
 
-  async scope({ azure, config }, target: Target) {
+  async scope(env, target: Target) {
     switch (target.kind) {
       case 'cluster':
-        return toEngineScope(await scopeForCluster(azure, config, target.resourceId));
+        return toEngineScope(await scopeForCluster(env, target.resourceId), true);
       case 'identity':
-        return toEngineScope(await scopeForIdentity(azure, config, target.resourceId));
+        return toEngineScope(await scopeForIdentity(env, target.resourceId), true);
       case 'fleet':
-        return toEngineScope(await scopeForFleet(azure, config));
+        return toEngineScope(await scopeForFleet(env), false);
       case 'subscription':
         return {
           kind: 'skip',
@@ -85,11 +90,14 @@ export const federation: Capability<FederationPayload, readonly Fic[], FicAction
 
   observe: ({ azure }, item) => azure.listFics(item.resourceId),
 
-  prepare: ({ azure, config }, items) =>
+  prepare: (env, items) =>
     prepareFederation(
-      azure,
-      config,
-      items.map(({ item, observed }) => ({ desired: item.payload.desired, observed })),
+      env,
+      items.map(({ item, observed }) => ({
+        desired: item.payload.desired,
+        observed,
+        confirm: item.payload.confirm === true,
+      })),
     ),
 
   plan(item, observed, context) {
@@ -116,6 +124,9 @@ export const federation: Capability<FederationPayload, readonly Fic[], FicAction
   },
 
   act: ({ azure }, item, action) => writeFic(azure, item.resourceId, action),
+
+  // FIC writes are synchronous: their answers are the read back (no second list of the identity's FICs).
+  written: (item, observed, done) => afterWrites(item.resourceId, observed, done),
 
   validate: (item, observed, pending, context) =>
     checkIdentityFederation({

@@ -10,6 +10,7 @@ import {
   resolveScope,
   SCOPE_CHECK,
   type Scope,
+  scopeOf,
   scopeSubscriptions,
 } from '../reconcile/subscriptions';
 import { type AzureGateway } from '../azure/gateway';
@@ -29,6 +30,12 @@ import { checkIssuerPinned, issuerPolicy, type IssuerPolicy } from './issuer';
 import { ficName } from './names';
 import { pruneKey, type PruneVerdict } from './plan';
 import { type IdentityWork, type ScopeResult } from './work';
+
+/** What the steps read with: the ARM ports and the config, as one object per activity (its scope is resolved once, `scopeOf`). */
+export interface FederationEnv {
+  readonly azure: AzureGateway;
+  readonly config: FedlinkConfig;
+}
 
 export interface Fleet {
   readonly subscriptions: readonly string[];
@@ -114,12 +121,9 @@ export function workFor(
  * cluster is gone, and so are its tags, so it touches every identity whose binding could have selected
  * it (all clusters, a tag selector, or an id list naming it): their FICs for its issuer are pruned.
  */
-export async function scopeForCluster(
-  azure: AzureGateway,
-  config: FedlinkConfig,
-  clusterId: string,
-): Promise<ScopeResult> {
-  const scope = await resolveScope(azure, config);
+export async function scopeForCluster(env: FederationEnv, clusterId: string): Promise<ScopeResult> {
+  const { azure, config } = env;
+  const scope = await scopeOf(env, { visibility: true });
   const outside = outOfScope(scope, config, clusterId);
   if (outside) return outside;
   const [cluster, fleet] = await Promise.all([azure.getCluster(clusterId), loadFleet(azure, config, scope)]);
@@ -158,12 +162,9 @@ export async function scopeForCluster(
 }
 
 /** Scope of an identity event: that identity against every cluster its bindings select. */
-export async function scopeForIdentity(
-  azure: AzureGateway,
-  config: FedlinkConfig,
-  identityId: string,
-): Promise<ScopeResult> {
-  const scope = await resolveScope(azure, config);
+export async function scopeForIdentity(env: FederationEnv, identityId: string): Promise<ScopeResult> {
+  const { azure, config } = env;
+  const scope = await scopeOf(env, { visibility: true });
   const outside = outOfScope(scope, config, identityId);
   if (outside) return outside;
   const [identity, fleet] = await Promise.all([
@@ -195,8 +196,9 @@ export async function scopeForIdentity(
 }
 
 /** Scope of a fleet-wide check: every identity in scope (an unbound one may still hold owned FICs to prune). */
-export async function scopeForFleet(azure: AzureGateway, config: FedlinkConfig): Promise<ScopeResult> {
-  const scope = await resolveScope(azure, config);
+export async function scopeForFleet(env: FederationEnv): Promise<ScopeResult> {
+  const { azure, config } = env;
+  const scope = await scopeOf(env);
   const fleet = await loadFleet(azure, config, scope);
   const keys = new Set([...fleet.identities.map((i) => i.key), ...fleet.bindings.map((b) => b.identityKey)]);
   const clusterFindings = fleet.clusters.flatMap((cluster) =>
@@ -220,44 +222,97 @@ export function desiredKey(d: Pick<DesiredFic, 'identityKey' | 'issuer' | 'subje
 }
 
 /**
- * Invariant 1 against a lagging Resource Graph (docs/azure-behaviour.md §9.5): a desired FIC that no
- * observed FIC already trusts (a create, or a rename) names an issuer that may come from a Resource
- * Graph row older than the cluster, e.g. the old issuer of a cluster re-created a minute ago. Each such
- * cluster is read with a GET (once per call) before anything is written for it; a FIC is held back
- * when the cluster is gone, no longer proceeds, or now has another issuer (its write event, or the
- * next check, brings the right one), or when the read fails.
+ * Direct ARM reads of clusters made by one call (prepare step), shared by prune and issuer confirmation:
+ * each cluster is read at most once per batch. `undefined` is a 404.
+ */
+export type ClusterAnswer =
+  | { readonly ok: true; readonly cluster: Cluster | undefined }
+  | { readonly ok: false; readonly reason: string };
+export type ClusterReads = Map<string, Promise<ClusterAnswer>>;
+
+function readCluster(
+  azure: AzureGateway,
+  reads: ClusterReads,
+  key: string,
+  id: string,
+): Promise<ClusterAnswer> {
+  let r = reads.get(key);
+  if (!r) {
+    r = azure.getCluster(id).then(
+      (cluster): ClusterAnswer => ({ ok: true, cluster }),
+      (error: unknown): ClusterAnswer => ({
+        ok: false,
+        reason: `cannot read cluster ${id}: ${errorReason(error)}`,
+      }),
+    );
+    reads.set(key, r);
+  }
+  return r;
+}
+
+/**
+ * Invariant 1 against a lagging Resource Graph (docs/azure-behaviour.md §9.5). A desired FIC that no
+ * observed FIC already trusts (a create, or a rename) names an issuer that comes from a Resource Graph
+ * row (the cluster's own `properties.oidcIssuerProfile.issuerURL`, copied byte for byte; §2.1), which may
+ * be older than the cluster, e.g. the old issuer of a cluster re-created a minute ago.
+ *
+ * - Event runs (`confirm`: a cluster or identity target) read each such cluster with a GET (once per
+ *   call) before anything is written for it.
+ * - The fleet check trusts the inventory (docs/design.md invariant 1; docs/azure-behaviour.md §9.5):
+ *   no GET per cluster (docs/targets.md performance 1). It still uses every direct read this call made
+ *   anyway (prune confirmation, `reads`): a cluster read there that contradicts its row holds its FICs back.
+ *
+ * A FIC is held back when the cluster is gone, no longer proceeds, or now has another issuer (its write
+ * event, or the next check, brings the right one), or when the read fails.
  */
 export async function confirmIssuers(
   azure: AzureGateway,
   config: FedlinkConfig,
-  items: readonly { readonly desired: readonly DesiredFic[]; readonly observed: readonly Fic[] }[],
+  items: readonly {
+    readonly desired: readonly DesiredFic[];
+    readonly observed: readonly Fic[];
+    readonly confirm: boolean;
+  }[],
+  reads: ClusterReads = new Map(),
 ): Promise<IssuerConfirmation> {
   const policy = issuerPolicy(config);
-  const pending = items.flatMap(({ desired, observed }) =>
-    desired.filter((d) => !observed.some((o) => o.issuer === d.issuer && o.subject === d.subject)),
+  const pending = items.flatMap(({ desired, observed, confirm }) =>
+    desired
+      .filter((d) => !observed.some((o) => o.issuer === d.issuer && o.subject === d.subject))
+      .map((d) => ({ d, confirm })),
   );
-  const clusters = [...new Map(pending.map((d) => [d.clusterKey, d.clusterId])).entries()];
+  const toRead = [
+    ...new Map(pending.filter((p) => p.confirm).map(({ d }) => [d.clusterKey, d.clusterId])).entries(),
+  ];
+  await mapLimit(toRead, 8, ([key, id]) => readCluster(azure, reads, key, id));
   const fresh = new Map<string, { ok: true; issuer: string } | { ok: false; reason: string }>();
-  await mapLimit(clusters, 8, async ([key, id]) => {
-    try {
-      const cluster = await azure.getCluster(id);
-      if (!cluster) return fresh.set(key, { ok: false, reason: `cluster ${id} no longer exists` });
-      const gate = clusterGate(cluster, policy);
-      if (gate.kind !== 'proceed' || cluster.issuerUrl === undefined)
-        return fresh.set(key, {
-          ok: false,
-          reason: gate.kind === 'proceed' ? `cluster ${id} reports no OIDC issuer` : gate.reason,
-        });
-      return fresh.set(key, { ok: true, issuer: cluster.issuerUrl });
-    } catch (error) {
-      return fresh.set(key, { ok: false, reason: `cannot read cluster ${id}: ${errorReason(error)}` });
+  for (const { d } of pending) {
+    const read = reads.get(d.clusterKey);
+    if (!read || fresh.has(d.clusterKey)) continue;
+    const r = await read;
+    const id = d.clusterId;
+    if (!r.ok) fresh.set(d.clusterKey, r);
+    else if (!r.cluster) fresh.set(d.clusterKey, { ok: false, reason: `cluster ${id} no longer exists` });
+    else {
+      const gate = clusterGate(r.cluster, policy);
+      fresh.set(
+        d.clusterKey,
+        gate.kind !== 'proceed' || r.cluster.issuerUrl === undefined
+          ? {
+              ok: false,
+              reason: gate.kind === 'proceed' ? `cluster ${id} reports no OIDC issuer` : gate.reason,
+            }
+          : { ok: true, issuer: r.cluster.issuerUrl },
+      );
     }
-  });
+  }
   const heldBack = new Set<string>();
   const findings = new Map<string, Finding[]>();
-  for (const d of pending) {
+  for (const { d, confirm } of pending) {
     const now = fresh.get(d.clusterKey);
     if (now?.ok && now.issuer === d.issuer) continue;
+    // The fleet check writes what its inventory says unless a read of this call contradicts it.
+    if (!now && !confirm) continue;
     heldBack.add(desiredKey(d));
     const why = !now
       ? `cluster ${d.clusterId} was not read`
@@ -347,17 +402,18 @@ function errorReason(error: unknown): string {
  * Never throws: a failed read gives `unconfirmed` verdicts.
  */
 export async function confirmPrune(
-  azure: AzureGateway,
-  config: FedlinkConfig,
+  env: FederationEnv,
   fics: readonly Fic[],
+  reads: ClusterReads = new Map(),
 ): Promise<Map<string, PruneVerdict>> {
+  const { azure, config } = env;
   const verdicts = new Map<string, PruneVerdict>();
   if (fics.length === 0) return verdicts;
   const policy = issuerPolicy(config);
   let subscriptions: readonly string[];
   let view: readonly Cluster[];
   try {
-    subscriptions = await scopeSubscriptions(azure, config);
+    subscriptions = (await scopeOf(env)).subscriptions;
     view = subscriptions.length ? await azure.queryClusters(subscriptions) : [];
   } catch (error) {
     for (const fic of fics)
@@ -368,20 +424,10 @@ export async function confirmPrune(
     return verdicts;
   }
 
-  const reads = new Map<string, Promise<ClusterRead>>();
-  const read = (cluster: Cluster): Promise<ClusterRead> => {
-    let r = reads.get(cluster.key);
-    if (!r) {
-      r = azure.getCluster(cluster.id).then(
-        (fresh): ClusterRead => (fresh ? readOf(fresh, policy) : { kind: 'gone' }),
-        (error: unknown): ClusterRead => ({
-          kind: 'unreadable',
-          reason: `cannot read cluster ${cluster.id}: ${errorReason(error)}`,
-        }),
-      );
-      reads.set(cluster.key, r);
-    }
-    return r;
+  const read = async (cluster: Cluster): Promise<ClusterRead> => {
+    const r = await readCluster(azure, reads, cluster.key, cluster.id);
+    if (!r.ok) return { kind: 'unreadable', reason: r.reason };
+    return r.cluster ? readOf(r.cluster, policy) : { kind: 'gone' };
   };
   let listed: Promise<{ ok: true; clusters: Cluster[] } | { ok: false; reason: string }> | undefined;
   const armList = () =>

@@ -130,12 +130,12 @@ export const privateLink: Capability<PrivateLinkPayload, Observed, ConnectionDec
       'The next drift check decides it again; look for another writer on this resource or a provider operation that does not end.',
   },
 
-  async scope({ azure, config }, target: Target) {
+  async scope(env, target: Target) {
     switch (target.kind) {
       case 'privateEndpoint':
-        return scopeForPrivateEndpoint(azure, config, target.resourceId);
+        return scopeForPrivateEndpoint(env, target.resourceId);
       case 'fleet':
-        return scopeForFleet(azure, config);
+        return scopeForFleet(env);
       case 'cluster':
       case 'identity':
       case 'subscription':

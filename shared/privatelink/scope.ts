@@ -16,6 +16,7 @@ import { type FedlinkConfig } from '../config/schema';
 import { lockKeyFor } from '../core/instanceIds';
 import { privateLinkTypeInfo } from '../core/privateLinkTypes';
 import { normalizeResourceId, parseResourceId } from '../core/resourceId';
+import { scopeOf } from '../reconcile/subscriptions';
 import { type ScopeResult, type WorkItem } from '../reconcile/types';
 import { type Finding } from '../validation/findings';
 import { CHECKS } from './checks';
@@ -31,18 +32,17 @@ export type PrivateLinkItem = WorkItem<PrivateLinkPayload>;
 
 /**
  * The subscriptions in scope: the configured list, or every subscription the credential sees in the
- * configured tenants (the same rule as federation's, shared/federation/observe.ts).
+ * configured tenants (the same rule as every capability's, shared/reconcile/subscriptions.ts), resolved
+ * at most once per activity (`scopeOf`: the runner's scope-first check already read it for an event).
  */
-export async function scopeSubscriptions(
-  azure: AzureGateway,
-  config: FedlinkConfig,
-): Promise<readonly string[]> {
-  if (config.scope.subscriptions) return config.scope.subscriptions;
-  const tenants = config.scope.tenants?.map((t) => t.toLowerCase());
-  const visible = await azure.listSubscriptions();
-  return visible
-    .filter((s) => !tenants || (s.tenantId !== undefined && tenants.includes(s.tenantId.toLowerCase())))
-    .map((s) => s.subscriptionId);
+export async function scopeSubscriptions(env: PrivateLinkEnv): Promise<readonly string[]> {
+  return (await scopeOf(env)).subscriptions;
+}
+
+/** What the scope steps read with: the ARM ports and the config, one object per activity. */
+export interface PrivateLinkEnv {
+  readonly azure: AzureGateway;
+  readonly config: FedlinkConfig;
 }
 
 function typeOf(id: string): string | undefined {
@@ -77,14 +77,13 @@ function unsupported(targetId: string, type: string, pending: number): Finding {
 
 /** The work for one private endpoint an event named. */
 export async function scopeForPrivateEndpoint(
-  azure: AzureGateway,
-  config: FedlinkConfig,
+  env: PrivateLinkEnv,
   privateEndpointId: string,
 ): Promise<ScopeResult<PrivateLinkPayload>> {
-  const endpoint = await azure.getConsumerEndpoint(privateEndpointId);
+  const endpoint = await env.azure.getConsumerEndpoint(privateEndpointId);
   if (!endpoint)
     return { kind: 'skip', reason: `private endpoint ${privateEndpointId} does not exist`, findings: [] };
-  const subscriptions = new Set((await scopeSubscriptions(azure, config)).map((s) => s.toLowerCase()));
+  const subscriptions = new Set((await scopeSubscriptions(env)).map((s) => s.toLowerCase()));
   const work = new Map<string, PrivateLinkItem>();
   const findings: Finding[] = [];
   const outside: string[] = [];
@@ -117,13 +116,10 @@ export async function scopeForPrivateEndpoint(
 }
 
 /** The sweep: every resource in scope with a pending connection, through one paged Resource Graph query. */
-export async function scopeForFleet(
-  azure: AzureGateway,
-  config: FedlinkConfig,
-): Promise<ScopeResult<PrivateLinkPayload>> {
-  const subscriptions = await scopeSubscriptions(azure, config);
+export async function scopeForFleet(env: PrivateLinkEnv): Promise<ScopeResult<PrivateLinkPayload>> {
+  const subscriptions = await scopeSubscriptions(env);
   if (subscriptions.length === 0) return { kind: 'skip', reason: 'no subscriptions in scope', findings: [] };
-  const rows = await azure.queryPendingConnections(subscriptions);
+  const rows = await env.azure.queryPendingConnections(subscriptions);
   const work = new Map<string, PrivateLinkItem>();
   const skipped = new Map<string, { targetId: string; type: string; pending: number }>();
   for (const row of rows) {

@@ -88,6 +88,12 @@ export interface Capability<P = unknown, O = unknown, A extends Action = Action,
    */
   act(env: CapabilityEnv, item: WorkItem<P>, action: A): Promise<ActResult>;
   /**
+   * Optional: the item's state after `done`, all of whose writes completed synchronously, told by the
+   * writes themselves (a synchronous PUT or DELETE answered 2xx is the read-back). When given, the runner
+   * validates this instead of observing the item again; without it, the runner re-reads (`observe`).
+   */
+  written?(item: WorkItem<P>, observed: O, done: readonly A[]): O;
+  /**
    * Resumes a long-running write from its saved poller state and polls it once (capabilities whose
    * writes are long-running): `pending` again while it runs; throws the operation's error when it failed.
    * Never re-issues the write.

@@ -20,7 +20,7 @@ import { toArmError } from '../azure/errors';
 import { mapLimit } from '../core/concurrency';
 import { type AnyCapability, type CapabilityEnv, type StillRunning } from './capability';
 import { countsOf } from './outcome';
-import { outOfScope, resolveScope, withinSubscription } from './subscriptions';
+import { outOfScope, scopeOf, withinSubscription } from './subscriptions';
 import {
   type Action,
   type Outcome,
@@ -184,7 +184,7 @@ export async function scopeWork(
     // Scope before reads, for every capability: a target in a subscription outside scope, or one the
     // credential cannot see, is skipped with its reason before the capability reads anything there.
     if (target.kind !== 'fleet') {
-      const outside = outOfScope(await resolveScope(env.azure, env.config), env.config, target.resourceId);
+      const outside = outOfScope(await scopeOf(env, { visibility: true }), env.config, target.resourceId);
       if (outside) {
         env.log.info('scope decided', {
           capability: capability.name,
@@ -325,7 +325,12 @@ export async function syncWork(
       done.push(action);
       log.info('wrote', { ...ids, action: action.kind });
     }
-    const after = await observe(capability, env, item);
+    // The read back: the writes' own answers when the capability can tell the state from them (the
+    // writes of this call all completed; a finished pending write was re-observed above), else a read.
+    const after: Observed =
+      capability.written && r.kind !== 'done'
+        ? { ok: true, value: capability.written(item, o.value, done) as unknown }
+        : await observe(capability, env, item);
     if (!after.ok) return failure(capability, item, after.error, 'observe', done);
     return {
       ...base,

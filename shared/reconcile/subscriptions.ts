@@ -36,6 +36,33 @@ export async function resolveScope(
   };
 }
 
+/**
+ * The run's scope, resolved at most once per activity (`env` is built per activity call, so one memo per
+ * scope or sync activity: every capability step and the runner share one GET /subscriptions).
+ * `visibility`: whether configured subscriptions the credential cannot see must be told apart (an
+ * event's target is skipped with a warning before anything is read, `outOfScope`). Without it, a
+ * configured `scope.subscriptions` is used as it is and nothing is read: the fleet check reads only the
+ * bound's terms (docs/targets.md performance 1), and Resource Graph answers nothing for a subscription the
+ * credential cannot see.
+ */
+export function scopeOf(
+  env: { readonly azure: Pick<InventoryPort, 'listSubscriptions'>; readonly config: FedlinkConfig },
+  options: { readonly visibility?: boolean } = {},
+): Promise<Scope> {
+  const known = resolved.get(env);
+  if (known) return known;
+  const configured = env.config.scope.subscriptions;
+  if (configured && !options.visibility)
+    return Promise.resolve({ subscriptions: configured, unreachable: [] });
+  const scope = resolveScope(env.azure, env.config);
+  resolved.set(env, scope);
+  // A failed read is not kept: a retried step reads again.
+  scope.catch(() => resolved.delete(env));
+  return scope;
+}
+
+const resolved = new WeakMap<object, Promise<Scope>>();
+
 /** The subscriptions in scope that the credential can see (see `resolveScope`). */
 export async function scopeSubscriptions(
   azure: Pick<InventoryPort, 'listSubscriptions'>,

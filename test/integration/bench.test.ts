@@ -4,8 +4,10 @@
  * the apply check makes exactly the writes the generated drift calls for, the converged re-check writes
  * nothing (docs/targets.md performance 2), and the peers are modelled on the same fleet.
  *
- * docs/targets.md performance 1 (armReads ≤ readsBound) does not hold yet (bench/README.md says why), so
- * this asserts that both numbers are reported, not that one is below the other.
+ * Reads by kind, from the emulator's request log (docs/targets.md performance 1): the converged re-check
+ * reads exactly the bound's terms (Resource Graph pages, one FIC list per identity, one read per zone and
+ * per private-link target with a pending connection) plus what it says beside them; the apply check adds
+ * only the prune confirmation and the drifted objects' own reads, never a GET per cluster.
  */
 import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
@@ -58,7 +60,9 @@ it('the apply check repairs exactly the drift the fleet was generated with, and 
   const e = result.expected;
   expect(result.first.status).toBe('Completed');
   expect(result.first.findings.fail).toBe(0);
-  expect(result.first.committedWrites).toBe(e.ficWrites + e.linkWrites + e.zoneGroupWrites);
+  expect(result.first.committedWrites).toBe(
+    e.ficWrites + e.linkWrites + e.zoneGroupWrites + e.connectionWrites,
+  );
   expect(result.first.committedDeletes).toBe(e.ficDeletes);
   expect(result.first.counts.delete).toBe(e.ficDeletes);
 });
@@ -70,9 +74,45 @@ it('the converged re-check writes nothing', () => {
 });
 
 it('reads are reported next to the bound ceil(N/1000) + ceil(M/1000) + M + Z + P', () => {
-  expect(result.readsBound).toBe(1 + 1 + 50 + 3 + 0);
-  // At least one FIC list per identity and the Resource Graph pages.
-  expect(result.armReads).toBeGreaterThanOrEqual(50 + 2);
+  // 10 clusters, 50 identities; Z = 2 private cluster zones + the central Key Vault zone; P = kv-0's
+  // pending connection (its requester's subscription is not allowed: it stays pending).
+  expect(result.fleet).toMatchObject({ zones: 3, privateLinkTargets: 1 });
+  expect(result.readsBound).toBe(1 + 1 + 50 + 3 + 1);
+});
+
+const withoutThrottled = (byKind: Readonly<Record<string, number>>): Record<string, number> =>
+  Object.fromEntries(Object.entries(byKind).filter(([kind]) => kind !== 'throttled'));
+
+it('the converged re-check reads the bound’s terms, by kind, and no cluster, endpoint or subscription list', () => {
+  expect(withoutThrottled(result.recheck.readsByKind)).toEqual({
+    // Federation's clusters + identities (the bound's two pages), DNS's one inventory query, private
+    // link's one pending-connections query.
+    resourceGraph: 2 + 1 + 1,
+    ficList: 50,
+    // Each private cluster zone's link list, and the central zone's A records (the endpoint is proven
+    // wired by its record: no read of the endpoint or its zone group).
+    privateDns: 3,
+    // kv-0 (Key Vault has no connection list: its GET carries them).
+    privateLink: 1,
+    // Private link asks who owns the requester's subscription (its tenant) for the batch with a
+    // pending connection; scope.subscriptions is explicit, so no scope read.
+    subscriptions: 1,
+  });
+});
+
+it('the apply check adds no GET per cluster and no FIC re-list; prune confirms through ARM', () => {
+  const reads = result.first.readsByKind;
+  // One list per identity: the writes' answers are the read back.
+  expect(reads['ficList']).toBe(50);
+  // Issuers come from the inventory; the deleted cluster is not in Resource Graph, so nothing to GET.
+  expect(reads['clusterGet'] ?? 0).toBe(0);
+  // Its stale FICs (on all 50 identities) are confirmed by ARM's cluster list of each of the 5
+  // subscriptions, with one Resource Graph view of the clusters, per sync activity that holds some (25
+  // items each, functions/orchestrations/applyWork.ts), beside the bound's two pages and DNS's and private
+  // link's queries.
+  const confirmations = (reads['resourceGraph'] ?? 0) - (2 + 1 + 1);
+  expect(confirmations).toBeGreaterThanOrEqual(1);
+  expect(reads['clusterList']).toBe(5 * confirmations);
 });
 
 it('the floor and the peers come from the same fleet and limits', () => {

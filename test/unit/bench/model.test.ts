@@ -65,9 +65,36 @@ describe('generateFleet', () => {
     expect([...e.ficWritesPerIdentity.values()].reduce((a, b) => a + b, 0)).toBe(e.ficWrites);
   });
 
+  it('stale FICs come from a few deleted clusters, one FIC on every identity of the deleted cluster’s team', () => {
+    const big = generateFleet({ clusters: 200, identities: 1000, subscriptions: 20 });
+    const stale = ofType(big, FIC_TYPE).filter((r) => /fedlink-aks-gone-/.test(r.name));
+    const issuers = new Set(stale.map((r) => (r.properties as { issuer: string }).issuer));
+    expect(issuers.size).toBe(1); // 200 × 0.1 / 20 = 1 deleted cluster
+    expect(stale).toHaveLength(big.expected.ficDeletes);
+    expect(big.expected.ficDeletes).toBe(50); // its team's 1,000 / 20 identities
+    expect(
+      ofType(big, 'Microsoft.ContainerService/managedClusters').some((r) => /aks-gone/.test(r.name)),
+    ).toBe(false);
+  });
+
+  it('private link: every other vault has a pending connection, approved when the rule allows its requester', () => {
+    const big = generateFleet({ clusters: 200, identities: 1000, subscriptions: 20 });
+    const pending = ofType(big, 'Microsoft.KeyVault/vaults/privateEndpointConnections');
+    expect(pending).toHaveLength(10);
+    expect(big.counts.privateLinkTargets).toBe(10);
+    // Requesters of vault 2k sit in subscription k + 1: the even ones (2, 4, …, 10) are allowed.
+    expect(big.expected.connectionWrites).toBe(5);
+  });
+
   it('with drift 0 the fleet is converged: nothing to write', () => {
     const clean = generateFleet({ clusters: 10, identities: 50, subscriptions: 5, drift: 0 });
-    expect(clean.expected).toMatchObject({ ficWrites: 0, ficDeletes: 0, linkWrites: 0, zoneGroupWrites: 0 });
+    expect(clean.expected).toMatchObject({
+      ficWrites: 0,
+      ficDeletes: 0,
+      linkWrites: 0,
+      zoneGroupWrites: 0,
+      connectionWrites: 0,
+    });
     expect(clean.counts.existingFics).toBe(250);
   });
 
@@ -88,8 +115,14 @@ describe('the reference fleet (1,000 × 5,000 × 50)', () => {
   const ref = generateFleet({ clusters: 1000, identities: 5000, subscriptions: 50, drift: 0 });
 
   it('reads bound: ceil(N/1000) + ceil(M/1000) + M + Z + P', () => {
-    expect(ref.counts).toMatchObject({ privateClusters: 200, zones: 201, privateEndpoints: 100 });
-    expect(readsBound(ref)).toBe(1 + 5 + 5000 + 201 + 0);
+    expect(ref.counts).toMatchObject({
+      privateClusters: 200,
+      zones: 201,
+      privateEndpoints: 100,
+      // Converged (drift 0): the allowed requests were approved before; the 25 others stay pending.
+      privateLinkTargets: 25,
+    });
+    expect(readsBound(ref)).toBe(1 + 5 + 5000 + 201 + 25);
   });
 
   it('floor of a converged check: the 5,000 FIC lists at 15/s per tenant', () => {

@@ -83,6 +83,29 @@ describe('the runner', () => {
     expect([...state.get(item.resourceId)!].sort()).toEqual(['a', 'b', 'c']);
   });
 
+  it('a capability whose writes tell the result validates that, with no second observe', async () => {
+    const state = new Map([[item.resourceId, new Set(['a'])]]);
+    let observes = 0;
+    const base = linkCapability(state);
+    const cap: typeof base = {
+      ...base,
+      observe: (e, i) => {
+        observes++;
+        return base.observe(e, i);
+      },
+      // Claims one link fewer than it wrote: the validation must judge this, not a fresh read.
+      written: (_item, observed, done) => [...observed, ...done.map((a) => a.name)].filter((n) => n !== 'c'),
+    };
+    const [outcome] = await syncWork(cap, env, 'apply', [item]);
+    expect(observes).toBe(1);
+    expect(outcome).toMatchObject({ status: 'changed', counts: { link: 2, unchanged: 1 } });
+    expect(outcome!.findings.map((f) => [f.message, f.status])).toEqual([
+      ['a', 'pass'],
+      ['b', 'pass'],
+      ['c', 'fail'],
+    ]);
+  });
+
   it('plan mode writes nothing and reports the pending writes', async () => {
     const state = new Map([[item.resourceId, new Set(['a'])]]);
     const [outcome] = await syncWork(linkCapability(state), env, 'plan', [item]);
