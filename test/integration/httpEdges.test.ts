@@ -39,6 +39,8 @@ function counted(inner: ReportStore): ReportStore & { calls: string[] } {
     latest: () => (calls.push('latest'), inner.latest()),
     read: (n) => (calls.push('read'), inner.read(n)),
     listRecent: (c) => (calls.push('listRecent'), inner.listRecent(c)),
+    saveFindings: (r, f) => (calls.push('saveFindings'), inner.saveFindings(r, f)),
+    readFindings: (n) => (calls.push('readFindings'), inner.readFindings(n)),
   };
 }
 
@@ -452,6 +454,8 @@ describe('GET /api/health', () => {
       latest: () => Promise.reject(new Error('the report container gone does not exist')),
       read: () => Promise.reject(new Error('no')),
       listRecent: () => Promise.reject(new Error('no')),
+      saveFindings: () => Promise.reject(new Error('no')),
+      readFindings: () => Promise.reject(new Error('no')),
     };
     const other = await startApiServer({
       client: sandbox.host.client,
