@@ -205,7 +205,8 @@ export async function startApiServer(options: {
           method: req.method ?? 'GET',
           url: url.toString(),
           headers,
-          query: Object.fromEntries(url.searchParams.entries()),
+          // The query comes from the URL, every value of a repeated parameter kept: what the Functions
+          // host hands over with HTTP streams enabled (docs/azure-behaviour.md §7.7).
           params,
           ...(body !== undefined ? { body: { bytes: body } } : {}),
         });

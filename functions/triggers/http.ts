@@ -17,7 +17,7 @@ import { DRIFT_INSTANCE_ID, instanceIdFor, subscriptionRunInstanceId } from '../
 import { resourceIdProblem, TYPES } from '../../shared/core/resourceId';
 import { type ReportStore } from '../../shared/reportStore/store';
 import { targetFor } from '../../shared/reconcile/target';
-import { type ReconcileInput, type RunResult } from '../contracts';
+import { type ReconcileInput } from '../contracts';
 import { type DurableClientPort } from '../durableClientPort';
 import { driftCheck, type DriftInput } from '../orchestrations/drift';
 import { reconcile, RERUN_EVENT } from '../orchestrations/reconcile';

@@ -67,13 +67,14 @@ export function createMemoryReportStore(): MemoryReportStore {
       docs.set(name, lines.join(''));
       return { name, outcome: 'written', count: lines.length };
     },
-    async readFindings(name) {
-      const run = name === LATEST_NAME ? read(LATEST_NAME) : undefined;
-      if (name === LATEST_NAME && run === undefined) return undefined;
-      const target = run !== undefined ? findingsName(run) : findingsNameOf(name);
-      const text = docs.get(target);
-      return text === undefined ? undefined : linesOf(target, text);
-    },
+    readFindings: (name) =>
+      settle(() => {
+        const run = name === LATEST_NAME ? read(LATEST_NAME) : undefined;
+        if (name === LATEST_NAME && run === undefined) return undefined;
+        const target = run !== undefined ? findingsName(run) : findingsNameOf(name);
+        const text = docs.get(target);
+        return text === undefined ? undefined : linesOf(target, text);
+      }),
     listRecent: (count) =>
       settle((): StoredReportRef[] => {
         checkCount(count);

@@ -416,13 +416,14 @@ describe('GET /api/report', () => {
     }
   });
 
-  it('answers 406 when the Accept allows neither format', async () => {
+  it('answers 406 when the Accept allows no report format', async () => {
     const res = await call('/api/report', { headers: { accept: 'image/png, application/json;q=0' } });
     expect(await problemOf(res)).toEqual({
       status: 406,
       body: {
         error: {
-          message: 'GET /api/report answers application/json or text/html; the Accept header allows neither',
+          message:
+            'GET /api/report answers application/json, text/html or application/x-ndjson; the Accept header allows none of them',
         },
       },
     });
