@@ -6,6 +6,11 @@
  * a little inline script adds the capability and text filters. Every text is escaped: messages and
  * names quote resource names and tag values, which anyone with write access to them controls.
  *
+ * By default the report lists the problems and counts the passes: the page then says so (`data-listed`
+ * on `#summary` and `#findings`: `problems` or `all`) and shows `#passes-by-check` (one
+ * `li[data-check][data-count]` per check), the pass counts per capability, and builds its views from the
+ * problems (see renderMatrix).
+ *
  * Stable hooks for browser tests: `#summary` (with `data-pass|warn|fail`), `#summary-<status>`
  * (`data-count`), `#filter-<all|fail|warn|pass>` radio inputs, `#filter-capability` (select) and
  * `#filter-text` (search), `#findings` table (`data-count`), one `tr.finding` per finding with
