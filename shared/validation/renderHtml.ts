@@ -74,6 +74,13 @@ export interface StreamedRows {
 
 const STATUSES: readonly FindingStatus[] = ['fail', 'warn', 'pass'];
 
+/**
+ * The most row × column pairs a matrix of every finding is drawn with (about 2 MB of cells). Past it, a
+ * full report's matrix shows its problems only, as the default one does: 1,000 × 5,000 pairs would be
+ * 190 MB of page at the reference fleet (docs/targets.md performance), which no browser shows usefully.
+ */
+export const MAX_MATRIX_CELLS = 20_000;
+
 const CSS = `
 :root { color-scheme: light dark; --fail: #c62828; --warn: #b26a00; --pass: #2e7d32; --none: #8888; --line: #8884; }
 body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; margin: 2rem; max-width: 90rem; }
@@ -158,9 +165,21 @@ export function renderHtmlParts(
     (s) =>
       `<span class="count" id="summary-${s}" data-status="${s}" data-count="${summary[s]}"><strong>${summary[s]}</strong>${s}</span>`,
   ).join('\n    ');
-  // The views are built from the listed findings: by default the problems only (see renderMatrix).
-  const viewsListPasses = report.listed !== 'problems';
-  const views = [...reportViews(report.findings), ...fallbackLists(report.findings)];
+  // The views are built from the listed findings: by default the problems only (see renderMatrix). A
+  // full report's matrix of more than MAX_MATRIX_CELLS pairs is built from its problems too.
+  const problemsOnly = new Set<string>();
+  const views = [...reportViews(report.findings), ...fallbackLists(report.findings)].flatMap((v) => {
+    if (report.listed === 'problems') {
+      problemsOnly.add(v.id);
+      return [v];
+    }
+    if (v.kind !== 'matrix' || v.rows.length * v.columns.length <= MAX_MATRIX_CELLS) return [v];
+    problemsOnly.add(v.id);
+    const problems = reportViews(report.findings.filter((f) => f.status !== 'pass')).find(
+      (p) => p.id === v.id,
+    );
+    return problems ? [problems] : [];
+  });
   const groups = capabilitySummaries(report.findings, passesByCheck);
   const toc = [
     ...views.map((v) => `<a href="#view-${escape(v.id)}">${escape(viewTitle(v))}</a>`),
@@ -195,7 +214,7 @@ export function renderHtmlParts(
   <nav id="toc" aria-label="Sections">${toc.join(' ')}</nav>
   </header>
   <main>
-  ${views.map((v) => (v.kind === 'matrix' ? renderMatrix(v, viewsListPasses, passesByCheck) : renderList(v))).join('\n  ')}
+  ${views.map((v) => (v.kind === 'matrix' ? renderMatrix(v, !problemsOnly.has(v.id), passesByCheck, passesListed) : renderList(v))).join('\n  ')}
   ${renderCapabilities(groups)}
   ${renderFindingsHead(
     report,
@@ -254,8 +273,10 @@ function renderMatrix(
   v: MatrixView,
   passesListed = true,
   passesByCheck: Readonly<Record<string, number>> = {},
+  tableListsPasses = false,
 ): string {
   const id = escape(v.id);
+  const where = tableListsPasses ? 'the findings table lists them' : '<code>?full=true</code> lists them';
   const capabilities = new Set(
     [...v.cells.values()].flatMap((c) => c.findings.map((f) => capabilityOf(f.check))),
   );
@@ -287,7 +308,7 @@ function renderMatrix(
       passesListed
         ? ''
         : `
-    <p class="legend" data-passes-not-listed="${passes}">Only ${escape(plural(v.rowKind))} and ${escape(plural(v.columnKind))} with a warn or fail finding are shown; ${passes} passing finding(s) of ${[...capabilities].sort().map(escape).join(', ')} are counted, not listed (<code>?full=true</code> lists them).</p>`
+    <p class="legend" data-passes-not-listed="${passes}">Only ${escape(plural(v.rowKind))} and ${escape(plural(v.columnKind))} with a warn or fail finding are shown; ${passes} passing finding(s) of ${[...capabilities].sort().map(escape).join(', ')} are counted, not drawn here (${where}).</p>`
     }
     <table class="matrix" data-view="${id}" data-rows="${v.rows.length}" data-columns="${v.columns.length}">
     <caption class="legend">${escape(capitalise(plural(v.rowKind)))} down, ${escape(plural(v.columnKind))} across</caption>

@@ -3,6 +3,7 @@
  * subjects (private link today) still gets a list by its check prefix, and every name is escaped.
  */
 import { type Finding } from '../../../shared/validation/findings';
+import { MAX_MATRIX_CELLS } from '../../../shared/validation/renderHtml';
 import { buildReport, renderHtml } from '../../../shared/validation/report';
 import { capabilityGroups, cellKey, reportViews } from '../../../shared/validation/views';
 
@@ -103,10 +104,24 @@ describe('renderHtml views', () => {
       '<td class="cell" data-row="aks-b" data-column="id-x" data-state="none"><span aria-label="nothing to fix">',
     );
     expect(html).toContain('data-passes-not-listed="2"');
-    expect(html).toContain('2 passing finding(s) of federation are counted, not listed');
+    expect(html).toContain('2 passing finding(s) of federation are counted, not drawn here');
     // privatelink passed only: no view, but its count in the capability table.
     expect(html).not.toContain('data-view="privatelink"');
     expect(html).toContain('<tr data-capability="privatelink" data-pass="1">');
+  });
+
+  it('draws a full report matrix of more than MAX_MATRIX_CELLS pairs from its problems only', () => {
+    const side = Math.ceil(Math.sqrt(MAX_MATRIX_CELLS)) + 1;
+    const findings = Array.from({ length: side }, (_, i) => fleet(`aks-${i}`, `id-${i}`, 'present', 'pass'));
+    findings.push(fleet('aks-0', 'id-1', 'refused', 'fail'));
+    const html = renderHtml(buildReport(findings, { full: true }));
+    expect(html).toContain('<table class="matrix" data-view="fleet" data-rows="1" data-columns="1">');
+    expect(html).toContain(`data-passes-not-listed="${side}"`);
+    expect(html).toContain('the findings table lists them');
+    expect(html.match(/<tr class="finding"/g)).toHaveLength(side + 1);
+    // Under the limit the full matrix is drawn.
+    const small = renderHtml(buildReport(findings.slice(0, 3), { full: true }));
+    expect(small).toContain('<table class="matrix" data-view="fleet" data-rows="3" data-columns="3">');
   });
 
   it('lists the run history when given, newest first as given', () => {
