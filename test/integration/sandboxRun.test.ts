@@ -172,7 +172,7 @@ describe('fedlink sandbox run', () => {
     expect(passes.some((f) => f.check === 'federation.fic-present')).toBe(true);
     const table = again().stdout;
     expect(table).toMatch(
-      /\npassing \(counted, not listed; --full lists them\):\n(  .+\n)*  federation\.fic-present +\d+\n/,
+      /\npassing \(counted, not listed; --full lists them\):\n( {2}.+\n)* {2}federation\.fic-present +\d+\n/,
     );
     expect(again('--full').stdout).not.toContain('passing (counted');
   });
