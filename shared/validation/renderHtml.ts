@@ -92,7 +92,7 @@ h1 { font-size: 1.4rem; margin: 0 0 .25rem; } h2 { font-size: 1.1rem; margin: 2r
 #summary-fail strong { color: var(--fail); } #summary-warn strong { color: var(--warn); } #summary-pass strong { color: var(--pass); }
 #toc a { margin-right: 1rem; }
 #passes-by-check { margin: 0 0 1rem; } #passes-by-check ul { display: inline; padding: 0; margin: 0 0 0 .5rem; }
-#passes-by-check li { display: inline; margin-right: 1rem; color: var(--pass); } #passes-by-check code { color: CanvasText; }
+#passes-by-check li { display: inline-block; white-space: nowrap; margin-right: 1rem; color: var(--pass); } #passes-by-check code { color: CanvasText; }
 #filters { margin: 0 0 .75rem; display: flex; flex-wrap: wrap; gap: .4rem 1rem; align-items: center; }
 #filters label { cursor: pointer; }
 table { border-collapse: collapse; width: 100%; }
