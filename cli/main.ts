@@ -2,9 +2,9 @@
 /**
  * The `fedlink` command.
  *
- *   fedlink plan   (--cluster ID | --identity ID | --all) [--app URL [--key KEY] | --sandbox ESTATE] [--config FILE] [--output table|json]
- *   fedlink apply  (--cluster ID | --identity ID | --all) (--app URL [--key KEY] | --sandbox ESTATE | --local) [--config FILE] [--output table|json]
- *   fedlink sandbox run --estate E --config C [--events F] [--mode plan|apply] [--faults SPEC] [--output table|json]
+ *   fedlink plan   (--cluster ID | --identity ID | --all) [--app URL [--key KEY] | --sandbox ESTATE] [--config FILE] [--output table|json] [--full]
+ *   fedlink apply  (--cluster ID | --identity ID | --all) (--app URL [--key KEY] | --sandbox ESTATE | --local) [--config FILE] [--output table|json] [--full]
+ *   fedlink sandbox run --estate E --config C [--events F] [--mode plan|apply] [--faults SPEC] [--output table|json] [--full]
  *   fedlink sandbox serve --estate E [--port P] [--faults SPEC] [--output table|json]
  *
  * Exit codes (EXIT_CODES, printed by `fedlink help`): 0 success with no failed finding; 1 failed
@@ -13,21 +13,21 @@
  */
 import { parseArgs } from 'node:util';
 import { jsonLogger, type LogLevel } from '../shared/core/log';
-import { buildReport, renderTable } from '../shared/validation/report';
+import { renderTable } from '../shared/validation/report';
 import { InputError } from '../sandbox/inputError';
 import { runSandbox } from '../sandbox/run';
 import { runReconcile } from './commands/reconcile';
 import { RemoteError } from './commands/remote';
 import { runServe } from './commands/serve';
 import { EXIT_CODES } from './exitCodes';
-import { OUTPUT_OPTIONS, outputFormat } from './output';
+import { FULL_OPTION, OUTPUT_OPTIONS, outputFormat } from './output';
 import { createProgress } from './progress';
-import { renderRun } from './render';
+import { renderRun, runJson } from './render';
 
 const USAGE = `usage:
-  fedlink plan   (--cluster ID | --identity ID | --all) [--app URL [--key KEY] | --sandbox ESTATE.json] [--config FILE] [--output table|json]
-  fedlink apply  (--cluster ID | --identity ID | --all) (--app URL [--key KEY] | --sandbox ESTATE.json | --local) [--config FILE] [--output table|json]
-  fedlink sandbox run --estate ESTATE.json --config CONFIG [--events EVENTS.json] [--mode plan|apply] [--faults SPEC] [--output table|json]
+  fedlink plan   (--cluster ID | --identity ID | --all) [--app URL [--key KEY] | --sandbox ESTATE.json] [--config FILE] [--output table|json] [--full]
+  fedlink apply  (--cluster ID | --identity ID | --all) (--app URL [--key KEY] | --sandbox ESTATE.json | --local) [--config FILE] [--output table|json] [--full]
+  fedlink sandbox run --estate ESTATE.json --config CONFIG [--events EVENTS.json] [--mode plan|apply] [--faults SPEC] [--output table|json] [--full]
   fedlink sandbox serve --estate ESTATE.json [--port P] [--faults SPEC] [--output table|json]
   fedlink help
 
@@ -38,6 +38,7 @@ const USAGE = `usage:
   managed identity). apply in-process would bypass the app's locks: it is refused unless --local is given.
   --config defaults to ./fedlink.yaml when present. Set FEDLINK_LOG_LEVEL=debug for more progress on stderr.
   --output table (default) prints for people; --output json (or --json) prints one JSON document.
+  Reports list warn and fail findings and count passes per check; --full lists every finding.
   Results go to stdout. While a run goes on, one progress line is kept updated on stderr when stderr is
   a terminal; nothing is written there for progress otherwise.
 
@@ -67,6 +68,7 @@ async function main(argv: readonly string[]): Promise<number> {
         local: { type: 'boolean' },
         timeout: { type: 'string' },
         ...OUTPUT_OPTIONS,
+        ...FULL_OPTION,
       },
       strict: true,
     });
@@ -95,7 +97,8 @@ async function main(argv: readonly string[]): Promise<number> {
       observer: progress.observer,
       onStatus: (customStatus, runtimeStatus) => progress.status(customStatus, runtimeStatus),
     }).finally(() => progress.done());
-    write(format === 'json' ? JSON.stringify(result, null, 2) : renderRun(result));
+    const full = values.full ?? false;
+    write(format === 'json' ? runJson(result, { full }) : renderRun(result, { full }));
     return result.status === 'failed' || result.findings.some((f) => f.status === 'fail') ? 1 : 0;
   }
 
@@ -109,6 +112,7 @@ async function main(argv: readonly string[]): Promise<number> {
         mode: { type: 'string', default: 'apply' },
         faults: { type: 'string' },
         ...OUTPUT_OPTIONS,
+        ...FULL_OPTION,
       },
       strict: true,
     });
@@ -124,13 +128,14 @@ async function main(argv: readonly string[]): Promise<number> {
       mode: values.mode,
       log,
       observer: progress.observer,
+      full: values.full ?? false,
       ...(values.events !== undefined ? { eventsPath: values.events } : {}),
       ...(values.faults !== undefined ? { faults: values.faults } : {}),
     }).finally(() => progress.done());
     if (format === 'json') {
       write(JSON.stringify(output));
     } else {
-      write(renderTable(buildReport(output.report.findings)));
+      write(renderTable(output.report));
       write(`metrics: ${JSON.stringify(output.metrics)}`);
     }
     return output.report.summary.fail > 0 ? 1 : 0;

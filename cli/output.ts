@@ -25,3 +25,10 @@ export function outputFormat(values: {
   if (json && output === 'table') throw new InputError('--json and --output table contradict each other');
   return json ? 'json' : (output ?? 'table');
 }
+
+/**
+ * `--full`, on every command that prints a report: list passing findings too. Without it a report lists
+ * warn and fail findings and counts passes per check (shared/validation/report.ts), which keeps the
+ * reference fleet's report under 5 MB (docs/targets.md performance).
+ */
+export const FULL_OPTION = { full: { type: 'boolean' } } as const;

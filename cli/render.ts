@@ -5,7 +5,14 @@ import { buildReport, renderTable } from '../shared/validation/report';
 
 const SIGN = { create: '+', update: '~', delete: '-' } as const;
 
-export function renderRun(result: RunResult, options: { findings?: boolean } = {}): string {
+export interface RenderRunOptions {
+  /** Print the findings table (default true). */
+  readonly findings?: boolean;
+  /** List passing findings too (`--full`); by default they are counted per check. */
+  readonly full?: boolean;
+}
+
+export function renderRun(result: RunResult, options: RenderRunOptions = {}): string {
   const lines: string[] = [];
   const verb = result.mode === 'plan' ? 'would' : 'did';
   lines.push(
@@ -38,9 +45,28 @@ export function renderRun(result: RunResult, options: { findings?: boolean } = {
       (result.passes > 1 ? ` (over ${result.passes} passes)` : ''),
   );
   if (options.findings !== false && result.findings.length > 0) {
-    lines.push('', renderTable(buildReport(result.findings)));
+    lines.push('', renderTable(buildReport(result.findings, { full: options.full ?? false })));
   }
   return lines.join('\n');
+}
+
+/**
+ * `--output json` of plan and apply: the run result, its `findings` as the report lists them (problems
+ * only unless `full`) with the report's `summary`, `passesByCheck` and `listed` beside them.
+ */
+export function runJson(result: RunResult, options: { full?: boolean } = {}): string {
+  const report = buildReport(result.findings, { full: options.full ?? false });
+  return JSON.stringify(
+    {
+      ...result,
+      findings: report.findings,
+      summary: report.summary,
+      passesByCheck: report.passesByCheck,
+      listed: report.listed,
+    },
+    null,
+    2,
+  );
 }
 
 function describe(result: RunResult): string {

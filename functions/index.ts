@@ -15,6 +15,10 @@ import { EVENT_GRID_FUNCTION_NAME, handleEventGridDelivery } from './triggers/ev
 import { API_ROUTES } from './triggers/httpRoutes';
 import { startDriftCheck } from './triggers/timer';
 
+// GET /api/report?full=true answers with a stream; without this the library reads it whole into one
+// buffer before handing it to the host (docs/azure-behaviour.md §7.7). Must precede every registration.
+app.setup({ enableHttpStream: true });
+
 const { activities, orchestrations, entities } = registeredFunctions();
 
 for (const def of orchestrations.values()) {

@@ -13,6 +13,8 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { type AddressInfo } from 'node:net';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { HttpRequest, HttpResponse, type HttpResponseInit } from '@azure/functions';
 import { type DurableClientPort } from '../functions/durableClientPort';
 import { type ConfigStatus, type HttpDeps, problem, tooLarge } from '../functions/triggers/http';
@@ -89,8 +91,12 @@ function decodeParams(groups: Record<string, string>): Record<string, string> | 
 }
 
 /**
- * Writes a handler's response: an HttpResponseInit (our handlers answer with `jsonBody` or a string
- * `body`) or an HttpResponse instance (what durable's createCheckStatusResponse returns).
+ * Writes a handler's response: an HttpResponseInit (our handlers answer with `jsonBody`, a string
+ * `body`, or a stream: GET /api/report?full=true) or an HttpResponse instance (what durable's
+ * createCheckStatusResponse returns). A stream is piped with backpressure, as the Functions host's
+ * HTTP stream proxy sends it (docs/azure-behaviour.md §7.7): a slow client slows the reading of the
+ * store, nothing piles up. If it fails after the status line, the connection is cut: the client sees a
+ * truncated answer, never a complete-looking one.
  */
 async function send(
   res: ServerResponse,
@@ -117,8 +123,16 @@ async function send(
     headers['content-type'] ??= 'application/json';
   } else if (typeof init.body === 'string') {
     body = init.body;
+  } else if (init.body instanceof Readable) {
+    res.writeHead(init.status ?? 200, headers);
+    try {
+      await pipeline(init.body, res);
+    } catch {
+      res.destroy();
+    }
+    return;
   } else if (init.body !== undefined && init.body !== null) {
-    throw new Error('sandbox HTTP server: only string or JSON bodies are supported');
+    throw new Error('sandbox HTTP server: only string, JSON or Readable bodies are supported');
   }
   res.writeHead(init.status ?? 200, headers);
   res.end(body);
@@ -191,7 +205,8 @@ export async function startApiServer(options: {
           method: req.method ?? 'GET',
           url: url.toString(),
           headers,
-          query: Object.fromEntries(url.searchParams.entries()),
+          // The query comes from the URL, every value of a repeated parameter kept: what the Functions
+          // host hands over with HTTP streams enabled (docs/azure-behaviour.md §7.7).
           params,
           ...(body !== undefined ? { body: { bytes: body } } : {}),
         });

@@ -31,6 +31,8 @@ export interface SandboxRunOptions {
   readonly faults?: string;
   readonly log?: Logger;
   readonly observer?: Parameters<typeof createSandbox>[0]['observer'];
+  /** List passing findings in `report` too (`--full`); by default they are counted per check. */
+  readonly full?: boolean;
 }
 
 export interface SandboxRunOutput {
@@ -218,7 +220,9 @@ export async function runSandbox(options: SandboxRunOptions): Promise<SandboxRun
         status: o.status,
       })),
       state: { resources: sandbox.emulator.state().resources },
-      report: buildReport([...runFindings(runs, failures), ...eventFindings(dispositions)]),
+      report: buildReport([...runFindings(runs, failures), ...eventFindings(dispositions)], {
+        full: options.full ?? false,
+      }),
       runs,
       metrics: {
         armReads: emulatorMetrics.armReads,

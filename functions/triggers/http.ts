@@ -1,12 +1,12 @@
 /**
- * HTTP API logic (docs/design.md "HTTP"): POST /api/runs, GET /api/runs/{id}, GET /api/report,
- * GET /api/health. Thin: validate the request, start or query an orchestration, answer. Keys are checked
+ * HTTP API logic (docs/design.md "HTTP"): POST /api/runs, GET /api/runs/{id}, GET /api/health
+ * (GET /api/report is ./httpReport.ts). Thin: validate the request, start or query an orchestration, answer. Keys are checked
  * before these run (the Functions host for authLevel 'function'; the sandbox server likewise, both from
  * ./httpRoutes.ts), so an unauthenticated request never reaches ARM.
  *
  * Every error is problem JSON `{"error": {"message", "details"?}}`. A client error is a 4xx and starts
  * nothing: 400 (bad JSON, bad scope or mode, a run id that cannot be one), 413 (a body over
- * MAX_RUN_BODY_BYTES), 415 (a body that is not application/json), 406 (an Accept that allows neither
+ * MAX_RUN_BODY_BYTES), 415 (a body that is not application/json), 406 (an Accept that allows no
  * report format). 5xx are for the app's own dependencies only (the task hub, the report store).
  */
 import { randomUUID } from 'node:crypto';
@@ -16,9 +16,8 @@ import { type Logger } from '../../shared/core/log';
 import { DRIFT_INSTANCE_ID, instanceIdFor, subscriptionRunInstanceId } from '../../shared/core/instanceIds';
 import { resourceIdProblem, TYPES } from '../../shared/core/resourceId';
 import { type ReportStore } from '../../shared/reportStore/store';
-import { buildReport, type HistoryEntry, type Report, renderHtml } from '../../shared/validation/report';
 import { targetFor } from '../../shared/reconcile/target';
-import { type ReconcileInput, type RunResult } from '../contracts';
+import { type ReconcileInput } from '../contracts';
 import { type DurableClientPort } from '../durableClientPort';
 import { driftCheck, type DriftInput } from '../orchestrations/drift';
 import { reconcile, RERUN_EVENT } from '../orchestrations/reconcile';
@@ -258,133 +257,6 @@ export async function getRun(request: HttpRequest, { client, log }: HttpDeps): P
     };
   }
 }
-
-/**
- * GET /api/report → the last fleet check's validation report (HTML for browsers, JSON on request): the
- * store's latest.json when a report store is configured, else the output of the last completed drift
- * check instance.
- */
-export async function getReport(request: HttpRequest, deps: HttpDeps): Promise<HttpResponseInit> {
-  const { client, log } = deps;
-  if (deps.reports) return storedReport(request, deps.reports, log);
-  let result: RunResult | undefined;
-  try {
-    const status = await client.getStatus(DRIFT_INSTANCE_ID);
-    if (status.runtimeStatus === 'Failed' || status.runtimeStatus === 'Terminated')
-      return problem(
-        500,
-        `the last fleet check ended ${status.runtimeStatus}: ${typeof status.output === 'string' ? status.output : JSON.stringify(status.output)}`,
-      );
-    result = status.runtimeStatus === 'Completed' ? (status.output as RunResult) : undefined;
-  } catch (error) {
-    if (!isUnknownInstance(error)) {
-      log.error('report not read', { instanceId: DRIFT_INSTANCE_ID, reason: messageOf(error) });
-      return problem(503, `could not read the last fleet check: ${messageOf(error)}`);
-    }
-    result = undefined;
-  }
-  if (!result) return noReportYet();
-  return renderReport(request, buildReport(result.findings));
-}
-
-function noReportYet(): HttpResponseInit {
-  return problem(
-    404,
-    'no completed fleet check yet: POST /api/runs {"scope":{"all":true},"mode":"apply"} or wait for the timer',
-  );
-}
-
-function renderReport(
-  request: HttpRequest,
-  report: Report,
-  stored?: { runId: string; generatedAt: string },
-  history?: readonly HistoryEntry[],
-): HttpResponseInit {
-  const headers: Record<string, string> = stored
-    ? { 'last-modified': new Date(stored.generatedAt).toUTCString(), 'x-fedlink-run-id': stored.runId }
-    : {};
-  const format = reportFormat(request.headers.get('accept'));
-  if (format === undefined)
-    return problem(
-      406,
-      `GET /api/report answers ${REPORT_TYPES.json} or ${REPORT_TYPES.html}; the Accept header allows neither`,
-      undefined,
-      { vary: 'accept' },
-    );
-  if (format === 'json') return { status: 200, headers: { ...headers, vary: 'accept' }, jsonBody: report };
-  return {
-    status: 200,
-    headers: { ...headers, vary: 'accept', 'content-type': 'text/html; charset=utf-8' },
-    body: renderHtml(report, {
-      ...(stored ? { generatedAt: stored.generatedAt, runId: stored.runId } : {}),
-      ...(history ? { history } : {}),
-    }),
-  };
-}
-
-const REPORT_TYPES = { json: 'application/json', html: 'text/html' } as const;
-
-/**
- * Content negotiation for the report (RFC 9110, section 12.5.1): each format gets the q of the most specific
- * range that matches it (`text/html` over `text/*` over `*` + `/*`); q=0 refuses it. The higher q wins;
- * on a tie a format named exactly wins over one reached by a wildcard, then HTML (a browser that
- * names both). No Accept, or only wildcards (curl's `*` + `/*`): JSON; HTML needs a client that asks
- * for it, as every browser does. Undefined: neither is acceptable (406).
- */
-export function reportFormat(accept: string | null): 'json' | 'html' | undefined {
-  if (accept === null || accept.trim() === '') return 'json';
-  const ranges = accept.split(',').flatMap((part) => {
-    const [range = '', ...params] = part.split(';').map((p) => p.trim().toLowerCase());
-    if (!range.includes('/')) return [];
-    const qParam = params.find((p) => p.startsWith('q='));
-    const q = qParam === undefined ? 1 : Number(qParam.slice(2));
-    return [{ range, q: Number.isFinite(q) ? Math.min(Math.max(q, 0), 1) : 0 }];
-  });
-  const rank = (type: string): { q: number; specificity: number } => {
-    const [major] = type.split('/');
-    let best = { q: 0, specificity: -1 };
-    for (const { range, q } of ranges) {
-      const specificity = range === type ? 2 : range === `${major}/*` ? 1 : range === '*/*' ? 0 : -1;
-      if (specificity > best.specificity) best = { q, specificity };
-    }
-    return best;
-  };
-  const json = rank(REPORT_TYPES.json);
-  const html = rank(REPORT_TYPES.html);
-  if (json.q === 0 && html.q === 0) return undefined;
-  if (json.q !== html.q) return json.q > html.q ? 'json' : 'html';
-  if (json.specificity !== html.specificity) return json.specificity > html.specificity ? 'json' : 'html';
-  return html.specificity === 2 ? 'html' : 'json';
-}
-
-/** The store's latest.json, which the drift check's saveReport activity wrote. */
-async function storedReport(
-  request: HttpRequest,
-  reports: ReportStore,
-  log: Logger,
-): Promise<HttpResponseInit> {
-  let latest;
-  try {
-    latest = await reports.latest();
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    log.error('report store unreadable', { location: reports.location, error: message });
-    return problem(503, `the report store cannot be read: ${message}`);
-  }
-  if (!latest) return noReportYet();
-  const report = latest.report as Partial<Report> | null;
-  if (typeof report !== 'object' || report === null || !Array.isArray(report.findings) || !report.summary)
-    return problem(502, `the stored latest report (run ${latest.runId}) is not a report`);
-  // The run history is a nicety: a store that cannot list still serves its latest report.
-  const history = await reports.listRecent(HISTORY_SHOWN).catch((error: unknown) => {
-    log.warn('report history not listed', { location: reports.location, error: messageOf(error) });
-    return undefined;
-  });
-  return renderReport(request, report as Report, latest, history);
-}
-
-/** How many earlier runs the report page lists. */
-const HISTORY_SHOWN = 10;
 
 /** How long a probe of the report store is reused: an anonymous caller cannot make the app hammer it. */
 export const HEALTH_PROBE_TTL_MS = 30_000;

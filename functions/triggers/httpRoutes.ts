@@ -5,7 +5,8 @@
  * here is protected in both, or in neither.
  */
 import { type HttpRequest, type HttpResponseInit } from '@azure/functions';
-import { getHealth, getReport, getRun, type HttpDeps, MAX_RUN_BODY_BYTES, postRun } from './http';
+import { getHealth, getRun, type HttpDeps, MAX_RUN_BODY_BYTES, postRun } from './http';
+import { getReport } from './httpReport';
 
 export interface ApiRoute {
   /** The Functions function name. */

@@ -17,7 +17,15 @@
  *
  * Uploads go through the SDK's `uploadData` (one Put Blob up to its single-shot limit, staged blocks
  * above it): no chunking here. Retries of transient failures are the SDK pipeline's.
+ *
+ * A run's full list of findings (`saveFindings`) goes up with the SDK's `uploadStream`: the NDJSON is
+ * staged in blocks of `findingsBlockBytes` as the findings arrive, at most two in flight, and committed
+ * once with `If-None-Match: *` (the Put Block List carries the conditions, docs/azure-behaviour.md §8.5), so
+ * a half-written list is never visible and a retried save keeps the first. `readFindings` reads the
+ * download's body stream line by line: the SDK pauses the socket while the consumer is busy.
  */
+import { Readable } from 'node:stream';
+import { createInterface } from 'node:readline';
 import { type TokenCredential } from '@azure/core-auth';
 import { type BlockBlobClient, ContainerClient, RestError } from '@azure/storage-blob';
 import {
@@ -34,10 +42,28 @@ import {
   serialise,
   type StoredReport,
   type StoredReportRef,
+  findingLine,
+  findingsName,
+  findingsNameOf,
+  isHistoryDocument,
+  parseFindingLine,
+  type SavedFindings,
 } from '../reportStore/store';
+import { type Finding } from '../validation/findings';
 
 /** How often a save re-reads latest.json after losing a race before it gives up. */
 export const LATEST_WRITE_ATTEMPTS = 8;
+
+/** The block size of a streamed findings upload: memory held is about twice this (two blocks in flight). */
+export const FINDINGS_BLOCK_BYTES = 4 * 1024 * 1024;
+
+/** Findings are handed to the upload in pieces of about this many bytes, not one line at a time. */
+const FINDINGS_PIECE_BYTES = 64 * 1024;
+
+export interface BlobReportStoreOptions {
+  /** Block size of the findings upload (tests make it small to see blocks staged mid-stream). */
+  readonly findingsBlockBytes?: number;
+}
 
 /** Blob metadata names (C# identifiers; Azure returns them lower-cased). */
 const META_RUN_ID = 'runid';
@@ -57,8 +83,12 @@ function statusOf(error: unknown): number | undefined {
   return error instanceof RestError ? error.statusCode : undefined;
 }
 
-export function blobReportStore(container: ContainerClient): ReportStore {
+export function blobReportStore(
+  container: ContainerClient,
+  options: BlobReportStoreOptions = {},
+): ReportStore {
   const location = container.url;
+  const blockBytes = options.findingsBlockBytes ?? FINDINGS_BLOCK_BYTES;
 
   /** A ReportStoreError that says what to do, for the failures an operator can fix; others unchanged. */
   const explain = (action: string, error: unknown): unknown => {
@@ -78,7 +108,7 @@ export function blobReportStore(container: ContainerClient): ReportStore {
     return error;
   };
 
-  const metadataOf = (entry: StoredReport): Record<string, string> => ({
+  const metadataOf = (entry: Pick<StoredReport, 'runId' | 'generatedAt'>): Record<string, string> => ({
     [META_RUN_ID]: encodeURIComponent(entry.runId),
     [META_GENERATED_AT]: entry.generatedAt,
   });
@@ -148,6 +178,79 @@ export function blobReportStore(container: ContainerClient): ReportStore {
     return deserialise(name, buffer.toString('utf8'));
   }
 
+  async function saveFindings(
+    run: Pick<StoredReport, 'runId' | 'generatedAt'>,
+    findings: AsyncIterable<Finding> | Iterable<Finding>,
+  ): Promise<SavedFindings> {
+    const entry = { runId: run.runId, generatedAt: normaliseGeneratedAt(run.generatedAt) };
+    const name = findingsName(entry);
+    const blob = container.getBlockBlobClient(name);
+    try {
+      await blob.getProperties();
+      return { name, outcome: 'kept', count: 0 }; // a retried save: the first list stands, nothing is read
+    } catch (error) {
+      if (statusOf(error) !== 404 || codeOf(error) === 'ContainerNotFound')
+        throw explain(`read ${name}`, error);
+    }
+    let count = 0;
+    async function* pieces(): AsyncGenerator<Buffer> {
+      let piece = '';
+      for await (const finding of findings) {
+        piece += findingLine(finding);
+        count++;
+        if (piece.length >= FINDINGS_PIECE_BYTES) {
+          yield Buffer.from(piece, 'utf8');
+          piece = '';
+        }
+      }
+      if (piece !== '') yield Buffer.from(piece, 'utf8');
+    }
+    try {
+      await blob.uploadStream(Readable.from(pieces(), { objectMode: false }), blockBytes, 2, {
+        blobHTTPHeaders: { blobContentType: 'application/x-ndjson' },
+        metadata: metadataOf(entry),
+        conditions: { ifNoneMatch: '*' },
+      });
+    } catch (error) {
+      if (lostRace(error)) return { name, outcome: 'kept', count: 0 };
+      throw explain(`write ${name}`, error);
+    }
+    return { name, outcome: 'written', count };
+  }
+
+  /** The findings document of the run `name` (latest.json or a history name) is the report of. */
+  async function findingsTarget(name: string): Promise<string | undefined> {
+    if (name !== LATEST_NAME) return findingsNameOf(name);
+    try {
+      const props = await container.getBlockBlobClient(LATEST_NAME).getProperties();
+      const runId = props.metadata?.[META_RUN_ID];
+      const generatedAt = props.metadata?.[META_GENERATED_AT];
+      if (runId !== undefined && generatedAt !== undefined)
+        return findingsName({ runId: decodeURIComponent(runId), generatedAt });
+    } catch (error) {
+      if (statusOf(error) === 404 && codeOf(error) !== 'ContainerNotFound') return undefined;
+      throw explain(`read ${LATEST_NAME}`, error);
+    }
+    // A latest.json put there by hand has no run metadata: its document says which run it is.
+    const latest = await read(LATEST_NAME);
+    return latest === undefined ? undefined : findingsName(latest);
+  }
+
+  async function readFindings(name: string): Promise<AsyncIterable<Finding> | undefined> {
+    const target = await findingsTarget(name);
+    if (target === undefined) return undefined;
+    let body: NodeJS.ReadableStream | undefined;
+    try {
+      body = (await container.getBlockBlobClient(target).download()).readableStreamBody;
+    } catch (error) {
+      if (statusOf(error) === 404 && codeOf(error) !== 'ContainerNotFound') return undefined;
+      throw explain(`read ${target}`, error);
+    }
+    if (body === undefined)
+      throw new ReportStoreError(`cannot read ${target}: the download has no body stream`);
+    return linesOf(target, body);
+  }
+
   /** The virtual folders directly under `prefix`, newest (highest) first. */
   async function foldersUnder(prefix: string): Promise<string[]> {
     const folders: string[] = [];
@@ -169,7 +272,8 @@ export function blobReportStore(container: ContainerClient): ReportStore {
           for await (const blob of container.listBlobsFlat({ prefix: day, includeMetadata: true })) {
             const runId = blob.metadata?.[META_RUN_ID];
             const generatedAt = blob.metadata?.[META_GENERATED_AT];
-            if (runId === undefined || generatedAt === undefined) continue; // not written by a store
+            // Not written by a store, or a run's findings list (not a report).
+            if (runId === undefined || generatedAt === undefined || !isHistoryDocument(blob.name)) continue;
             blobs.push({
               name: blob.name,
               runId: decodeURIComponent(runId),
@@ -194,6 +298,8 @@ export function blobReportStore(container: ContainerClient): ReportStore {
     },
     latest: () => read(LATEST_NAME),
     read,
+    saveFindings,
+    readFindings,
     async listRecent(count) {
       try {
         return await listRecent(count);
@@ -202,4 +308,20 @@ export function blobReportStore(container: ContainerClient): ReportStore {
       }
     },
   };
+}
+
+/** The findings of an NDJSON body stream, line by line as the consumer asks for them. */
+async function* linesOf(name: string, body: NodeJS.ReadableStream): AsyncGenerator<Finding> {
+  const lines = createInterface({ input: body, crlfDelay: Infinity });
+  let lineNumber = 0;
+  try {
+    for await (const line of lines) {
+      lineNumber++;
+      if (line.trim() !== '') yield parseFindingLine(name, lineNumber, line);
+    }
+  } finally {
+    // A consumer that stops early (a client that went away) must not leave the download open.
+    lines.close();
+    if ('destroy' in body && typeof body.destroy === 'function') (body as Readable).destroy();
+  }
 }

@@ -3,15 +3,21 @@
  * against (the same contract tests run on both). Same names, same ordering, same "newest wins" rule;
  * nothing survives the process.
  */
+import { type Finding } from '../validation/findings';
 import {
   checkCount,
   compareRuns,
   deserialise,
-  HISTORY_PREFIX,
+  findingLine,
+  findingsName,
+  findingsNameOf,
   historyName,
+  isHistoryDocument,
   LATEST_NAME,
   normaliseGeneratedAt,
+  parseFindingLine,
   type ReportStore,
+  type SavedFindings,
   type SaveResult,
   serialise,
   type StoredReport,
@@ -51,11 +57,29 @@ export function createMemoryReportStore(): MemoryReportStore {
       }),
     latest: () => settle(() => read(LATEST_NAME)),
     read: (name) => settle(() => read(name)),
+    async saveFindings(run, findings): Promise<SavedFindings> {
+      const name = findingsName({ ...run, generatedAt: normaliseGeneratedAt(run.generatedAt) });
+      if (docs.has(name)) return { name, outcome: 'kept', count: 0 };
+      // Kept as text, as the document is; the lines are joined once at the end.
+      const lines: string[] = [];
+      for await (const finding of findings) lines.push(findingLine(finding));
+      if (docs.has(name)) return { name, outcome: 'kept', count: 0 };
+      docs.set(name, lines.join(''));
+      return { name, outcome: 'written', count: lines.length };
+    },
+    readFindings: (name) =>
+      settle(() => {
+        const run = name === LATEST_NAME ? read(LATEST_NAME) : undefined;
+        if (name === LATEST_NAME && run === undefined) return undefined;
+        const target = run !== undefined ? findingsName(run) : findingsNameOf(name);
+        const text = docs.get(target);
+        return text === undefined ? undefined : linesOf(target, text);
+      }),
     listRecent: (count) =>
       settle((): StoredReportRef[] => {
         checkCount(count);
         const refs = [...docs.keys()]
-          .filter((name) => name.startsWith(HISTORY_PREFIX))
+          .filter(isHistoryDocument)
           .sort()
           .reverse()
           .slice(0, count)
@@ -67,4 +91,20 @@ export function createMemoryReportStore(): MemoryReportStore {
       }),
     names: () => [...docs.keys()].sort(),
   };
+}
+
+/** The findings of a stored NDJSON text, one line at a time (no split of the whole text into an array). */
+async function* linesOf(name: string, text: string): AsyncGenerator<Finding> {
+  let start = 0;
+  let lineNumber = 0;
+  while (start < text.length) {
+    const end = text.indexOf('\n', start);
+    const line = text.slice(start, end === -1 ? text.length : end);
+    start = end === -1 ? text.length : end + 1;
+    lineNumber++;
+    if (line.trim() === '') continue;
+    yield parseFindingLine(name, lineNumber, line);
+    // Let other work run between findings, as a network stream would.
+    if (lineNumber % 1000 === 0) await Promise.resolve();
+  }
 }

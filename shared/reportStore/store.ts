@@ -9,9 +9,13 @@
  *
  *   latest.json                                             the newest report; replaced only by a newer one
  *   history/<yyyy>/<mm>/<dd>/<yyyymmddThhmmss.sssZ>-<runId>.json   one per run, written once, never replaced
+ *   history/<yyyy>/<mm>/<dd>/<yyyymmddThhmmss.sssZ>-<runId>.findings.ndjson   the run's every finding
  *
- * Each document is `{"runId": …, "generatedAt": …, "report": …}`.
+ * Each document is `{"runId": …, "generatedAt": …, "report": …}`. The report lists the problems and counts
+ * the passes (shared/validation/report.ts); the full list, every pass included, is the NDJSON beside it:
+ * one finding per line, written and read as a stream (`saveFindings`, `readFindings`), never held whole.
  */
+import { type Finding } from '../validation/findings';
 
 /** One stored report. */
 export interface StoredReport {
@@ -54,6 +58,30 @@ export interface ReportStore {
   read(name: string): Promise<StoredReport | undefined>;
   /** The newest `count` history entries, newest first. */
   listRecent(count: number): Promise<StoredReportRef[]>;
+  /**
+   * Stores every finding of a run as NDJSON beside its history document (`findingsName`), consuming
+   * `findings` as it writes: a fleet's full list is never held whole. Written once: when the run's list is
+   * already there (a retried activity) nothing is consumed and the stored one is kept. Save the findings
+   * before the report, so a report's full list exists as soon as the report does.
+   */
+  saveFindings(
+    run: Pick<StoredReport, 'runId' | 'generatedAt'>,
+    findings: AsyncIterable<Finding> | Iterable<Finding>,
+  ): Promise<SavedFindings>;
+  /**
+   * The full list of findings of the run whose report is `name` (`latest.json` or a history name), read
+   * line by line as it is consumed; undefined when that run stored none (or there is no such report).
+   */
+  readFindings(name: string): Promise<AsyncIterable<Finding> | undefined>;
+}
+
+export interface SavedFindings {
+  /** The NDJSON document's name (`history/….findings.ndjson`). */
+  readonly name: string;
+  /** `written`: stored now; `kept`: the run's list was already there and was left alone. */
+  readonly outcome: 'written' | 'kept';
+  /** Findings written (0 when kept). */
+  readonly count: number;
 }
 
 /** A store that cannot do what it was asked (missing container, no permission, unreadable document). */
@@ -97,6 +125,51 @@ export function historyName(entry: Pick<StoredReport, 'runId' | 'generatedAt'>):
   const [yyyy, mm, dd] = [iso.slice(0, 4), iso.slice(5, 7), iso.slice(8, 10)];
   const stamp = iso.replace(/[-:]/g, '');
   return `${HISTORY_PREFIX}${yyyy}/${mm}/${dd}/${stamp}-${runIdForName(entry.runId)}.json`;
+}
+
+export const FINDINGS_SUFFIX = '.findings.ndjson';
+
+/** `history/…/<stamp>-<runId>.findings.ndjson`: the full list of findings beside the run's history document. */
+export function findingsName(run: Pick<StoredReport, 'runId' | 'generatedAt'>): string {
+  return findingsNameOf(historyName(run));
+}
+
+/** The findings document beside a history document (`….json` → `….findings.ndjson`). */
+export function findingsNameOf(history: string): string {
+  if (!history.startsWith(HISTORY_PREFIX) || !history.endsWith('.json') || history.endsWith(FINDINGS_SUFFIX))
+    throw new ReportStoreError(`${JSON.stringify(history)} is not a history document name`);
+  return `${history.slice(0, -'.json'.length)}${FINDINGS_SUFFIX}`;
+}
+
+/** Whether `name` is a run's history document (the findings lists beside them are not). */
+export function isHistoryDocument(name: string): boolean {
+  return name.startsWith(HISTORY_PREFIX) && name.endsWith('.json');
+}
+
+/** One finding as one NDJSON line (JSON never contains a raw newline: it escapes them). */
+export function findingLine(finding: Finding): string {
+  return `${JSON.stringify(finding)}\n`;
+}
+
+/** A line of a findings document back; a ReportStoreError naming the document and line when it is not one. */
+export function parseFindingLine(name: string, lineNumber: number, line: string): Finding {
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch {
+    throw new ReportStoreError(`${name} line ${lineNumber} is not JSON`);
+  }
+  const f = value as Partial<Finding> | null;
+  if (
+    typeof f !== 'object' ||
+    f === null ||
+    typeof f.check !== 'string' ||
+    typeof f.resourceId !== 'string' ||
+    typeof f.message !== 'string' ||
+    (f.status !== 'pass' && f.status !== 'warn' && f.status !== 'fail')
+  )
+    throw new ReportStoreError(`${name} line ${lineNumber} is not a finding`);
+  return f as Finding;
 }
 
 /**

@@ -6,6 +6,11 @@
  * a little inline script adds the capability and text filters. Every text is escaped: messages and
  * names quote resource names and tag values, which anyone with write access to them controls.
  *
+ * By default the report lists the problems and counts the passes: the page then says so (`data-listed`
+ * on `#summary` and `#findings`: `problems` or `all`) and shows `#passes-by-check` (one
+ * `li[data-check][data-count]` per check), the pass counts per capability, and builds its views from the
+ * problems (see renderMatrix).
+ *
  * Stable hooks for browser tests: `#summary` (with `data-pass|warn|fail`), `#summary-<status>`
  * (`data-count`), `#filter-<all|fail|warn|pass>` radio inputs, `#filter-capability` (select) and
  * `#filter-text` (search), `#findings` table (`data-count`), one `tr.finding` per finding with
@@ -19,6 +24,7 @@ import { type Finding, type FindingStatus } from './findings';
 import { type Report } from './report';
 import { shortResource } from './renderTable';
 import {
+  type CapabilityGroup,
   capabilityGroups,
   capabilityOf,
   cellKey,
@@ -47,7 +53,33 @@ export interface HtmlOptions {
   readonly history?: readonly HistoryEntry[];
 }
 
+/**
+ * The page in three parts, for a findings table written row by row (GET /api/report?full=true streams
+ * the stored full list between `head` and `tail` without holding it): `renderHtml` is
+ * `head + rows.map(row).join('\n      ') + tail`.
+ */
+export interface HtmlParts {
+  readonly head: string;
+  row(finding: Finding): string;
+  readonly tail: string;
+}
+
+/**
+ * Where the findings table's rows come from when they are not `report.findings`: a stream of every
+ * finding of the run (`count` of them), while the views and counts come from `report`.
+ */
+export interface StreamedRows {
+  readonly count: number;
+}
+
 const STATUSES: readonly FindingStatus[] = ['fail', 'warn', 'pass'];
+
+/**
+ * The most row × column pairs a matrix of every finding is drawn with (about 2 MB of cells). Past it, a
+ * full report's matrix shows its problems only, as the default one does: 1,000 × 5,000 pairs would be
+ * 190 MB of page at the reference fleet (docs/targets.md performance), which no browser shows usefully.
+ */
+export const MAX_MATRIX_CELLS = 20_000;
 
 const CSS = `
 :root { color-scheme: light dark; --fail: #c62828; --warn: #b26a00; --pass: #2e7d32; --none: #8888; --line: #8884; }
@@ -59,6 +91,8 @@ h1 { font-size: 1.4rem; margin: 0 0 .25rem; } h2 { font-size: 1.1rem; margin: 2r
 #summary .count strong { font-size: 1.3rem; margin-right: .3rem; }
 #summary-fail strong { color: var(--fail); } #summary-warn strong { color: var(--warn); } #summary-pass strong { color: var(--pass); }
 #toc a { margin-right: 1rem; }
+#passes-by-check { margin: 0 0 1rem; } #passes-by-check ul { display: inline; padding: 0; margin: 0 0 0 .5rem; }
+#passes-by-check li { display: inline-block; white-space: nowrap; margin-right: 1rem; color: var(--pass); } #passes-by-check code { color: CanvasText; }
 #filters { margin: 0 0 .75rem; display: flex; flex-wrap: wrap; gap: .4rem 1rem; align-items: center; }
 #filters label { cursor: pointer; }
 table { border-collapse: collapse; width: 100%; }
@@ -105,14 +139,48 @@ const SCRIPT = `
 
 /** Renders `report` as a complete HTML document. */
 export function renderHtml(report: Report, options: HtmlOptions = {}): string {
+  const parts = renderHtmlParts(report, options);
+  const rows =
+    report.findings.length === 0
+      ? '<tr id="no-findings"><td colspan="4">No findings.</td></tr>'
+      : report.findings.map((f) => parts.row(f)).join('\n      ');
+  return `${parts.head}${rows}${parts.tail}`;
+}
+
+/**
+ * The page around its findings rows. With `streamed`, the table is announced with `streamed.count` rows
+ * of every status (the caller writes them), and `report` gives the views, the counts and the summary.
+ */
+export function renderHtmlParts(
+  report: Report,
+  options: HtmlOptions = {},
+  streamed?: StreamedRows,
+): HtmlParts {
   const title = options.title ?? 'fedlink report';
   const { summary } = report;
+  const passesByCheck = report.passesByCheck ?? {};
+  // Passes are listed in the table when the report lists them or the caller streams every finding.
+  const passesListed = streamed !== undefined || report.listed !== 'problems';
   const counts = STATUSES.map(
     (s) =>
       `<span class="count" id="summary-${s}" data-status="${s}" data-count="${summary[s]}"><strong>${summary[s]}</strong>${s}</span>`,
   ).join('\n    ');
-  const views = [...reportViews(report.findings), ...fallbackLists(report.findings)];
-  const groups = capabilityGroups(report.findings);
+  // The views are built from the listed findings: by default the problems only (see renderMatrix). A
+  // full report's matrix of more than MAX_MATRIX_CELLS pairs is built from its problems too.
+  const problemsOnly = new Set<string>();
+  const views = [...reportViews(report.findings), ...fallbackLists(report.findings)].flatMap((v) => {
+    if (report.listed === 'problems') {
+      problemsOnly.add(v.id);
+      return [v];
+    }
+    if (v.kind !== 'matrix' || v.rows.length * v.columns.length <= MAX_MATRIX_CELLS) return [v];
+    problemsOnly.add(v.id);
+    const problems = reportViews(report.findings.filter((f) => f.status !== 'pass')).find(
+      (p) => p.id === v.id,
+    );
+    return problems ? [problems] : [];
+  });
+  const groups = capabilitySummaries(report.findings, passesByCheck);
   const toc = [
     ...views.map((v) => `<a href="#view-${escape(v.id)}">${escape(viewTitle(v))}</a>`),
     groups.length > 0 ? '<a href="#capabilities">By capability</a>' : '',
@@ -128,7 +196,7 @@ export function renderHtml(report: Report, options: HtmlOptions = {}): string {
         ]
           .filter(Boolean)
           .join(', ')}</p>`;
-  return `<!doctype html>
+  const head = `<!doctype html>
 <html lang="en">
 <head>
   <meta charset="utf-8">
@@ -139,24 +207,53 @@ export function renderHtml(report: Report, options: HtmlOptions = {}): string {
 <body>
   <header>
   <h1>${escape(title)}</h1>${generated}
-  <section id="summary" aria-label="Summary" data-pass="${summary.pass}" data-warn="${summary.warn}" data-fail="${summary.fail}">
+  <section id="summary" aria-label="Summary" data-pass="${summary.pass}" data-warn="${summary.warn}" data-fail="${summary.fail}" data-listed="${passesListed ? 'all' : 'problems'}">
     ${counts}
   </section>
+  ${renderPassesByCheck(passesByCheck, passesListed)}
   <nav id="toc" aria-label="Sections">${toc.join(' ')}</nav>
   </header>
   <main>
-  ${views.map((v) => (v.kind === 'matrix' ? renderMatrix(v) : renderList(v))).join('\n  ')}
+  ${views.map((v) => (v.kind === 'matrix' ? renderMatrix(v, !problemsOnly.has(v.id), passesByCheck, passesListed) : renderList(v))).join('\n  ')}
   ${renderCapabilities(groups)}
-  ${renderFindings(
+  ${renderFindingsHead(
     report,
     groups.map((g) => g.capability),
-  )}
+    passesListed,
+    streamed?.count ?? report.findings.length,
+  )}`;
+  const tail = `
+    </tbody>
+    </table>
+  </section>
   ${options.history ? renderHistory(options.history) : ''}
   </main>
   <script>${SCRIPT}</script>
 </body>
 </html>
 `;
+  return { head, row: findingRow, tail };
+}
+
+/**
+ * Passing findings per check: how many passed, whether or not they are listed, so a converged fleet's
+ * page still says what was checked (`#passes-by-check`, one `li[data-check][data-count]` per check).
+ */
+function renderPassesByCheck(passesByCheck: Readonly<Record<string, number>>, listed: boolean): string {
+  const counts = Object.entries(passesByCheck)
+    .filter(([, n]) => n > 0)
+    .sort(([a], [b]) => compare(a, b));
+  if (counts.length === 0) return '';
+  const items = counts
+    .map(
+      ([check, n]) =>
+        `<li data-check="${escape(check)}" data-count="${n}"><code>${escape(check)}</code> ${n}</li>`,
+    )
+    .join('');
+  const note = listed
+    ? 'Passing, by check:'
+    : 'Passing, by check (counted, not listed; <code>?full=true</code> lists every finding):';
+  return `<section id="passes-by-check" aria-label="Passing by check" data-listed="${listed ? 'all' : 'problems'}"><span class="legend">${note}</span><ul>${items}</ul></section>`;
 }
 
 function viewTitle(v: MatrixView | ListView): string {
@@ -164,8 +261,29 @@ function viewTitle(v: MatrixView | ListView): string {
   return `${capitalise(title)} (${v.id})`;
 }
 
-function renderMatrix(v: MatrixView): string {
+/**
+ * A matrix of what is listed. By default that is the problems: the rows are the clusters (zones…) with a
+ * warn or fail finding and the columns the identities (hubs…) with one, so a broken cluster shows as a
+ * full row and a broken identity as a full column, which is what an operator acts on; a pair without a
+ * cell has nothing to fix (it passed or is not bound). A matrix of every pair would be 1,000 × 5,000 cells
+ * at the reference fleet (docs/targets.md performance): megabytes of green nobody reads. The legend says
+ * how many passes of the view's capability were counted instead.
+ */
+function renderMatrix(
+  v: MatrixView,
+  passesListed = true,
+  passesByCheck: Readonly<Record<string, number>> = {},
+  tableListsPasses = false,
+): string {
   const id = escape(v.id);
+  const where = tableListsPasses ? 'the findings table lists them' : '<code>?full=true</code> lists them';
+  const capabilities = new Set(
+    [...v.cells.values()].flatMap((c) => c.findings.map((f) => capabilityOf(f.check))),
+  );
+  const passes = Object.entries(passesByCheck)
+    .filter(([check]) => capabilities.has(capabilityOf(check)))
+    .reduce((sum, [, n]) => sum + n, 0);
+  const empty = passesListed ? 'no finding' : 'nothing to fix';
   const head = v.columns.map((c) => `<th scope="col">${escape(c)}</th>`).join('');
   const rows = v.rows
     .map((r) => {
@@ -174,7 +292,7 @@ function renderMatrix(v: MatrixView): string {
           const cell = v.cells.get(cellKey(r, c));
           const attrs = `data-row="${escape(r)}" data-column="${escape(c)}"`;
           if (cell === undefined)
-            return `<td class="cell" ${attrs} data-state="none"><span aria-label="no finding">·</span></td>`;
+            return `<td class="cell" ${attrs} data-state="none"><span aria-label="${empty}">·</span></td>`;
           const more = cell.states.length > 1 ? ` <span class="more">+${cell.states.length - 1}</span>` : '';
           const detail = cell.findings.map((f) => `${f.status}: ${f.message}`).join('\n');
           return `<td class="cell" ${attrs} data-state="${escape(cell.state)}" data-status="${escape(cell.status)}" data-states="${escape(cell.states.join(' '))}" title="${escape(detail)}"><span class="state">${escape(cell.state)}</span>${more}</td>`;
@@ -186,7 +304,12 @@ function renderMatrix(v: MatrixView): string {
   const states = [...new Set([...v.cells.values()].map((c) => c.state))].sort();
   return `<section id="view-${id}" aria-labelledby="view-${id}-title">
     <h2 id="view-${id}-title">${escape(viewTitle(v))}</h2>
-    <p class="legend">Each cell: the state of the ${escape(v.rowKind)} × ${escape(v.columnKind)} pair (${states.map(escape).join(', ') || 'none'}); hover for the findings, · where there is none.</p>
+    <p class="legend">Each cell: the state of the ${escape(v.rowKind)} × ${escape(v.columnKind)} pair (${states.map(escape).join(', ') || 'none'}); hover for the findings, · where there is ${empty}.</p>${
+      passesListed
+        ? ''
+        : `
+    <p class="legend" data-passes-not-listed="${passes}">Only ${escape(plural(v.rowKind))} and ${escape(plural(v.columnKind))} with a warn or fail finding are shown; ${passes} passing finding(s) of ${[...capabilities].sort().map(escape).join(', ')} are counted, not drawn here (${where}).</p>`
+    }
     <table class="matrix" data-view="${id}" data-rows="${v.rows.length}" data-columns="${v.columns.length}">
     <caption class="legend">${escape(capitalise(plural(v.rowKind)))} down, ${escape(plural(v.columnKind))} across</caption>
     <thead><tr><th scope="col">${escape(v.rowKind)} \\ ${escape(v.columnKind)}</th>${head}</tr></thead>
@@ -246,12 +369,32 @@ function fallbackLists(findings: readonly Finding[]): ListView[] {
   return out;
 }
 
-function renderCapabilities(groups: ReturnType<typeof capabilityGroups>): string {
+/**
+ * Per capability: fail and warn from the listed findings (problems are always listed), pass from the
+ * pass counts (listed or not), so a capability whose findings all passed still has its row.
+ */
+function capabilitySummaries(
+  findings: readonly Finding[],
+  passesByCheck: Readonly<Record<string, number>>,
+): CapabilityGroup[] {
+  const groups = new Map(capabilityGroups(findings).map((g) => [g.capability, g]));
+  const passes = new Map<string, number>();
+  for (const [check, n] of Object.entries(passesByCheck))
+    passes.set(capabilityOf(check), (passes.get(capabilityOf(check)) ?? 0) + n);
+  for (const capability of passes.keys())
+    if (!groups.has(capability))
+      groups.set(capability, { capability, summary: { pass: 0, warn: 0, fail: 0 }, findings: [] });
+  return [...groups.values()]
+    .sort((a, b) => compare(a.capability, b.capability))
+    .map((g) => ({ ...g, summary: { ...g.summary, pass: passes.get(g.capability) ?? g.summary.pass } }));
+}
+
+function renderCapabilities(groups: readonly CapabilityGroup[]): string {
   if (groups.length === 0) return '';
   const rows = groups
     .map((g) => {
       const c = escape(g.capability);
-      return `<tr data-capability="${c}"><th scope="row"><a href="#findings-section" data-filter-capability="${c}">${c}</a></th><td>${g.summary.fail}</td><td>${g.summary.warn}</td><td>${g.summary.pass}</td></tr>`;
+      return `<tr data-capability="${c}" data-pass="${g.summary.pass}"><th scope="row"><a href="#findings-section" data-filter-capability="${c}">${c}</a></th><td>${g.summary.fail}</td><td>${g.summary.warn}</td><td>${g.summary.pass}</td></tr>`;
     })
     .join('\n      ');
   return `<section id="capabilities" aria-labelledby="capabilities-title">
@@ -265,37 +408,23 @@ function renderCapabilities(groups: ReturnType<typeof capabilityGroups>): string
   </section>`;
 }
 
-function renderFindings(report: Report, capabilities: readonly string[]): string {
+function renderFindingsHead(
+  report: Report,
+  capabilities: readonly string[],
+  passesListed: boolean,
+  count: number,
+): string {
   const { summary } = report;
   const filters = (['all', ...STATUSES] as const)
     .map((s) => {
-      const n = s === 'all' ? report.findings.length : summary[s];
-      return `<span><input type="radio" name="status-filter" id="filter-${s}" value="${s}"${s === 'all' ? ' checked' : ''}><label for="filter-${s}">${s === 'all' ? 'All' : s} (${n})</label></span>`;
+      const n = s === 'all' ? count : summary[s];
+      const note = s === 'pass' && !passesListed ? ', not listed' : '';
+      return `<span><input type="radio" name="status-filter" id="filter-${s}" value="${s}"${s === 'all' ? ' checked' : ''}><label for="filter-${s}">${s === 'all' ? 'All' : s} (${n}${note})</label></span>`;
     })
     .join('\n    ');
   const options = capabilities.map((c) => `<option value="${escape(c)}">${escape(c)}</option>`).join('');
-  const rows =
-    report.findings.length === 0
-      ? '<tr id="no-findings"><td colspan="4">No findings.</td></tr>'
-      : report.findings
-          .map((f) => {
-            const remediation =
-              f.remediation === undefined
-                ? ''
-                : `<div class="remediation"><span>Fix:</span> ${escape(f.remediation)}</div>`;
-            // Findings arrive as JSON from durable outputs: even the status is escaped, not trusted.
-            const status = escape(f.status);
-            return (
-              `<tr class="finding" data-status="${status}" data-check="${escape(f.check)}" data-capability="${escape(capabilityOf(f.check))}" data-resource-id="${escape(f.resourceId)}">` +
-              `<td><span class="badge badge-${status}" data-status="${status}">${status.toUpperCase()}</span></td>` +
-              `<td class="check"><code>${escape(f.check)}</code></td>` +
-              `<td class="resource" title="${escape(f.resourceId)}"><code>${escape(shortResource(f.resourceId))}</code></td>` +
-              `<td class="message">${escape(f.message)}${remediation}</td></tr>`
-            );
-          })
-          .join('\n      ');
   return `<section id="findings-section" aria-labelledby="findings-title">
-    <h2 id="findings-title">Findings and fixes</h2>
+    <h2 id="findings-title">${passesListed ? 'Findings and fixes' : 'Problems and fixes'}</h2>
     <div id="filters" role="group" aria-label="Filter findings">
     ${filters}
     <label for="filter-capability">Capability</label>
@@ -303,13 +432,27 @@ function renderFindings(report: Report, capabilities: readonly string[]): string
     <label for="filter-text">Search</label>
     <input type="search" id="filter-text" placeholder="name, check or text">
     </div>
-    <table id="findings" data-count="${report.findings.length}">
+    <table id="findings" data-count="${count}" data-listed="${passesListed ? 'all' : 'problems'}">
     <thead><tr><th scope="col">Status</th><th scope="col">Check</th><th scope="col">Resource</th><th scope="col">Message and fix</th></tr></thead>
     <tbody>
-      ${rows}
-    </tbody>
-    </table>
-  </section>`;
+      `;
+}
+
+/** One `tr.finding`: every text escaped (findings arrive as JSON from durable outputs and stores). */
+function findingRow(f: Finding): string {
+  const remediation =
+    f.remediation === undefined
+      ? ''
+      : `<div class="remediation"><span>Fix:</span> ${escape(f.remediation)}</div>`;
+  // Even the status is escaped, not trusted.
+  const status = escape(f.status);
+  return (
+    `<tr class="finding" data-status="${status}" data-check="${escape(f.check)}" data-capability="${escape(capabilityOf(f.check))}" data-resource-id="${escape(f.resourceId)}">` +
+    `<td><span class="badge badge-${status}" data-status="${status}">${status.toUpperCase()}</span></td>` +
+    `<td class="check"><code>${escape(f.check)}</code></td>` +
+    `<td class="resource" title="${escape(f.resourceId)}"><code>${escape(shortResource(f.resourceId))}</code></td>` +
+    `<td class="message">${escape(f.message)}${remediation}</td></tr>`
+  );
 }
 
 function renderHistory(history: readonly HistoryEntry[]): string {
@@ -335,6 +478,10 @@ function renderHistory(history: readonly HistoryEntry[]): string {
     </tbody>
     </table>
   </section>`;
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function plural(word: string): string {

@@ -9,11 +9,17 @@ import { type Report } from './report';
 
 const HEADERS = ['STATUS', 'CHECK', 'RESOURCE', 'MESSAGE'] as const;
 
-/** Renders `report` as aligned plain text, ending with a newline. */
+/**
+ * Renders `report` as aligned plain text, ending with a newline. When passes are counted but not listed
+ * (the default), a short "passing" block says how many passed per check, so a converged fleet still
+ * shows what was checked.
+ */
 export function renderTable(report: Report): string {
   const { pass, warn, fail } = report.summary;
   const lines = [`${fail} fail, ${warn} warn, ${pass} pass`];
-  if (report.findings.length === 0) return `${lines[0]}\nno findings\n`;
+  const passing = passingBlock(report);
+  if (report.findings.length === 0)
+    return `${lines[0]}\n${report.listed === 'problems' ? 'no problems' : 'no findings'}\n${passing}`;
   const rows = report.findings.map((f) => ({
     cells: [
       f.status.toUpperCase(),
@@ -35,7 +41,18 @@ export function renderTable(report: Report): string {
     lines.push(row(r.cells));
     if (r.remediation !== undefined) lines.push(`${' '.repeat(indent)}fix: ${r.remediation}`);
   }
-  return `${lines.join('\n')}\n`;
+  return `${lines.join('\n')}\n${passing === '' ? '' : `\n${passing}`}`;
+}
+
+/** `passing (counted, not listed; --full lists them):` and one `check  n` line per check; '' when listed. */
+function passingBlock(report: Report): string {
+  const counts = Object.entries(report.passesByCheck ?? {}).filter(([, n]) => n > 0);
+  if (report.listed !== 'problems' || counts.length === 0) return '';
+  counts.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const width = Math.max(...counts.map(([check]) => clean(check).length));
+  return `passing (counted, not listed; --full lists them):\n${counts
+    .map(([check, n]) => `  ${clean(check).padEnd(width)}  ${n}`)
+    .join('\n')}\n`;
 }
 
 /**

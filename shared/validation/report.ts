@@ -14,7 +14,11 @@ export interface Report {
 }
 
 export interface ReportOptions {
-  /** List passing findings too (`--full`); otherwise they are counted and left out. */
+  /**
+   * List passing findings too (`--full`, `?full=true`); by default they are counted (`summary`,
+   * `passesByCheck`) and left out: at the reference fleet passes are 99% of the findings and all of the
+   * size (docs/targets.md performance), and nobody acts on a pass.
+   */
   readonly full?: boolean;
   /** Passes already reduced to counts by check id (a fleet check keeps no passing finding in its history). */
   readonly passCounts?: Readonly<Record<string, number>>;
@@ -29,8 +33,7 @@ const RANK: Record<FindingStatus, number> = { fail: 0, warn: 1, pass: 2 };
  * said twice is still one fact.
  */
 export function buildReport(findings: Iterable<Finding>, options: ReportOptions = {}): Report {
-  // Until the report store and renderers list problems only by default, the default lists everything.
-  const full = options.full ?? true;
+  const full = options.full ?? false;
   const unique = new Map<string, Finding>();
   for (const f of findings) {
     const key = JSON.stringify([
@@ -69,6 +72,27 @@ export function buildReport(findings: Iterable<Finding>, options: ReportOptions 
   };
 }
 
+/**
+ * A report as stored or received, made whole: one written before passes were counted (no `listed`, no
+ * `passesByCheck`) listed every finding, so its pass counts are those of its findings. Undefined when
+ * `value` is not a report at all.
+ */
+export function asReport(value: unknown): Report | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const r = value as Partial<Report>;
+  if (!Array.isArray(r.findings) || typeof r.summary !== 'object' || r.summary === null) return undefined;
+  if (r.listed !== undefined && r.passesByCheck !== undefined) return r as Report;
+  const passesByCheck: Record<string, number> = {};
+  for (const f of r.findings)
+    if (f.status === 'pass') passesByCheck[f.check] = (passesByCheck[f.check] ?? 0) + 1;
+  return {
+    summary: r.summary,
+    passesByCheck: r.passesByCheck ?? passesByCheck,
+    listed: r.listed ?? 'all',
+    findings: r.findings,
+  };
+}
+
 /** The report as pretty-printed JSON (the `Accept: application/json` answer of GET /api/report). */
 export function renderJson(report: Report): string {
   return `${JSON.stringify(report, null, 2)}\n`;
@@ -79,4 +103,11 @@ function compare(a: string, b: string): number {
 }
 
 export { renderTable } from './renderTable';
-export { renderHtml, type HtmlOptions, type HistoryEntry } from './renderHtml';
+export {
+  renderHtml,
+  renderHtmlParts,
+  type HtmlOptions,
+  type HtmlParts,
+  type HistoryEntry,
+  type StreamedRows,
+} from './renderHtml';

@@ -1,8 +1,8 @@
 /**
  * The report page in a real browser (headless Chromium from the npm package @sparticuz/chromium,
  * through playwright-core: test/helpers/browser.ts): a fleet run on the sandbox with one identity over the FIC limit,
- * then GET /api/report as a person would open it, the counts read off the page, and the status
- * filter clicked.
+ * then GET /api/report as a person would open it, the counts read off the page (passes counted per
+ * check, problems listed), the status filter clicked, and the full page (`?full=true`) with every pair.
  */
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -62,7 +62,7 @@ afterAll(async () => {
   await sandbox?.close();
 });
 
-it('shows the summary and the findings, and filters them by status', async () => {
+it('shows the summary, the problems and the pass counts, and filters the findings by status', async () => {
   const page = await browser.newPage();
   page.setDefaultTimeout(5_000);
   await page.goto(`${api.url}/api/report?code=${api.key}`);
@@ -73,33 +73,44 @@ it('shows the summary and the findings, and filters them by status', async () =>
   expect(pass).toBeGreaterThanOrEqual(1);
   expect(await page.textContent('#summary-fail')).toContain(String(fail));
 
+  // Passes are counted per check, not listed.
+  expect(await page.getAttribute('#summary', 'data-listed')).toBe('problems');
+  const counted: number[] = [];
+  for (const li of await page.locator('#passes-by-check li').all())
+    counted.push(Number(await li.getAttribute('data-count')));
+  expect(counted.reduce((a, b) => a + b, 0)).toBe(pass);
+  expect(await page.textContent('#passes-by-check')).toContain('federation.fic-present');
+  expect(await page.locator('tr.finding[data-status="pass"]').count()).toBe(0);
+  expect(await page.getAttribute('#capabilities tr[data-capability="federation"]', 'data-pass')).toBe(
+    String(counted.reduce((a, b) => a + b, 0)),
+  );
+
   const capacity = page.locator('tr.finding[data-status="fail"]', { hasText: 'id-full' });
   expect(await capacity.count()).toBeGreaterThanOrEqual(1);
   expect(await capacity.first().textContent()).toContain('21');
 
   await page.click('label[for="filter-fail"]');
   expect(await page.locator('tr.finding:visible').count()).toBe(fail);
-  expect(await page.locator('tr.finding[data-status="pass"]:visible').count()).toBe(0);
   await page.click('label[for="filter-all"]');
   expect(await page.locator('tr.finding:visible').count()).toBe(
     Number(await page.getAttribute('#findings', 'data-count')),
   );
 
-  // The fleet matrix: clusters down, identities across, each cell's state in data attributes.
+  // The fleet matrix of the problems: id-ok passed, so it has no column; the legend says what was counted.
   const cell = (identityName: string) =>
     page.locator(
       `table.matrix[data-view="fleet"] td.cell[data-row="aks-report"][data-column="${identityName}"]`,
     );
-  expect(await cell('id-ok').getAttribute('data-state')).toBe('present');
-  expect(await cell('id-ok').getAttribute('data-status')).toBe('pass');
   expect(await cell('id-full').getAttribute('data-state')).toBe('refused');
   expect(await cell('id-full').getAttribute('data-status')).toBe('fail');
   expect(await cell('id-full').textContent()).toContain('refused');
   expect(await page.locator('table.matrix[data-view="fleet"] th[scope="col"]').allTextContents()).toEqual([
     'cluster \\ identity',
     'id-full',
-    'id-ok',
   ]);
+  expect(
+    Number(await page.getAttribute('#view-fleet [data-passes-not-listed]', 'data-passes-not-listed')),
+  ).toBe(counted.reduce((a, b) => a + b, 0));
 
   // The capability filter (inline script) and the text search narrow the findings table.
   await page.selectOption('#filter-capability', 'federation');
@@ -108,11 +119,32 @@ it('shows the summary and the findings, and filters them by status', async () =>
   );
   await page.fill('#filter-text', 'id-full');
   const matching = await page.locator('tr.finding:visible').count();
-  expect(matching).toBeGreaterThanOrEqual(2);
+  expect(matching).toBeGreaterThanOrEqual(1);
   for (const text of await page.locator('tr.finding:visible').allTextContents())
     expect(text).toContain('id-full');
   await page.fill('#filter-text', '');
 
   mkdirSync(resolve(__dirname, '../../test-results'), { recursive: true });
   await page.screenshot({ path: resolve(__dirname, '../../test-results/report.png'), fullPage: true });
+});
+
+it('lists every finding with full=true: the passing pairs are back in the matrix', async () => {
+  const page = await browser.newPage();
+  page.setDefaultTimeout(5_000);
+  await page.goto(`${api.url}/api/report?full=true&code=${api.key}`);
+  const pass = Number(await page.getAttribute('#summary', 'data-pass'));
+  expect(await page.getAttribute('#summary', 'data-listed')).toBe('all');
+  await page.click('label[for="filter-pass"]');
+  expect(await page.locator('tr.finding:visible').count()).toBe(pass);
+  expect(await page.locator('tr.finding[data-status="fail"]:visible').count()).toBe(0);
+  const cell = page.locator(
+    'table.matrix[data-view="fleet"] td.cell[data-row="aks-report"][data-column="id-ok"]',
+  );
+  expect(await cell.getAttribute('data-state')).toBe('present');
+  expect(await cell.getAttribute('data-status')).toBe('pass');
+  expect(await page.locator('table.matrix[data-view="fleet"] th[scope="col"]').allTextContents()).toEqual([
+    'cluster \\ identity',
+    'id-full',
+    'id-ok',
+  ]);
 });

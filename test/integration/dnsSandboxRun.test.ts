@@ -112,7 +112,7 @@ it('plan: writes nothing and lists the planned link', () => {
 });
 
 it('the drift check (no events) links the system zone and wires the endpoint, through Resource Graph', () => {
-  const run = fedlink('sandbox', 'run', '--estate', estatePath, '--config', configPath, '--json');
+  const run = fedlink('sandbox', 'run', '--estate', estatePath, '--config', configPath, '--json', '--full');
   expect(run.stderr).not.toMatch(/Error/);
   const out = JSON.parse(run.stdout) as Output;
   expect(run.code).toBe(0);

@@ -2,6 +2,7 @@
  * The HTTP API (docs/design.md "HTTP") over real sockets: the sandbox server feeds the same handlers the
  * Function App registers. Security target 3: no key, no ARM call.
  */
+import { type Report } from '../../shared/validation/report';
 import { startApiServer, type ApiServer } from '../../sandbox/httpServer';
 import { silentLogger } from '../../shared/core/log';
 import { cluster, identity, running, type Running } from '../helpers/scenario';
@@ -109,10 +110,47 @@ it('serves the fleet report as HTML and as JSON after a fleet run', async () => 
   expect(html.headers.get('content-type')).toContain('text/html');
   expect(await html.text()).toContain('<table');
   const json = await call('/api/report', { headers: { accept: 'application/json' } });
-  const report = (await json.json()) as { summary: { fail: number; pass: number } };
+  const report = (await json.json()) as Report;
   expect(report.summary.fail).toBe(0);
   expect(report.summary.pass).toBeGreaterThan(0);
+  // By default the passes are counted, not listed.
+  expect(report.listed).toBe('problems');
+  expect(report.findings.filter((f) => f.status === 'pass')).toEqual([]);
+  expect(Object.values(report.passesByCheck).reduce((a, b) => a + b, 0)).toBe(report.summary.pass);
   expect(sandbox.fics(payments.id)).toHaveLength(1);
+
+  // ?full=true lists every finding; an unknown parameter changes nothing.
+  const full = (await (
+    await call('/api/report?full=true&colour=blue', { headers: { accept: 'application/json' } })
+  ).json()) as Report;
+  expect(full.listed).toBe('all');
+  expect(full.summary).toEqual(report.summary);
+  expect(full.findings.filter((f) => f.status === 'pass')).toHaveLength(report.summary.pass);
+  expect(
+    await (
+      await call('/api/report?colour=blue&full=false', { headers: { accept: 'application/json' } })
+    ).json(),
+  ).toEqual(report);
+  const ndjson = await call('/api/report?full=true', { headers: { accept: 'application/x-ndjson' } });
+  expect(ndjson.headers.get('content-type')).toBe('application/x-ndjson');
+  const lines = (await ndjson.text()).split('\n');
+  expect(lines.pop()).toBe('');
+  expect(lines.map((l) => JSON.parse(l) as unknown)).toEqual(full.findings);
+});
+
+it.each([
+  ['full=maybe', 'got full=maybe'],
+  ['full=1', 'got full=1'],
+  ['full=TRUE', 'got full=TRUE'],
+  ['full=true&full=false', 'got full=true&full=false'],
+  ['full', 'got full='],
+])('GET /api/report?%s is a 400 that says what full accepts', async (query, got) => {
+  const res = await call(`/api/report?${query}`, { headers: { accept: 'application/json' } });
+  expect(res.status).toBe(400);
+  const { error } = (await res.json()) as { error: { message: string } };
+  expect(error.message).toBe(
+    `full must be given at most once, as full=true (every finding) or full=false (problems and pass counts, the default); ${got}`,
+  );
 });
 
 it.each([

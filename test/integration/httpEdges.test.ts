@@ -39,6 +39,8 @@ function counted(inner: ReportStore): ReportStore & { calls: string[] } {
     latest: () => (calls.push('latest'), inner.latest()),
     read: (n) => (calls.push('read'), inner.read(n)),
     listRecent: (c) => (calls.push('listRecent'), inner.listRecent(c)),
+    saveFindings: (r, f) => (calls.push('saveFindings'), inner.saveFindings(r, f)),
+    readFindings: (n) => (calls.push('readFindings'), inner.readFindings(n)),
   };
 }
 
@@ -414,13 +416,14 @@ describe('GET /api/report', () => {
     }
   });
 
-  it('answers 406 when the Accept allows neither format', async () => {
+  it('answers 406 when the Accept allows no report format', async () => {
     const res = await call('/api/report', { headers: { accept: 'image/png, application/json;q=0' } });
     expect(await problemOf(res)).toEqual({
       status: 406,
       body: {
         error: {
-          message: 'GET /api/report answers application/json or text/html; the Accept header allows neither',
+          message:
+            'GET /api/report answers application/json, text/html or application/x-ndjson; the Accept header allows none of them',
         },
       },
     });
@@ -452,6 +455,8 @@ describe('GET /api/health', () => {
       latest: () => Promise.reject(new Error('the report container gone does not exist')),
       read: () => Promise.reject(new Error('no')),
       listRecent: () => Promise.reject(new Error('no')),
+      saveFindings: () => Promise.reject(new Error('no')),
+      readFindings: () => Promise.reject(new Error('no')),
     };
     const other = await startApiServer({
       client: sandbox.host.client,

@@ -186,7 +186,7 @@ describe('fedlink sandbox run: private endpoint approvals', () => {
   });
 
   it('plan writes nothing and lists every decision with its rule, requester subscription and tenant', () => {
-    const { code, out } = run(ESTATE, CONFIG, '--mode', 'plan');
+    const { code, out } = run(ESTATE, CONFIG, '--mode', 'plan', '--full');
     expect(code).toBe(0);
     expect(out.operations.filter((o) => o.method !== 'GET' && o.method !== 'POST')).toEqual([]);
     const decisions = out.report.findings.filter((f) => f.check === 'privatelink.decision');

@@ -6,7 +6,8 @@
  * the check.
  */
 import { type AccessToken, type GetTokenOptions, type TokenCredential } from '@azure/core-auth';
-import { type ContainerClient } from '@azure/storage-blob';
+import { createServer, connect, type Socket } from 'node:net';
+import { ContainerClient, type StorageSharedKeyCredential } from '@azure/storage-blob';
 import { type RunResult } from '../../functions/contracts';
 import { DRIFT_INSTANCE_ID } from '../../shared/core/instanceIds';
 import { startApiServer } from '../../sandbox/httpServer';
@@ -14,14 +15,16 @@ import { blobReportStore, blobReportStoreFor } from '../../shared/azure/reportSt
 import { silentLogger } from '../../shared/core/log';
 import { createMemoryReportStore } from '../../shared/reportStore/memory';
 import {
+  findingsName,
   historyName,
   LATEST_NAME,
   type ReportStore,
   ReportStoreError,
   type StoredReport,
 } from '../../shared/reportStore/store';
+import { type Finding } from '../../shared/validation/findings';
 import { buildReport } from '../../shared/validation/report';
-import { type Azurite, startAzurite } from '../helpers/azurite';
+import { AZURITE_ACCOUNT, type Azurite, startAzurite } from '../helpers/azurite';
 import { cluster, identity, running } from '../helpers/scenario';
 
 jest.setTimeout(60_000);
@@ -42,6 +45,23 @@ async function newContainer(): Promise<ContainerClient> {
   return container;
 }
 
+function manyFindings(n: number, pad = 0): Finding[] {
+  return Array.from({ length: n }, (_, i) => ({
+    check: i % 7 === 0 ? 'federation.cluster-oidc' : 'federation.fic-present',
+    resourceId: `/subscriptions/s/resourceGroups/rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-${i}`,
+    status: i % 7 === 0 ? ('warn' as const) : ('pass' as const),
+    message: `identity id-${i} ü ✓ "quoted"\nsecond line${'.'.repeat(pad)}`,
+    ...(i % 7 === 0 ? { remediation: 'az aks update --enable-workload-identity' } : {}),
+  }));
+}
+
+async function collect<T>(items: AsyncIterable<T> | undefined): Promise<T[] | undefined> {
+  if (items === undefined) return undefined;
+  const out: T[] = [];
+  for await (const item of items) out.push(item);
+  return out;
+}
+
 function entry(runId: string, generatedAt: string, extra: Record<string, unknown> = {}): StoredReport {
   return { runId, generatedAt, report: { summary: { pass: 1, warn: 0, fail: 0 }, findings: [], ...extra } };
 }
@@ -50,6 +70,36 @@ async function blobNames(container: ContainerClient): Promise<string[]> {
   const names: string[] = [];
   for await (const blob of container.listBlobsFlat()) names.push(blob.name);
   return names.sort();
+}
+
+/** A TCP proxy on loopback to `target` that counts the bytes coming back from it. */
+async function countingProxy(
+  target: URL,
+): Promise<{ url: string; bytes: () => number; close: () => Promise<void> }> {
+  let received = 0;
+  const sockets = new Set<Socket>();
+  const server = createServer((client) => {
+    const upstream = connect(Number(target.port), target.hostname);
+    for (const s of [client, upstream]) {
+      sockets.add(s);
+      s.on('close', () => sockets.delete(s));
+      s.on('error', () => undefined);
+    }
+    upstream.on('data', (chunk: Buffer) => (received += chunk.length));
+    client.pipe(upstream);
+    upstream.pipe(client);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    bytes: () => received,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
+  };
 }
 
 interface Subject {
@@ -90,6 +140,53 @@ describe.each(subjects)('the %s report store', (_kind, make) => {
     expect(await store.latest()).toEqual(saved);
     expect(await store.read('history/2026/03/14/20260314T092653.589Z-fedlink_drift.json')).toEqual(saved);
     expect(await store.read('history/2026/03/14/nothing.json')).toBeUndefined();
+  });
+
+  it("streams a run's every finding into NDJSON beside its history document, and back line by line", async () => {
+    const { store, names } = await make();
+    const run = { runId: 'fedlink:drift', generatedAt: '2026-03-14T09:26:53.589Z' };
+    const findings = manyFindings(2_500);
+    async function* slowly(): AsyncGenerator<Finding> {
+      for (const f of findings) {
+        await Promise.resolve();
+        yield f;
+      }
+    }
+    expect(await store.saveFindings(run, slowly())).toEqual({
+      name: 'history/2026/03/14/20260314T092653.589Z-fedlink_drift.findings.ndjson',
+      outcome: 'written',
+      count: 2_500,
+    });
+    // Not a report: never listed as a run, and the run has no report (nor latest) until it is saved.
+    expect(await store.listRecent(5)).toEqual([]);
+    expect(await store.readFindings(LATEST_NAME)).toBeUndefined();
+    const history = historyName(run);
+    expect(await collect(await store.readFindings(history))).toEqual(findings);
+    await store.save({ ...run, report: buildReport(findings) });
+    expect(await names()).toEqual([findingsName(run), history, LATEST_NAME]);
+    expect((await store.listRecent(5)).map((r) => r.name)).toEqual([history]);
+    expect(await collect(await store.readFindings(LATEST_NAME))).toEqual(findings);
+
+    // A retried save keeps the first list and does not even read the new one.
+    // eslint-disable-next-line require-yield -- it must fail if iterated
+    async function* untouchable(): AsyncGenerator<Finding> {
+      await Promise.reject(new Error('a kept findings list was read again'));
+    }
+    expect(await store.saveFindings(run, untouchable())).toEqual({
+      name: findingsName(run),
+      outcome: 'kept',
+      count: 0,
+    });
+    // A run that stored no list, and a name that is no report.
+    expect(await store.readFindings(historyName({ ...run, runId: 'other' }))).toBeUndefined();
+    await expect(store.readFindings('history/x.findings.ndjson')).rejects.toThrow(ReportStoreError);
+  });
+
+  it('stores an empty list as an empty document, and a sync iterable too', async () => {
+    const { store } = await make();
+    const run = { runId: 'r', generatedAt: '2026-03-14T09:00:00Z' };
+    expect((await store.saveFindings(run, [])).count).toBe(0);
+    expect(await collect(await store.readFindings(historyName(run)))).toEqual([]);
   });
 
   it('has no latest before the first save', async () => {
@@ -247,6 +344,74 @@ describe('the blob report store', () => {
     );
   });
 
+  it('stages the findings in blocks while the writer is still producing them (never the whole list at once)', async () => {
+    const container = await newContainer();
+    const store = blobReportStore(container, { findingsBlockBytes: 256 * 1024 });
+    const run = { runId: 'fedlink:drift', generatedAt: '2026-03-14T10:00:00.000Z' };
+    const findings = manyFindings(12_000, 200); // about 4 MB
+    let stagedMidway = -1;
+    async function* writer(): AsyncGenerator<Finding> {
+      for (const [i, f] of findings.entries()) {
+        if (i === findings.length - 1) {
+          // The last finding is not produced yet: a store that buffers the list would have sent nothing.
+          const list = await container.getBlockBlobClient(findingsName(run)).getBlockList('uncommitted');
+          stagedMidway = list.uncommittedBlocks?.length ?? 0;
+        }
+        yield f;
+      }
+    }
+    expect((await store.saveFindings(run, writer())).count).toBe(12_000);
+    expect(stagedMidway).toBeGreaterThanOrEqual(8);
+    const props = await container.getBlockBlobClient(findingsName(run)).getProperties();
+    expect(props.contentType).toBe('application/x-ndjson');
+    expect(props.metadata).toEqual({ runid: 'fedlink%3Adrift', generatedat: '2026-03-14T10:00:00.000Z' });
+    expect(await collect(await store.readFindings(historyName(run)))).toEqual(findings);
+  });
+
+  it('reads the findings as they are consumed: a reader that stops early has not downloaded the list', async () => {
+    const container = await newContainer();
+    const run = { runId: 'fedlink:drift', generatedAt: '2026-03-14T10:00:00.000Z' };
+    const findings = manyFindings(60_000, 400); // about 34 MB
+    await blobReportStore(container).saveFindings(run, findings);
+    const size = (await container.getBlockBlobClient(findingsName(run)).getProperties()).contentLength!;
+    expect(size).toBeGreaterThan(30_000_000);
+    // The same container through a loopback proxy that counts the bytes Azurite sends.
+    const proxy = await countingProxy(new URL(azurite.blobEndpoint));
+    try {
+      const credential = azurite.service.credential as StorageSharedKeyCredential;
+      const through = new ContainerClient(
+        `${proxy.url}/${AZURITE_ACCOUNT}/${container.containerName}`,
+        credential,
+      );
+      const iterator = (await blobReportStore(through).readFindings(historyName(run)))![
+        Symbol.asyncIterator
+      ]();
+      expect((await iterator.next()).value).toEqual(findings[0]);
+      // Give the socket time to fill everything it would without backpressure.
+      await new Promise((r) => setTimeout(r, 500));
+      const afterFirst = proxy.bytes();
+      expect(afterFirst).toBeLessThan(size / 2);
+      let count = 1;
+      while (!(await iterator.next()).done) count++;
+      expect(count).toBe(findings.length);
+      expect(proxy.bytes()).toBeGreaterThan(size);
+      process.stderr.write(
+        `report store: ${(size / 1e6).toFixed(1)} MB findings list; ${(afterFirst / 1e6).toFixed(1)} MB downloaded after the first finding was read\n`,
+      );
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('names the document and line of a findings list that is not one', async () => {
+    const container = await newContainer();
+    const run = { runId: 'r', generatedAt: '2026-03-14T10:00:00.000Z' };
+    const text = `${JSON.stringify(manyFindings(1)[0])}\n{"check":1}\n`;
+    await container.getBlockBlobClient(findingsName(run)).upload(text, Buffer.byteLength(text));
+    const findings = (await blobReportStore(container).readFindings(historyName(run)))!;
+    await expect(collect(findings)).rejects.toThrow(`${findingsName(run)} line 2 is not a finding`);
+  });
+
   it('replaces a latest.json that was put there by hand (no run metadata)', async () => {
     const container = await newContainer();
     await container.getBlockBlobClient(LATEST_NAME).upload('{}', 2);
@@ -332,6 +497,43 @@ describe('the report of a drift check, stored and served', () => {
       expect(json.headers.get('last-modified')).toBe(new Date(ref!.generatedAt).toUTCString());
       expect(await json.json()).toEqual(expected);
       expect(expected.summary.pass).toBeGreaterThan(0);
+      expect(expected.findings.filter((f) => f.status === 'pass')).toEqual([]);
+
+      // The full list: not there until the run's findings are saved beside its report.
+      const getFull = (accept: string, query = 'full=true') =>
+        fetch(`${api.url}/api/report?${query}`, { headers: { 'x-functions-key': api.key, accept } });
+      const missing = await getFull('application/json');
+      expect(missing.status).toBe(404);
+      expect(((await missing.json()) as { error: { message: string } }).error.message).toBe(
+        `run ${DRIFT_INSTANCE_ID} stored no full list of findings; GET /api/report without full=true lists its warn and fail findings and counts its passes`,
+      );
+      const written = (status.output as RunResult).findings;
+      await reports.saveFindings({ runId: DRIFT_INSTANCE_ID, generatedAt: ref!.generatedAt }, written);
+
+      const fullJson = await getFull('application/json');
+      expect(fullJson.status).toBe(200);
+      // Streamed: no length known in advance.
+      expect(fullJson.headers.get('transfer-encoding')).toBe('chunked');
+      expect(fullJson.headers.get('x-fedlink-run-id')).toBe(DRIFT_INSTANCE_ID);
+      expect(await fullJson.json()).toEqual({
+        summary: expected.summary,
+        passesByCheck: expected.passesByCheck,
+        listed: 'all',
+        findings: written,
+      });
+      const ndjson = await getFull('application/x-ndjson');
+      expect(ndjson.headers.get('content-type')).toBe('application/x-ndjson');
+      expect(
+        (await ndjson.text())
+          .split('\n')
+          .filter(Boolean)
+          .map((l) => JSON.parse(l) as unknown),
+      ).toEqual(written);
+      const page = await (await getFull('text/html')).text();
+      expect(page.match(/<tr class="finding"/g)).toHaveLength(written.length);
+      expect(page).toContain(`<table id="findings" data-count="${written.length}" data-listed="all">`);
+      expect(page.trimEnd().endsWith('</html>')).toBe(true);
+      expect((await getFull('application/json', 'full=maybe')).status).toBe(400);
     } finally {
       await api.close();
       await sandbox.close();

@@ -32,6 +32,8 @@ interface Output {
   state: { resources: { id: string; name: string; type: string; properties?: Record<string, unknown> }[] };
   report: {
     summary: { pass: number; warn: number; fail: number };
+    passesByCheck: Record<string, number>;
+    listed: 'all' | 'problems';
     findings: {
       check: string;
       status: string;
@@ -147,9 +149,32 @@ describe('fedlink sandbox run', () => {
     });
     expect(out.operations.filter((o) => o.method === 'PUT')).toHaveLength(1);
     expect(out.report.summary.fail).toBe(0);
-    expect(out.report.findings.some((f) => f.check === 'federation.fic-present' && f.status === 'pass')).toBe(
-      true,
+    // Passes are counted per check, not listed; --full lists them; the table ends with the counts.
+    expect(out.report.listed).toBe('problems');
+    expect(out.report.findings.filter((f) => f.status === 'pass')).toEqual([]);
+    expect(out.report.passesByCheck['federation.fic-present']).toBeGreaterThanOrEqual(1);
+    const again = (...extra: string[]) =>
+      fedlink(
+        'sandbox',
+        'run',
+        '--estate',
+        estatePath,
+        '--config',
+        configPath,
+        '--events',
+        eventsPath,
+        ...extra,
+      );
+    const full = JSON.parse(again('--json', '--full').stdout) as Output;
+    expect(full.report.listed).toBe('all');
+    const passes = full.report.findings.filter((f) => f.status === 'pass');
+    expect(passes.length).toBe(full.report.summary.pass);
+    expect(passes.some((f) => f.check === 'federation.fic-present')).toBe(true);
+    const table = again().stdout;
+    expect(table).toMatch(
+      /\npassing \(counted, not listed; --full lists them\):\n( {2}.+\n)* {2}federation\.fic-present +\d+\n/,
     );
+    expect(again('--full').stdout).not.toContain('passing (counted');
   });
 
   it('ten cluster events at once (with duplicates): no 409, exact FICs; an identity past 20 gets none and exit 1 names the count', () => {

@@ -46,6 +46,7 @@ describe('scope before reads (fedlink sandbox run)', () => {
         'sandbox',
         'run',
         '--json',
+        '--full',
         '--estate',
         file('estate.json', {
           tenants: [{ tenantId: TENANT, subscriptions: [SUB, OTHER] }],

@@ -5,13 +5,8 @@
  */
 import { HttpRequest, type app as functionsApp } from '@azure/functions';
 import { type DurableClientPort } from '../../../functions/durableClientPort';
-import {
-  contentTypeProblem,
-  getRun,
-  MAX_RUN_BODY_BYTES,
-  postRun,
-  reportFormat,
-} from '../../../functions/triggers/http';
+import { contentTypeProblem, getRun, MAX_RUN_BODY_BYTES, postRun } from '../../../functions/triggers/http';
+import { reportFormat } from '../../../functions/triggers/httpReport';
 import { API_ROUTES } from '../../../functions/triggers/httpRoutes';
 import { silentLogger } from '../../../shared/core/log';
 
@@ -115,6 +110,10 @@ describe('reportFormat (RFC 9110, section 12.5.1)', () => {
     ['application/json;q=0, text/html;q=0', undefined],
     ['image/png', undefined],
     ['text/html;q=abc, application/json;q=0.1', 'json'],
+    ['application/x-ndjson', 'ndjson'],
+    ['application/x-ndjson, */*;q=0.5', 'ndjson'],
+    ['application/x-ndjson;q=0.5, application/json', 'json'],
+    ['application/x-ndjson, */*', 'ndjson'],
   ])('%j → %s', (accept, format) => {
     expect(reportFormat(accept)).toBe(format);
   });

@@ -1,5 +1,12 @@
 import { type Finding } from '../../../shared/validation/findings';
-import { buildReport, renderHtml, renderJson, renderTable } from '../../../shared/validation/report';
+import {
+  asReport,
+  buildReport,
+  renderHtml,
+  renderHtmlParts,
+  renderJson,
+  renderTable,
+} from '../../../shared/validation/report';
 import { clusterId, identityId } from '../federation/fixtures';
 
 const PAY = identityId('id-payments');
@@ -34,7 +41,7 @@ const failEarlier: Finding = {
 
 describe('buildReport', () => {
   it('orders fail, warn, pass, then by resource id and check, and counts each', () => {
-    const report = buildReport([pass, warn, fail, failEarlier]);
+    const report = buildReport([pass, warn, fail, failEarlier], { full: true });
     expect(report).toEqual({
       summary: { pass: 1, warn: 1, fail: 2 },
       passesByCheck: { [pass.check]: 1 },
@@ -65,16 +72,44 @@ describe('buildReport', () => {
   it('orders resource ids case-insensitively, as ARM compares them', () => {
     const upper: Finding = { ...pass, resourceId: AKS.toUpperCase() };
     const lower: Finding = { ...pass, resourceId: `${AKS}-z`.toLowerCase() };
-    expect(buildReport([lower, upper]).findings).toEqual([upper, lower]);
+    expect(buildReport([lower, upper], { full: true }).findings).toEqual([upper, lower]);
   });
 
   it('reports nothing for no findings', () => {
     expect(buildReport([])).toEqual({
       summary: { pass: 0, warn: 0, fail: 0 },
       passesByCheck: {},
-      listed: 'all',
+      listed: 'problems',
       findings: [],
     });
+  });
+
+  it('by default lists the problems and counts the passes per check, exactly', () => {
+    const passes = Array.from({ length: 7 }, (_, i) => ({ ...pass, resourceId: `${FIC}-${i}` }));
+    const other: Finding = { ...pass, check: 'dns.link', resourceId: AKS };
+    const report = buildReport([...passes, other, warn, fail]);
+    expect(report).toEqual({
+      summary: { pass: 8, warn: 1, fail: 1 },
+      passesByCheck: { [pass.check]: 7, 'dns.link': 1 },
+      listed: 'problems',
+      findings: [fail, warn],
+    });
+    expect(buildReport([...passes, other, warn, fail], { full: true }).findings).toHaveLength(10);
+  });
+});
+
+describe('asReport', () => {
+  it('reads a report stored before passes were counted as one that lists everything', () => {
+    expect(asReport({ summary: { pass: 1, warn: 0, fail: 1 }, findings: [pass, fail] })).toEqual({
+      summary: { pass: 1, warn: 0, fail: 1 },
+      passesByCheck: { [pass.check]: 1 },
+      listed: 'all',
+      findings: [pass, fail],
+    });
+    const current = buildReport([pass, fail]);
+    expect(asReport(JSON.parse(JSON.stringify(current)))).toEqual(current);
+    expect(asReport({ findings: 'no' })).toBeUndefined();
+    expect(asReport(null)).toBeUndefined();
   });
 });
 
@@ -91,7 +126,7 @@ describe('renderJson', () => {
 
 describe('renderTable', () => {
   it('aligns columns, shortens resource ids to their names, puts the fix under the message', () => {
-    expect(renderTable(buildReport([pass, warn, fail]))).toBe(
+    expect(renderTable(buildReport([pass, warn, fail], { full: true }))).toBe(
       [
         '1 fail, 1 warn, 1 pass',
         '',
@@ -107,7 +142,29 @@ describe('renderTable', () => {
   });
 
   it('says so when there are no findings', () => {
-    expect(renderTable(buildReport([]))).toBe('0 fail, 0 warn, 0 pass\nno findings\n');
+    expect(renderTable(buildReport([], { full: true }))).toBe('0 fail, 0 warn, 0 pass\nno findings\n');
+    expect(renderTable(buildReport([]))).toBe('0 fail, 0 warn, 0 pass\nno problems\n');
+  });
+
+  it('lists the problems and a "passing" block of counts per check when passes are not listed', () => {
+    const dns: Finding = { ...pass, check: 'dns.link', resourceId: AKS };
+    expect(renderTable(buildReport([pass, { ...pass, resourceId: `${FIC}2` }, dns, warn]))).toBe(
+      [
+        '0 fail, 1 warn, 3 pass',
+        '',
+        'STATUS  CHECK                    RESOURCE         MESSAGE',
+        'WARN    federation.cluster-oidc  aks-prod-eastus  cluster aks-prod-eastus has workload identity disabled',
+        '                                                  fix: az aks update --enable-workload-identity',
+        '',
+        'passing (counted, not listed; --full lists them):',
+        '  dns.link                1',
+        '  federation.fic-present  2',
+        '',
+      ].join('\n'),
+    );
+    expect(renderTable(buildReport([pass]))).toBe(
+      '0 fail, 0 warn, 1 pass\nno problems\npassing (counted, not listed; --full lists them):\n  federation.fic-present  1\n',
+    );
   });
 
   it('shows a resource that is not an ARM id as it is', () => {
@@ -140,7 +197,9 @@ describe('renderTable', () => {
 });
 
 describe('renderHtml', () => {
-  const html = renderHtml(buildReport([pass, warn, fail]), { generatedAt: '2026-11-23T10:00:00Z' });
+  const html = renderHtml(buildReport([pass, warn, fail], { full: true }), {
+    generatedAt: '2026-11-23T10:00:00Z',
+  });
 
   it('is one self-contained document: no external assets, one inline script of its own', () => {
     expect(html.startsWith('<!doctype html>\n<html lang="en">')).toBe(true);
@@ -152,13 +211,13 @@ describe('renderHtml', () => {
 
   it('exposes stable hooks: summary counts, filters, one row per finding with data attributes and a badge', () => {
     expect(html).toContain(
-      '<section id="summary" aria-label="Summary" data-pass="1" data-warn="1" data-fail="1">',
+      '<section id="summary" aria-label="Summary" data-pass="1" data-warn="1" data-fail="1" data-listed="all">',
     );
     expect(html).toContain(
       '<span class="count" id="summary-fail" data-status="fail" data-count="1"><strong>1</strong>fail</span>',
     );
     for (const s of ['all', 'fail', 'warn', 'pass']) expect(html).toContain(`id="filter-${s}"`);
-    expect(html).toContain('<table id="findings" data-count="3">');
+    expect(html).toContain('<table id="findings" data-count="3" data-listed="all">');
     const rows = [
       ...html.matchAll(
         /<tr class="finding" data-status="(\w+)" data-check="([^"]+)" data-capability="federation" data-resource-id="([^"]+)">/g,
@@ -188,6 +247,33 @@ describe('renderHtml', () => {
     expect(page).not.toContain('<img');
     expect(page).toContain('&quot;&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&quot; &amp; more');
     expect(page).toContain(`data-resource-id="${PAY}&quot;&gt;&lt;img src=x onerror=alert(1)&gt;"`);
+  });
+
+  it('by default shows the pass counts by check and per capability, and lists no pass', () => {
+    const dns: Finding = { ...pass, check: 'dns.link', resourceId: AKS };
+    const page = renderHtml(buildReport([pass, { ...pass, resourceId: `${FIC}2` }, dns, warn]));
+    expect(page).toContain('data-pass="3" data-warn="1" data-fail="0" data-listed="problems"');
+    expect(page).toContain('<li data-check="dns.link" data-count="1">');
+    expect(page).toContain('<li data-check="federation.fic-present" data-count="2">');
+    expect(page).toContain('counted, not listed');
+    // dns has only passes: it still has its row, with its count.
+    expect(page).toContain('<tr data-capability="dns" data-pass="1">');
+    expect(page).toContain('<tr data-capability="federation" data-pass="2">');
+    expect(page).toContain('<table id="findings" data-count="1" data-listed="problems">');
+    expect(page).toContain('pass (3, not listed)');
+    expect(page.match(/<tr class="finding"/g)).toHaveLength(1);
+  });
+
+  it('is the same page when its rows are written between the parts', () => {
+    const report = buildReport([pass, warn, fail], { full: true });
+    const parts = renderHtmlParts(report, { generatedAt: '2026-11-23T10:00:00Z' });
+    expect(`${parts.head}${report.findings.map((f) => parts.row(f)).join('\n      ')}${parts.tail}`).toBe(
+      html,
+    );
+    // Streamed: the views and counts from the short report, the table announced with every row.
+    const streamed = renderHtmlParts(buildReport([pass, warn, fail]), {}, { count: 3 });
+    expect(streamed.head).toContain('<table id="findings" data-count="3" data-listed="all">');
+    expect(streamed.head).toContain('pass (1)');
   });
 
   it('shows an empty state with zero counts', () => {
