@@ -120,8 +120,16 @@ export function createArmPrivateLink(
           clients.forSubscription(t.subscriptionId).network.privateEndpoints.get(t.resourceGroup, t.name),
         );
       } catch (error) {
-        // A consumer's endpoint in a subscription fedlink may not read: as good as unknown.
-        if (error instanceof ArmError && (error.status === 403 || error.status === 401)) return undefined;
+        // A consumer's endpoint in a subscription fedlink may not read, or cannot see at all (404
+        // SubscriptionNotFound: another tenant's, or one that does not exist): as good as unknown. One
+        // requester's endpoint must not fail the decisions on every connection of the target.
+        if (
+          error instanceof ArmError &&
+          (error.status === 403 ||
+            error.status === 401 ||
+            (error.status === 404 && error.code?.toLowerCase() === 'subscriptionnotfound'))
+        )
+          return undefined;
         throw error;
       }
       return model === undefined ? undefined : privateEndpointFromModel(model);

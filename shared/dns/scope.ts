@@ -30,7 +30,30 @@ type ClusterPart =
   | { readonly kind: 'finding'; readonly finding: Finding }
   | { readonly kind: 'skip'; readonly reason: string };
 
-function clusterPart(cluster: Cluster, zones: (c: Cluster) => readonly DnsZone[]): ClusterPart {
+/**
+ * A cluster's own zone (`privateDNSZone` set to a zone id) may live anywhere; fedlink links and writes
+ * records only in zones of the subscriptions in scope, so a zone elsewhere (another subscription of
+ * ours, another tenant's) is a finding, never a write (docs/targets.md security 2's reasoning: the config
+ * says where fedlink may act).
+ */
+function outsideScope(cluster: Cluster, zoneId: string, inScope: ReadonlySet<string>): Finding | undefined {
+  const sub = /^\/subscriptions\/([^/]+)\//i.exec(zoneId)?.[1]?.toLowerCase();
+  if (sub !== undefined && inScope.has(sub)) return undefined;
+  return {
+    check: DNS_CHECKS.zone,
+    resourceId: cluster.id,
+    status: 'fail',
+    message: `the cluster's private zone ${zoneId} is in subscription ${sub ?? '(none)'}, outside the subscriptions in scope: fedlink does not link or write records there`,
+    remediation:
+      'Add that subscription to scope.subscriptions (and fedlink\'s role there) if fedlink should manage the zone, or link it by hand.',
+  };
+}
+
+function clusterPart(
+  cluster: Cluster,
+  zones: (c: Cluster) => readonly DnsZone[],
+  inScope: ReadonlySet<string>,
+): ClusterPart {
   if (!cluster.privateCluster) return { kind: 'skip', reason: 'not a private cluster: no private zone' };
   const zone = clusterZone(cluster);
   switch (zone.kind) {
@@ -57,6 +80,8 @@ function clusterPart(cluster: Cluster, zones: (c: Cluster) => readonly DnsZone[]
         },
       };
     case 'zone': {
+      const elsewhere = outsideScope(cluster, zone.zoneId, inScope);
+      if (elsewhere) return { kind: 'finding', finding: elsewhere };
       const name = zoneNameOf(zone.zoneId);
       if (!isAksZoneName(name, cluster.location))
         return {
@@ -144,7 +169,11 @@ export async function scopeForCluster(
     zoneKind === 'system' && cluster.nodeResourceGroup !== undefined
       ? await azure.listZones(cluster.subscriptionId, cluster.nodeResourceGroup)
       : [];
-  const part = clusterPart(cluster, () => nodeZones);
+  const inScope =
+    zoneKind === 'zone'
+      ? new Set((await scopeSubscriptions(azure, config)).map((s) => s.toLowerCase()))
+      : new Set<string>();
+  const part = clusterPart(cluster, () => nodeZones, inScope);
   if (part.kind === 'skip') return { kind: 'skip', reason: part.reason, findings: [] };
   if (part.kind === 'finding')
     return part.finding.status === 'pass'
@@ -188,7 +217,8 @@ export async function scopeForFleet(
   const zones = clusters.some((c) => clusterZone(c).kind === 'system')
     ? await azure.queryZones(subscriptions)
     : [];
-  const parts = clusters.map((c) => clusterPart(c, () => zones));
+  const inScope = new Set(subscriptions.map((s) => s.toLowerCase()));
+  const parts = clusters.map((c) => clusterPart(c, () => zones, inScope));
   const endpoints = wiring ? await azure.queryPrivateEndpoints(subscriptions) : [];
   const work = [
     ...zoneItems(config, parts),

@@ -19,11 +19,11 @@ export function clusterZone(cluster: Cluster): ClusterZone {
   const value = cluster.privateDnsZone;
   if (value === undefined || value.toLowerCase() === 'system') return { kind: 'system' };
   if (value.toLowerCase() === 'none') return { kind: 'none' };
-  const text: string = value;
+  const text: string = value.length > 200 ? `${value.slice(0, 200)}…` : value;
   if (!isResourceId(value, TYPES.privateDnsZone))
     return {
       kind: 'invalid',
-      reason: `privateDNSZone "${text}" is neither system, none nor a private DNS zone id`,
+      reason: `privateDNSZone ${JSON.stringify(text)} is neither system, none nor a private DNS zone id`,
     };
   return { kind: 'zone', zoneId: value };
 }

@@ -12,7 +12,7 @@
  */
 import { type PrivateEndpointConnection } from '../azure/gateway';
 import { privateLinkTypeInfo, type PrivateLinkTypeInfo } from '../core/privateLinkTypes';
-import { normalizeResourceId } from '../core/resourceId';
+import { isResourceId, normalizeResourceId, TYPES } from '../core/resourceId';
 import { type ActResult, type Capability, type CapabilityEnv } from '../reconcile/capability';
 import { type Target } from '../reconcile/types';
 import { checkConnections, isDone } from './checks';
@@ -102,10 +102,13 @@ async function resolveGroupIds(
   return Promise.all(
     connections.map(async (c): Promise<ObservedConnection> => {
       const own = c.groupIds[0] ?? info.singleGroupId;
+      // Only a well-formed private endpoint id is read: a malformed one names no requester (plan.ts),
+      // and reading it would send a traversal to ARM or fail the whole target on one hostile connection.
       if (
         own !== undefined ||
         c.status !== 'Pending' ||
         c.privateEndpointId === undefined ||
+        !isResourceId(c.privateEndpointId, TYPES.privateEndpoint) ||
         info.groupIds.length === 0
       )
         return { ...c, groupId: own };
