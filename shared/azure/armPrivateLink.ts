@@ -94,10 +94,17 @@ export function createArmPrivateLink(
       return model === undefined ? undefined : connectionFromNetwork(model);
     }
     const apiVersion = info.apiVersion;
-    // Key Vault answers a missing connection with 204 and no body (published example): no id, undefined.
-    const raw = await read(connectionId, () =>
-      arm(connectionId).resources.resources.getById(connectionId, apiVersion),
-    );
+    // Key Vault answers a missing connection with 204 and no body (published example): undefined. The
+    // generic getById accepts only 200 and throws "Unexpected status code: 204" for it.
+    let raw;
+    try {
+      raw = await read(connectionId, () =>
+        arm(connectionId).resources.resources.getById(connectionId, apiVersion),
+      );
+    } catch (error) {
+      if (error instanceof ArmError && error.status === 204) return undefined;
+      throw error;
+    }
     return raw === undefined ? undefined : connectionFromJson(raw);
   }
 

@@ -45,7 +45,7 @@ function outsideScope(cluster: Cluster, zoneId: string, inScope: ReadonlySet<str
     status: 'fail',
     message: `the cluster's private zone ${zoneId} is in subscription ${sub ?? '(none)'}, outside the subscriptions in scope: fedlink does not link or write records there`,
     remediation:
-      'Add that subscription to scope.subscriptions (and fedlink\'s role there) if fedlink should manage the zone, or link it by hand.',
+      "Add that subscription to scope.subscriptions (and fedlink's role there) if fedlink should manage the zone, or link it by hand.",
   };
 }
 

@@ -177,8 +177,7 @@ function tagBinding(identity: Identity): { binding?: ResolvedBinding; findings: 
   }
   const clusters = parseClustersTag(clustersValue);
   if (clusters.kind === 'invalid') {
-    const entries =
-      clusters.bad.length > 0 ? `: ${listed(clusters.bad)}` : '';
+    const entries = clusters.bad.length > 0 ? `: ${listed(clusters.bad)}` : '';
     findings.push(
       tagFinding(
         'fail',

@@ -93,7 +93,8 @@ export function parseClustersTag(value: string): ClustersParse {
     return {
       kind: 'invalid',
       bad: wildcards,
-      reason: 'has a * inside a key=value pair; wildcards are not supported there (use * alone for every cluster)',
+      reason:
+        'has a * inside a key=value pair; wildcards are not supported there (use * alone for every cluster)',
     };
   }
   const tags = new Map<string, { key: string; value: string }>();

@@ -19,10 +19,7 @@ export const MAX_ISSUER_LENGTH = 600;
  * the config lists it in `federation.issuerHosts`.
  */
 const AKS_REGIONAL_SUFFIX = '.oic.prod-aks.azure.com';
-export const EXPECTED_ISSUER_HOSTS: readonly string[] = [
-  AKS_REGIONAL_SUFFIX,
-  'oidc.prod-aks.azure.com',
-];
+export const EXPECTED_ISSUER_HOSTS: readonly string[] = [AKS_REGIONAL_SUFFIX, 'oidc.prod-aks.azure.com'];
 
 export type IssuerShape =
   { readonly ok: true; readonly host: string } | { readonly ok: false; readonly reason: string };

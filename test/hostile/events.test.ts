@@ -21,7 +21,13 @@ const aks = cluster('aks-good', ISSUER_ID);
 const issuer = aksIssuer('eastus', TENANT, ISSUER_ID);
 const fic = ficResource(
   payments.id,
-  ficName({ clusterName: 'aks-good', namespace: 'app', serviceAccount: 'web', issuer, subject: 'system:serviceaccount:app:web' }),
+  ficName({
+    clusterName: 'aks-good',
+    namespace: 'app',
+    serviceAccount: 'web',
+    issuer,
+    subject: 'system:serviceaccount:app:web',
+  }),
   issuer,
   'system:serviceaccount:app:web',
 );
@@ -47,44 +53,206 @@ function cases(): HostileCase<Payload>[] {
     out.push({ category, name, input, says });
   const spoof = 'spoofed event subjects and data';
   // subject vs data.resourceUri
-  add(spoof, 'resourceUri names another cluster', withData(write(aks.id), { resourceUri: aks.id.replace('aks-good', 'aks-evil') }), /does not match subject/);
-  add(spoof, 'resourceUri names an identity, subject a cluster', withData(write(aks.id), { resourceUri: payments.id }), /does not match subject/);
-  add(spoof, 'resourceUri of another subscription', withData(write(aks.id), { resourceUri: aks.id.replace(SUB, OTHER_SUB) }), /does not match subject/);
-  add(spoof, 'resourceUri is a number', withData(write(aks.id), { resourceUri: 7 }), /does not match subject/);
-  add(spoof, 'resourceUri with a traversal back to the subject', withData(write(aks.id), { resourceUri: aks.id.replace('/providers/', '/x/../providers/') }), /does not match subject/);
-  add(spoof, 'private endpoint subject, resourceUri of a foreign endpoint', withData(write(pe.id), { resourceUri: pe.id.replace(SUB, OTHER_SUB) }), /does not match subject/);
+  add(
+    spoof,
+    'resourceUri names another cluster',
+    withData(write(aks.id), { resourceUri: aks.id.replace('aks-good', 'aks-evil') }),
+    /does not match subject/,
+  );
+  add(
+    spoof,
+    'resourceUri names an identity, subject a cluster',
+    withData(write(aks.id), { resourceUri: payments.id }),
+    /does not match subject/,
+  );
+  add(
+    spoof,
+    'resourceUri of another subscription',
+    withData(write(aks.id), { resourceUri: aks.id.replace(SUB, OTHER_SUB) }),
+    /does not match subject/,
+  );
+  add(
+    spoof,
+    'resourceUri is a number',
+    withData(write(aks.id), { resourceUri: 7 }),
+    /does not match subject/,
+  );
+  add(
+    spoof,
+    'resourceUri with a traversal back to the subject',
+    withData(write(aks.id), { resourceUri: aks.id.replace('/providers/', '/x/../providers/') }),
+    /does not match subject/,
+  );
+  add(
+    spoof,
+    'private endpoint subject, resourceUri of a foreign endpoint',
+    withData(write(pe.id), { resourceUri: pe.id.replace(SUB, OTHER_SUB) }),
+    /does not match subject/,
+  );
   // topic / source of another subscription or tenant
-  add(spoof, 'topic of another subscription', { ...write(aks.id), topic: `/subscriptions/${OTHER_SUB}` }, /came from/);
-  add(spoof, 'topic of another subscription, resource group scope', { ...write(aks.id), topic: `/subscriptions/${OTHER_SUB}/resourceGroups/rg-aks` }, /came from/);
-  add(spoof, 'topic in upper case of another subscription', { ...write(aks.id), topic: `/SUBSCRIPTIONS/${OTHER_SUB.toUpperCase()}` }, /came from/);
-  add(spoof, 'private endpoint event from another subscription topic', { ...write(pe.id), topic: `/subscriptions/${OTHER_SUB}` }, /came from/);
-  add(spoof, 'cloud event whose source is another subscription', { ...toCloudEvent(write(aks.id)), source: `/subscriptions/${OTHER_SUB}` }, /came from/);
-  add(spoof, 'a foreign tenant claim on our cluster (re-read from ARM: converged, no write)', withData(write(aks.id), { tenantId: FOREIGN_TENANT, claims: { 'http://schemas.microsoft.com/identity/claims/tenantid': FOREIGN_TENANT } }), /accepted/);
-  add(spoof, 'an issuer injected in data (never read)', withData(write(aks.id), { properties: { oidcIssuerProfile: { issuerURL: 'https://evil.example/' } } }), /accepted/);
-  add(spoof, 'a delete event for a cluster that exists (re-read: it exists, nothing pruned)', event('Microsoft.Resources.ResourceDeleteSuccess', aks.id), /accepted/);
-  add(spoof, 'a delete event for the FIC fedlink owns (re-read: it exists)', event('Microsoft.Resources.ResourceDeleteSuccess', fic.id), /accepted/);
+  add(
+    spoof,
+    'topic of another subscription',
+    { ...write(aks.id), topic: `/subscriptions/${OTHER_SUB}` },
+    /came from/,
+  );
+  add(
+    spoof,
+    'topic of another subscription, resource group scope',
+    { ...write(aks.id), topic: `/subscriptions/${OTHER_SUB}/resourceGroups/rg-aks` },
+    /came from/,
+  );
+  add(
+    spoof,
+    'topic in upper case of another subscription',
+    { ...write(aks.id), topic: `/SUBSCRIPTIONS/${OTHER_SUB.toUpperCase()}` },
+    /came from/,
+  );
+  add(
+    spoof,
+    'private endpoint event from another subscription topic',
+    { ...write(pe.id), topic: `/subscriptions/${OTHER_SUB}` },
+    /came from/,
+  );
+  add(
+    spoof,
+    'cloud event whose source is another subscription',
+    { ...toCloudEvent(write(aks.id)), source: `/subscriptions/${OTHER_SUB}` },
+    /came from/,
+  );
+  add(
+    spoof,
+    'a foreign tenant claim on our cluster (re-read from ARM: converged, no write)',
+    withData(write(aks.id), {
+      tenantId: FOREIGN_TENANT,
+      claims: { 'http://schemas.microsoft.com/identity/claims/tenantid': FOREIGN_TENANT },
+    }),
+    /accepted/,
+  );
+  add(
+    spoof,
+    'an issuer injected in data (never read)',
+    withData(write(aks.id), { properties: { oidcIssuerProfile: { issuerURL: 'https://evil.example/' } } }),
+    /accepted/,
+  );
+  add(
+    spoof,
+    'a delete event for a cluster that exists (re-read: it exists, nothing pruned)',
+    event('Microsoft.Resources.ResourceDeleteSuccess', aks.id),
+    /accepted/,
+  );
+  add(
+    spoof,
+    'a delete event for the FIC fedlink owns (re-read: it exists)',
+    event('Microsoft.Resources.ResourceDeleteSuccess', fic.id),
+    /accepted/,
+  );
   // event type vs resource
   const mismatch = 'event type not matching the resource';
-  add(mismatch, 'write failure of our cluster', { ...write(aks.id), eventType: 'Microsoft.Resources.ResourceWriteFailure' }, /not handled/);
-  add(mismatch, 'action success on our cluster', { ...write(aks.id), eventType: 'Microsoft.Resources.ResourceActionSuccess' }, /not handled/);
-  add(mismatch, 'a storage blob event with a cluster subject', { ...write(aks.id), eventType: 'Microsoft.Storage.BlobCreated' }, /not handled/);
-  add(mismatch, 'a Key Vault event with an identity subject', { ...write(payments.id), eventType: 'Microsoft.KeyVault.SecretNewVersionCreated' }, /not handled/);
-  add(mismatch, 'event type with a trailing space', { ...write(aks.id), eventType: 'Microsoft.Resources.ResourceWriteSuccess ' }, /not handled/);
-  add(mismatch, 'event type in lower case', { ...write(aks.id), eventType: 'microsoft.resources.resourcewritesuccess' }, /not handled/);
-  add(mismatch, 'subscription validation without a code', { ...write(aks.id), eventType: 'Microsoft.EventGrid.SubscriptionValidationEvent', data: {} }, /validationCode/);
-  add(mismatch, 'subscription validation with a 10,000-character code', { ...write(aks.id), eventType: 'Microsoft.EventGrid.SubscriptionValidationEvent', data: { validationCode: 'v'.repeat(10_000) } }, /validationCode/);
+  add(
+    mismatch,
+    'write failure of our cluster',
+    { ...write(aks.id), eventType: 'Microsoft.Resources.ResourceWriteFailure' },
+    /not handled/,
+  );
+  add(
+    mismatch,
+    'action success on our cluster',
+    { ...write(aks.id), eventType: 'Microsoft.Resources.ResourceActionSuccess' },
+    /not handled/,
+  );
+  add(
+    mismatch,
+    'a storage blob event with a cluster subject',
+    { ...write(aks.id), eventType: 'Microsoft.Storage.BlobCreated' },
+    /not handled/,
+  );
+  add(
+    mismatch,
+    'a Key Vault event with an identity subject',
+    { ...write(payments.id), eventType: 'Microsoft.KeyVault.SecretNewVersionCreated' },
+    /not handled/,
+  );
+  add(
+    mismatch,
+    'event type with a trailing space',
+    { ...write(aks.id), eventType: 'Microsoft.Resources.ResourceWriteSuccess ' },
+    /not handled/,
+  );
+  add(
+    mismatch,
+    'event type in lower case',
+    { ...write(aks.id), eventType: 'microsoft.resources.resourcewritesuccess' },
+    /not handled/,
+  );
+  add(
+    mismatch,
+    'subscription validation without a code',
+    { ...write(aks.id), eventType: 'Microsoft.EventGrid.SubscriptionValidationEvent', data: {} },
+    /validationCode/,
+  );
+  add(
+    mismatch,
+    'subscription validation with a 10,000-character code',
+    {
+      ...write(aks.id),
+      eventType: 'Microsoft.EventGrid.SubscriptionValidationEvent',
+      data: { validationCode: 'v'.repeat(10_000) },
+    },
+    /validationCode/,
+  );
   // schema mixups
   const schema = 'CloudEvents vs Event Grid schema mixups';
   const ce = toCloudEvent(write(aks.id));
-  add(schema, 'cloud event with eventType instead of type', { ...ce, type: undefined, eventType: 'Microsoft.Resources.ResourceWriteSuccess' }, /./);
-  add(schema, 'cloud event without specversion', (() => { const c = { ...ce }; delete c.specversion; return c; })(), /./);
+  add(
+    schema,
+    'cloud event with eventType instead of type',
+    { ...ce, type: undefined, eventType: 'Microsoft.Resources.ResourceWriteSuccess' },
+    /./,
+  );
+  add(
+    schema,
+    'cloud event without specversion',
+    (() => {
+      const c = { ...ce };
+      delete c.specversion;
+      return c;
+    })(),
+    /./,
+  );
   add(schema, 'cloud event of spec version 0.3', { ...ce, specversion: '0.3' }, /./);
   add(schema, 'event grid event with specversion added', { ...write(aks.id), specversion: '1.0' }, /./);
-  add(schema, 'event grid event with source instead of topic and type instead of eventType', (() => { const e: Record<string, unknown> = { ...write(aks.id) }; e.source = e.topic; e.type = e.eventType; delete e.topic; delete e.eventType; return e; })(), /./);
-  add(schema, 'event grid event without dataVersion', (() => { const e: Record<string, unknown> = { ...write(aks.id) }; delete e.dataVersion; return e; })(), /./);
+  add(
+    schema,
+    'event grid event with source instead of topic and type instead of eventType',
+    (() => {
+      const e: Record<string, unknown> = { ...write(aks.id) };
+      e.source = e.topic;
+      e.type = e.eventType;
+      delete e.topic;
+      delete e.eventType;
+      return e;
+    })(),
+    /./,
+  );
+  add(
+    schema,
+    'event grid event without dataVersion',
+    (() => {
+      const e: Record<string, unknown> = { ...write(aks.id) };
+      delete e.dataVersion;
+      return e;
+    })(),
+    /./,
+  );
   add(schema, 'an array mixing both schemas', [write(aks.id), ce], /./);
   add(schema, 'a cloud events batch envelope object', { events: [ce] }, /./);
-  add(schema, 'data_base64 instead of data', { ...ce, data: undefined, data_base64: Buffer.from('{}').toString('base64') }, /./);
+  add(
+    schema,
+    'data_base64 instead of data',
+    { ...ce, data: undefined, data_base64: Buffer.from('{}').toString('base64') },
+    /./,
+  );
   // malformed and traversal subjects
   const ids = 'malformed and traversal resource ids';
   const bad: [string, string][] = [
@@ -109,7 +277,12 @@ function cases(): HostileCase<Payload>[] {
   ];
   for (const [name, subject] of bad) {
     const e = write(aks.id);
-    add(ids, name, { ...e, subject, data: { ...e.data, resourceUri: subject } }, /subject is|not a managed cluster|not handled|does not match/);
+    add(
+      ids,
+      name,
+      { ...e, subject, data: { ...e.data, resourceUri: subject } },
+      /subject is|not a managed cluster|not handled|does not match/,
+    );
   }
   return out;
 }

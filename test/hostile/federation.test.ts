@@ -17,7 +17,10 @@ const issuers = issuerCases().map((c, i) => {
   (r.properties as { oidcIssuerProfile: { issuerURL: string } }).oidcIssuerProfile.issuerURL = c.input.issuer;
   return { ...c, resource: r };
 });
-const tagged = identityTagCases().map((c, i) => ({ ...c, resource: identity(`id-tagged-${i}`, c.input.tags) }));
+const tagged = identityTagCases().map((c, i) => ({
+  ...c,
+  resource: identity(`id-tagged-${i}`, c.input.tags),
+}));
 const cases = [...issuers, ...tagged];
 
 let sandbox: Running;
@@ -25,10 +28,13 @@ let findings: Awaited<ReturnType<typeof driftApply>>['findings'];
 
 beforeAll(async () => {
   expect(TENANT).toBe(FED_TENANT);
-  sandbox = await running([victim, goodCluster, ...issuers.map((c) => c.resource), ...tagged.map((c) => c.resource)], {
-    scope: { subscriptions: [SUB], tenants: [TENANT] },
-    federation: { bindings: [{ name: 'all', identity: victim.id, serviceAccounts: ['app/web'] }] },
-  });
+  sandbox = await running(
+    [victim, goodCluster, ...issuers.map((c) => c.resource), ...tagged.map((c) => c.resource)],
+    {
+      scope: { subscriptions: [SUB], tenants: [TENANT] },
+      federation: { bindings: [{ name: 'all', identity: victim.id, serviceAccounts: ['app/web'] }] },
+    },
+  );
   findings = (await driftApply(sandbox, 'hostile-federation')).findings;
 }, 60_000);
 afterAll(() => sandbox.close());

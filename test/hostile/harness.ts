@@ -66,7 +66,11 @@ export async function driftApply(sandbox: Running, instanceId: string): Promise<
 }
 
 /** A finding is "clear" when it is one line of a readable length that says what `says` asks for. */
-export function clearFinding(findings: readonly Finding[], resourceId: string, says: RegExp): Finding | undefined {
+export function clearFinding(
+  findings: readonly Finding[],
+  resourceId: string,
+  says: RegExp,
+): Finding | undefined {
   return findings.find(
     (f) =>
       f.resourceId.toLowerCase() === resourceId.toLowerCase() &&

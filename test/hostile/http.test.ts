@@ -16,10 +16,19 @@ function idVariants(good: string, what: string): [string, string][] {
   return [
     [`${what}: dot-dot segment`, good.replace('/providers/', '/../providers/')],
     [`${what}: dot-dot resource group`, good.replace(/\/resourceGroups\/[^/]+\//, '/resourceGroups/../')],
-    [`${what}: percent-encoded dot-dot`, good.replace(/\/resourceGroups\/[^/]+\//, '/resourceGroups/%2e%2e/')],
-    [`${what}: double-encoded dot-dot`, good.replace(/\/resourceGroups\/[^/]+\//, '/resourceGroups/%252e%252e/')],
+    [
+      `${what}: percent-encoded dot-dot`,
+      good.replace(/\/resourceGroups\/[^/]+\//, '/resourceGroups/%2e%2e/'),
+    ],
+    [
+      `${what}: double-encoded dot-dot`,
+      good.replace(/\/resourceGroups\/[^/]+\//, '/resourceGroups/%252e%252e/'),
+    ],
     [`${what}: encoded slash in the name`, `${good}%2f..%2f..`],
-    [`${what}: wrong provider`, good.replace(/Microsoft\.(ContainerService|ManagedIdentity)/, 'Microsoft.Storage')],
+    [
+      `${what}: wrong provider`,
+      good.replace(/Microsoft\.(ContainerService|ManagedIdentity)/, 'Microsoft.Storage'),
+    ],
     [`${what}: a child resource`, `${good}/federatedIdentityCredentials/x`],
     [`${what}: empty segment`, good.replace('/resourceGroups/', '//resourceGroups/')],
     [`${what}: trailing slash`, `${good}/`],
@@ -34,13 +43,33 @@ function idVariants(good: string, what: string): [string, string][] {
 function cases(): HostileCase<unknown>[] {
   const out: HostileCase<unknown>[] = [];
   for (const [name, id] of idVariants(aks.id, 'clusterId'))
-    out.push({ category: 'malformed and traversal resource ids', name, input: { scope: { clusterId: id }, mode: 'apply' }, says: /clusterId: expected a managed cluster resource id/ });
+    out.push({
+      category: 'malformed and traversal resource ids',
+      name,
+      input: { scope: { clusterId: id }, mode: 'apply' },
+      says: /clusterId: expected a managed cluster resource id/,
+    });
   for (const [name, id] of idVariants(payments.id, 'identityId'))
-    out.push({ category: 'malformed and traversal resource ids', name, input: { scope: { identityId: id }, mode: 'apply' }, says: /identityId: expected a user-assigned identity resource id/ });
+    out.push({
+      category: 'malformed and traversal resource ids',
+      name,
+      input: { scope: { identityId: id }, mode: 'apply' },
+      says: /identityId: expected a user-assigned identity resource id/,
+    });
   const wrongRoute: [string, unknown][] = [
     ['an identity id as clusterId', { scope: { clusterId: payments.id } }],
     ['a cluster id as identityId', { scope: { identityId: aks.id } }],
-    ['a private endpoint id as clusterId', { scope: { clusterId: aks.id.replace('Microsoft.ContainerService/managedClusters', 'Microsoft.Network/privateEndpoints') } }],
+    [
+      'a private endpoint id as clusterId',
+      {
+        scope: {
+          clusterId: aks.id.replace(
+            'Microsoft.ContainerService/managedClusters',
+            'Microsoft.Network/privateEndpoints',
+          ),
+        },
+      },
+    ],
     ['subscription id with a wildcard', { scope: { subscriptionId: '*' } }],
     ['subscription id with a traversal', { scope: { subscriptionId: `${SUB}/../x` } }],
     ['subscription id in braces', { scope: { subscriptionId: `{${SUB}}` } }],

@@ -18,8 +18,14 @@ export function issuerCases(): HostileCase<{ issuer: string }>[] {
   const variants: [string, string][] = [
     ['another tenant, same host', aksIssuer('eastus', OTHER_TENANT, ISSUER_ID)],
     ['another tenant in upper case', aksIssuer('eastus', OTHER_TENANT.toUpperCase(), ISSUER_ID)],
-    ['our tenant id as the issuer id, another tenant first', `https://${host}/${OTHER_TENANT}/${FED_TENANT}/`],
-    ['tenant id in the host instead of the path', `https://${FED_TENANT}.oic.prod-aks.azure.com/${ISSUER_ID}/`],
+    [
+      'our tenant id as the issuer id, another tenant first',
+      `https://${host}/${OTHER_TENANT}/${FED_TENANT}/`,
+    ],
+    [
+      'tenant id in the host instead of the path',
+      `https://${FED_TENANT}.oic.prod-aks.azure.com/${ISSUER_ID}/`,
+    ],
     ['look-alike host: oic-prod-aks', good.replace('.oic.prod-aks.', '.oic-prod-aks.')],
     ['look-alike host: prod-aks.azure.com.evil.example', good.replace('azure.com', 'azure.com.evil.example')],
     ['look-alike host: azure.com.cn', good.replace('azure.com', 'azure.com.cn')],
@@ -41,8 +47,14 @@ export function issuerCases(): HostileCase<{ issuer: string }>[] {
     ['trailing-slash variant: a backslash', good.replace(/\/$/, '\\')],
     ['case: HTTPS host in upper case', good.replace(host, host.toUpperCase())],
     ['case: mixed-case path', good.replace(ISSUER_ID, ISSUER_ID.replace(/e/g, 'E'))],
-    ['600 characters (at the FIC issuer limit)', `https://${host}/${FED_TENANT}/${'a'.repeat(600 - host.length - 48)}/`],
-    ['601 characters (past the FIC issuer limit)', `https://${host}/${FED_TENANT}/${'a'.repeat(601 - host.length - 48)}/`],
+    [
+      '600 characters (at the FIC issuer limit)',
+      `https://${host}/${FED_TENANT}/${'a'.repeat(600 - host.length - 48)}/`,
+    ],
+    [
+      '601 characters (past the FIC issuer limit)',
+      `https://${host}/${FED_TENANT}/${'a'.repeat(601 - host.length - 48)}/`,
+    ],
     ['a javascript: URL', `javascript:alert(1)//${host}/${FED_TENANT}/${ISSUER_ID}/`],
     ['a data: URL', `data:text/plain,https://${host}/${FED_TENANT}/${ISSUER_ID}/`],
     ['a file: URL', `file://${host}/${FED_TENANT}/${ISSUER_ID}/`],
@@ -80,8 +92,16 @@ export function identityTagCases(): HostileCase<TagsInput>[] {
     t('a Cyrillic letter in the namespace', { [sa]: 'p\u0430yments/api', [cl]: '*' }, notSa),
     t('a zero-width space in the name', { [sa]: 'payments/a\u200bpi', [cl]: '*' }, notSa),
     t('a percent-encoded slash', { [sa]: 'payments%2fapi', [cl]: '*' }, notSa),
-    t('a 64-character namespace (past the Kubernetes limit)', { [sa]: `${'n'.repeat(64)}/api`, [cl]: '*' }, notSa),
-    t('a 254-character service account (past the Kubernetes limit)', { [sa]: `payments/${'s'.repeat(254)}`, [cl]: '*' }, notSa),
+    t(
+      'a 64-character namespace (past the Kubernetes limit)',
+      { [sa]: `${'n'.repeat(64)}/api`, [cl]: '*' },
+      notSa,
+    ),
+    t(
+      'a 254-character service account (past the Kubernetes limit)',
+      { [sa]: `payments/${'s'.repeat(254)}`, [cl]: '*' },
+      notSa,
+    ),
     t('only separators', { [sa]: ' , ,, ', [cl]: '*' }, /is empty/),
     t('service accounts without a clusters tag', { [sa]: 'payments/api' }, /fedlink does not guess/),
     t('clusters: a wildcard pair', { [sa]: 'payments/api', [cl]: '*=*' }, badClusters, 'identity tags'),
@@ -92,10 +112,35 @@ export function identityTagCases(): HostileCase<TagsInput>[] {
     t('clusters: a leading =', { [sa]: 'payments/api', [cl]: '=prod' }, badClusters),
     t('clusters tag without service accounts', { [cl]: '*' }, /binds nothing/),
     // Azure's limits: a tag value holds at most 256 characters, a name 512 (docs/azure-behaviour.md §10).
-    t('service accounts tag of 256 characters, all invalid', { [sa]: `Bad/${'x'.repeat(252)}`, [cl]: '*' }, notSa, 'oversized strings'),
-    t('service accounts tag of 257 characters (past the tag value limit)', { [sa]: `Bad/${'x'.repeat(253)}`, [cl]: '*' }, notSa, 'oversized strings'),
-    t('service accounts tag of 64 KiB with newlines', { [sa]: `Bad/x\n${'y\n'.repeat(32 * 1024)}`, [cl]: '*' }, notSa, 'oversized strings'),
-    t('clusters tag of 257 characters', { [sa]: 'payments/api', [cl]: `env=prod ${'*'.repeat(248)}` }, badClusters, 'oversized strings'),
-    t('clusters tag of 64 KiB', { [sa]: 'payments/api', [cl]: `${'k'.repeat(64 * 1024)}` }, badClusters, 'oversized strings'),
+    t(
+      'service accounts tag of 256 characters, all invalid',
+      { [sa]: `Bad/${'x'.repeat(252)}`, [cl]: '*' },
+      notSa,
+      'oversized strings',
+    ),
+    t(
+      'service accounts tag of 257 characters (past the tag value limit)',
+      { [sa]: `Bad/${'x'.repeat(253)}`, [cl]: '*' },
+      notSa,
+      'oversized strings',
+    ),
+    t(
+      'service accounts tag of 64 KiB with newlines',
+      { [sa]: `Bad/x\n${'y\n'.repeat(32 * 1024)}`, [cl]: '*' },
+      notSa,
+      'oversized strings',
+    ),
+    t(
+      'clusters tag of 257 characters',
+      { [sa]: 'payments/api', [cl]: `env=prod ${'*'.repeat(248)}` },
+      badClusters,
+      'oversized strings',
+    ),
+    t(
+      'clusters tag of 64 KiB',
+      { [sa]: 'payments/api', [cl]: `${'k'.repeat(64 * 1024)}` },
+      badClusters,
+      'oversized strings',
+    ),
   ];
 }

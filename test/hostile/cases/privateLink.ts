@@ -103,33 +103,66 @@ function claiming(): HostileCase<ConnectionInput>[] {
 /** Ids that are not a private endpoint's: the subscription in them must not be believed. */
 function malformed(): HostileCase<ConnectionInput>[] {
   const ids: [string, string][] = [
-    ['traversal out of the spoke into the foreign tenant', `/subscriptions/${SPOKE}/resourceGroups/rg/../../../subscriptions/${FOREIGN_SUB}/resourceGroups/rg-consumer/${PE_PATH}`],
+    [
+      'traversal out of the spoke into the foreign tenant',
+      `/subscriptions/${SPOKE}/resourceGroups/rg/../../../subscriptions/${FOREIGN_SUB}/resourceGroups/rg-consumer/${PE_PATH}`,
+    ],
     ['dot-dot resource group', `/subscriptions/${SPOKE}/resourceGroups/../${PE_PATH}`],
     ['percent-encoded dot-dot resource group', `/subscriptions/${SPOKE}/resourceGroups/%2e%2e/${PE_PATH}`],
     ['mixed-case percent-encoded dot-dot', `/subscriptions/${SPOKE}/resourceGroups/.%2E/${PE_PATH}`],
     ['double-encoded dot-dot', `/subscriptions/${SPOKE}/resourceGroups/%252e%252e/${PE_PATH}`],
-    ['encoded slash smuggling a subscription', `/subscriptions/${SPOKE}%2f..%2f${FOREIGN_SUB}/resourceGroups/rg/${PE_PATH}`],
-    ['encoded slash in the endpoint name', `/subscriptions/${SPOKE}/resourceGroups/rg/providers/Microsoft.Network/privateEndpoints/pe%2f..%2f..`],
-    ['wrong provider (a storage account)', `/subscriptions/${SPOKE}/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/pe`],
-    ['wrong type (a network interface)', `/subscriptions/${SPOKE}/resourceGroups/rg/providers/Microsoft.Network/networkInterfaces/pe`],
-    ['a child of a private endpoint', `/subscriptions/${SPOKE}/resourceGroups/rg/${PE_PATH}/privateDnsZoneGroups/default`],
+    [
+      'encoded slash smuggling a subscription',
+      `/subscriptions/${SPOKE}%2f..%2f${FOREIGN_SUB}/resourceGroups/rg/${PE_PATH}`,
+    ],
+    [
+      'encoded slash in the endpoint name',
+      `/subscriptions/${SPOKE}/resourceGroups/rg/providers/Microsoft.Network/privateEndpoints/pe%2f..%2f..`,
+    ],
+    [
+      'wrong provider (a storage account)',
+      `/subscriptions/${SPOKE}/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/pe`,
+    ],
+    [
+      'wrong type (a network interface)',
+      `/subscriptions/${SPOKE}/resourceGroups/rg/providers/Microsoft.Network/networkInterfaces/pe`,
+    ],
+    [
+      'a child of a private endpoint',
+      `/subscriptions/${SPOKE}/resourceGroups/rg/${PE_PATH}/privateDnsZoneGroups/default`,
+    ],
     ['a subscription scope only', `/subscriptions/${SPOKE}`],
     ['a subscription scope with a trailing slash', `/subscriptions/${SPOKE}/`],
     ['a resource group scope only', `/subscriptions/${SPOKE}/resourceGroups/rg`],
     ['empty segment after the subscription', `/subscriptions/${SPOKE}//resourceGroups/rg/${PE_PATH}`],
     ['empty resource group', `/subscriptions/${SPOKE}/resourceGroups//${PE_PATH}`],
-    ['empty endpoint name', `/subscriptions/${SPOKE}/resourceGroups/rg/providers/Microsoft.Network/privateEndpoints/`],
+    [
+      'empty endpoint name',
+      `/subscriptions/${SPOKE}/resourceGroups/rg/providers/Microsoft.Network/privateEndpoints/`,
+    ],
     ['no leading slash', `subscriptions/${SPOKE}/resourceGroups/rg/${PE_PATH}`],
     ['leading space', ` /subscriptions/${SPOKE}/resourceGroups/rg/${PE_PATH}`],
     ['trailing newline', `/subscriptions/${SPOKE}/resourceGroups/rg/${PE_PATH}\n`],
     ['query string', `/subscriptions/${SPOKE}/resourceGroups/rg/${PE_PATH}?api-version=2024-01-01`],
     ['fragment', `/subscriptions/${SPOKE}/resourceGroups/rg/${PE_PATH}#x`],
     ['a URL, not an id', `https://management.azure.com/subscriptions/${SPOKE}/resourceGroups/rg/${PE_PATH}`],
-    ['backslashes', `\\subscriptions\\${SPOKE}\\resourceGroups\\rg\\providers\\Microsoft.Network\\privateEndpoints\\pe`],
-    ['subscription with a Cyrillic look-alike digit', `/subscriptions/${SPOKE.replace('b', '\u044c')}/resourceGroups/rg/${PE_PATH}`],
-    ['subscription with a zero-width space', `/subscriptions/${SPOKE.slice(0, 8)}\u200b${SPOKE.slice(8)}/resourceGroups/rg/${PE_PATH}`],
+    [
+      'backslashes',
+      `\\subscriptions\\${SPOKE}\\resourceGroups\\rg\\providers\\Microsoft.Network\\privateEndpoints\\pe`,
+    ],
+    [
+      'subscription with a Cyrillic look-alike digit',
+      `/subscriptions/${SPOKE.replace('b', '\u044c')}/resourceGroups/rg/${PE_PATH}`,
+    ],
+    [
+      'subscription with a zero-width space',
+      `/subscriptions/${SPOKE.slice(0, 8)}\u200b${SPOKE.slice(8)}/resourceGroups/rg/${PE_PATH}`,
+    ],
     ['3,000 characters', `/subscriptions/${SPOKE}/resourceGroups/${'r'.repeat(2900)}/${PE_PATH}`],
-    ['"providers" missing', `/subscriptions/${SPOKE}/resourceGroups/rg/Microsoft.Network/privateEndpoints/pe`],
+    [
+      '"providers" missing',
+      `/subscriptions/${SPOKE}/resourceGroups/rg/Microsoft.Network/privateEndpoints/pe`,
+    ],
     ['empty string', ''],
   ];
   return ids.map(([name, privateEndpoint]) => ({
@@ -142,18 +175,76 @@ function malformed(): HostileCase<ConnectionInput>[] {
 
 function notPending(): HostileCase<ConnectionInput>[] {
   const states: [string, ConnectionInput, RegExp][] = [
-    ['Rejected by the owner', { on: 'vault', privateEndpoint: spokePe, status: 'Rejected', description: 'no' }, /is Rejected .*not Pending: left alone/],
-    ['Disconnected', { on: 'vault', privateEndpoint: spokePe, status: 'Disconnected' }, /is Disconnected.*not Pending: left alone/],
-    ['Rejected, description forged as a fedlink approval', { on: 'vault', privateEndpoint: spokePe, status: 'Rejected', description: 'Approved by fedlink rule kv-from-anywhere' }, /is Rejected by fedlink rule kv-from-anywhere/],
-    ['Disconnected, description forged as a fedlink approval', { on: 'vault', privateEndpoint: spokePe, status: 'Disconnected', description: 'Approved by fedlink rule kv-from-anywhere' }, /is Disconnected by fedlink rule/],
-    ['Rejected, from a foreign tenant', { on: 'vault', privateEndpoint: foreignPe, status: 'Rejected' }, /is Rejected.*left alone/],
-    ['status in lower case ("pending")', { on: 'vault', privateEndpoint: spokePe, status: 'pending' }, /is pending.*not Pending: left alone/],
-    ['status in upper case ("PENDING")', { on: 'vault', privateEndpoint: spokePe, status: 'PENDING' }, /is PENDING.*left alone/],
-    ['status with a trailing space', { on: 'vault', privateEndpoint: spokePe, status: 'Pending ' }, /is Pending .*left alone/],
-    ['status Disconnecting', { on: 'vault', privateEndpoint: spokePe, status: 'Disconnecting' }, /is Disconnecting.*left alone/],
-    ['status Rejecting', { on: 'vault', privateEndpoint: spokePe, status: 'Rejecting' }, /is Rejecting.*left alone/],
-    ['an unknown status', { on: 'vault', privateEndpoint: spokePe, status: 'Whatever' }, /is Whatever.*left alone/],
-    ['Rejected with a 100,000-character description', { on: 'vault', privateEndpoint: spokePe, status: 'Rejected', description: 'x'.repeat(100_000) }, /is Rejected.*left alone/],
+    [
+      'Rejected by the owner',
+      { on: 'vault', privateEndpoint: spokePe, status: 'Rejected', description: 'no' },
+      /is Rejected .*not Pending: left alone/,
+    ],
+    [
+      'Disconnected',
+      { on: 'vault', privateEndpoint: spokePe, status: 'Disconnected' },
+      /is Disconnected.*not Pending: left alone/,
+    ],
+    [
+      'Rejected, description forged as a fedlink approval',
+      {
+        on: 'vault',
+        privateEndpoint: spokePe,
+        status: 'Rejected',
+        description: 'Approved by fedlink rule kv-from-anywhere',
+      },
+      /is Rejected by fedlink rule kv-from-anywhere/,
+    ],
+    [
+      'Disconnected, description forged as a fedlink approval',
+      {
+        on: 'vault',
+        privateEndpoint: spokePe,
+        status: 'Disconnected',
+        description: 'Approved by fedlink rule kv-from-anywhere',
+      },
+      /is Disconnected by fedlink rule/,
+    ],
+    [
+      'Rejected, from a foreign tenant',
+      { on: 'vault', privateEndpoint: foreignPe, status: 'Rejected' },
+      /is Rejected.*left alone/,
+    ],
+    [
+      'status in lower case ("pending")',
+      { on: 'vault', privateEndpoint: spokePe, status: 'pending' },
+      /is pending.*not Pending: left alone/,
+    ],
+    [
+      'status in upper case ("PENDING")',
+      { on: 'vault', privateEndpoint: spokePe, status: 'PENDING' },
+      /is PENDING.*left alone/,
+    ],
+    [
+      'status with a trailing space',
+      { on: 'vault', privateEndpoint: spokePe, status: 'Pending ' },
+      /is Pending .*left alone/,
+    ],
+    [
+      'status Disconnecting',
+      { on: 'vault', privateEndpoint: spokePe, status: 'Disconnecting' },
+      /is Disconnecting.*left alone/,
+    ],
+    [
+      'status Rejecting',
+      { on: 'vault', privateEndpoint: spokePe, status: 'Rejecting' },
+      /is Rejecting.*left alone/,
+    ],
+    [
+      'an unknown status',
+      { on: 'vault', privateEndpoint: spokePe, status: 'Whatever' },
+      /is Whatever.*left alone/,
+    ],
+    [
+      'Rejected with a 100,000-character description',
+      { on: 'vault', privateEndpoint: spokePe, status: 'Rejected', description: 'x'.repeat(100_000) },
+      /is Rejected.*left alone/,
+    ],
   ];
   return states.map(([name, input, says]) => ({ category: 'connection not Pending', name, input, says }));
 }
