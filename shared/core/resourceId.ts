@@ -22,10 +22,8 @@ export interface ResourceId {
 }
 
 const GUIDISH = /^[0-9A-Za-z-]{1,64}$/;
-// Names in ARM ids: no '/', no control characters, no surrounding whitespace; no '?' or '#', which end the
-// path of the request URL (learn `azure/azure-resource-manager/management/resource-name-rules`: "don't use
-// # in a resource name"), and no '%', which a URL decodes into something else ('%2f' → '/', '%2e%2e' → '..').
-const NAME = /^[^/\s\p{Cc}?#%](?:[^/\p{Cc}?#%]*[^/\s\p{Cc}?#%])?$/u;
+// Names in ARM ids: no '/', no control characters, no surrounding whitespace.
+const NAME = /^[^/\s\p{Cc}](?:[^/\p{Cc}]*[^/\s\p{Cc}])?$/u;
 const MAX_ID_LENGTH = 2048;
 
 /**
@@ -67,9 +65,9 @@ export function parseResourceId(input: string): ResourceId {
   let resourceGroup: string | undefined;
   if (parts[i]?.toLowerCase() === 'resourcegroups') {
     const rg = parts[i + 1];
-    if (rg !== undefined && isDotSegment(rg))
-      throw new ResourceIdError(input, `resource group "${rg}" is a "." or ".." path segment`);
     if (rg === undefined || !NAME.test(rg)) throw new ResourceIdError(input, 'malformed resource group');
+    if (isDotSegment(rg))
+      throw new ResourceIdError(input, `resource group "${rg}" is a "." or ".." path segment`);
     resourceGroup = rg;
     i += 2;
   }
@@ -101,9 +99,9 @@ export function parseResourceId(input: string): ResourceId {
     const name = rest[k + 1]!;
     if (!/^[A-Za-z][A-Za-z0-9]*$/.test(type))
       throw new ResourceIdError(input, `malformed resource type segment "${type}"`);
+    if (!NAME.test(name)) throw new ResourceIdError(input, `malformed resource name "${name}"`);
     if (isDotSegment(name))
       throw new ResourceIdError(input, `resource name "${name}" is a "." or ".." path segment`);
-    if (!NAME.test(name)) throw new ResourceIdError(input, `malformed resource name "${name}"`);
     segments.push({ type, name });
   }
   const type = [provider, ...segments.map((s) => s.type)].join('/');

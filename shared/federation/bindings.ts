@@ -107,7 +107,7 @@ function configSelector(
 
 /**
  * Tag entries as a finding quotes them: at most five, each at most 64 characters (a tag value holds up to
- * 256, docs/azure-behaviour.md §10, and a finding stays one readable line whatever ARM answers).
+ * 256, docs/azure-behaviour.md §6.6, and a finding stays one readable line whatever ARM answers).
  */
 function listed(entries: readonly string[]): string {
   const shown = entries

@@ -12,7 +12,7 @@
  */
 import { type PrivateEndpointConnection } from '../azure/gateway';
 import { privateLinkTypeInfo, type PrivateLinkTypeInfo } from '../core/privateLinkTypes';
-import { isResourceId, normalizeResourceId, TYPES } from '../core/resourceId';
+import { normalizeResourceId } from '../core/resourceId';
 import { type ActResult, type Capability, type CapabilityEnv } from '../reconcile/capability';
 import { type Target } from '../reconcile/types';
 import { checkConnections, isDone } from './checks';
@@ -21,6 +21,7 @@ import {
   type ObservedConnection,
   type Observed,
   planTarget,
+  requesterSubscriptionOf,
   type TenantContext,
 } from './plan';
 import {
@@ -108,7 +109,7 @@ async function resolveGroupIds(
         own !== undefined ||
         c.status !== 'Pending' ||
         c.privateEndpointId === undefined ||
-        !isResourceId(c.privateEndpointId, TYPES.privateEndpoint) ||
+        requesterSubscriptionOf(c.privateEndpointId) === undefined ||
         info.groupIds.length === 0
       )
         return { ...c, groupId: own };

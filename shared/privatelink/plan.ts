@@ -70,13 +70,23 @@ function subscriptionOf(resourceId: string): string | undefined {
 }
 
 /**
+ * Characters no private endpoint or resource group name holds (docs/azure-behaviour.md §6.6): a `%` would
+ * decode into something else (`%2f` → `/`, `%2e%2e` → `..`), `?` and `#` end a URL's path.
+ */
+const ENCODED_OR_URL = /[%?#]/;
+
+/**
  * The requester's (lower-cased) subscription: that of `privateEndpoint.id` when it is a well-formed
  * private endpoint id, else undefined (unknown, so never approved: docs/design.md invariant 5). A
- * traversal (`/subscriptions/<ours>/../<theirs>/...`), a scope, or an id of another type names no
- * requester, whatever subscription it starts with.
+ * traversal (`/subscriptions/<ours>/../<theirs>/...`), an encoded one, a scope, or an id of another type
+ * names no requester, whatever subscription it starts with.
  */
 export function requesterSubscriptionOf(privateEndpointId: string | undefined): string | undefined {
-  if (privateEndpointId === undefined || !isResourceId(privateEndpointId, TYPES.privateEndpoint))
+  if (
+    privateEndpointId === undefined ||
+    ENCODED_OR_URL.test(privateEndpointId) ||
+    !isResourceId(privateEndpointId, TYPES.privateEndpoint)
+  )
     return undefined;
   return subscriptionOf(privateEndpointId);
 }

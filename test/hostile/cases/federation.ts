@@ -1,7 +1,7 @@
 /**
  * Federation inputs that come from ARM resources (docs/targets.md security 1): look-alike and foreign
  * issuers on clusters, and identities declaring their own bindings with tags that are malformed, try to
- * widen what they trust, or are oversized (Azure's tag limits: docs/azure-behaviour.md §10). The 240-issuer
+ * widen what they trust, or are oversized (Azure's tag limits: docs/azure-behaviour.md §6.6). The 240-issuer
  * sweep over six regions is test/integration/issuerPinning.test.ts; these are the variants it does not
  * have, plus the tag road.
  */
@@ -111,7 +111,7 @@ export function identityTagCases(): HostileCase<TagsInput>[] {
     t('clusters: one key two values', { [sa]: 'payments/api', [cl]: 'env=prod ENV=dev' }, badClusters),
     t('clusters: a leading =', { [sa]: 'payments/api', [cl]: '=prod' }, badClusters),
     t('clusters tag without service accounts', { [cl]: '*' }, /binds nothing/),
-    // Azure's limits: a tag value holds at most 256 characters, a name 512 (docs/azure-behaviour.md §10).
+    // Azure's limits: a tag value holds at most 256 characters, a name 512 (docs/azure-behaviour.md §6.6).
     t(
       'service accounts tag of 256 characters, all invalid',
       { [sa]: `Bad/${'x'.repeat(252)}`, [cl]: '*' },

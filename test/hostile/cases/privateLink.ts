@@ -250,7 +250,7 @@ function notPending(): HostileCase<ConnectionInput>[] {
 }
 
 function oversized(): HostileCase<ConnectionInput>[] {
-  // Descriptions far past any size a portal accepts (docs/azure-behaviour.md §10), on requesters that
+  // Descriptions far past any size a portal accepts (docs/azure-behaviour.md §6.6), on requesters that
   // must not be approved: the finding has to stay one readable line.
   const sizes = [141, 1_000, 64 * 1024];
   return sizes.flatMap((n) => [
