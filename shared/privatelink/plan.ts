@@ -10,7 +10,7 @@
  *   time the connection was read: in the write itself (the run result's actions) and as a finding (the report).
  */
 import { type PrivateEndpointConnection } from '../azure/gateway';
-import { isResourceId, parseResourceId, TYPES } from '../core/resourceId';
+import { parseResourceId, resourceIdProblem, TYPES } from '../core/resourceId';
 import { type FedlinkConfig } from '../config/schema';
 import { type Plan } from '../reconcile/capability';
 import { type Action } from '../reconcile/types';
@@ -70,22 +70,15 @@ function subscriptionOf(resourceId: string): string | undefined {
 }
 
 /**
- * Characters no private endpoint or resource group name holds (docs/azure-behaviour.md §6.6): a `%` would
- * decode into something else (`%2f` → `/`, `%2e%2e` → `..`), `?` and `#` end a URL's path.
- */
-const ENCODED_OR_URL = /[%?#]/;
-
-/**
  * The requester's (lower-cased) subscription: that of `privateEndpoint.id` when it is a well-formed
  * private endpoint id, else undefined (unknown, so never approved: docs/design.md invariant 5). A
- * traversal (`/subscriptions/<ours>/../<theirs>/...`), an encoded one, a scope, or an id of another type
- * names no requester, whatever subscription it starts with.
+ * traversal (`/subscriptions/<ours>/../<theirs>/...`), an encoded one (`%2f`, `?`, `#`: docs/azure-behaviour.md
+ * §6.6), a scope, or an id of another type names no requester, whatever subscription it starts with.
  */
 export function requesterSubscriptionOf(privateEndpointId: string | undefined): string | undefined {
   if (
     privateEndpointId === undefined ||
-    ENCODED_OR_URL.test(privateEndpointId) ||
-    !isResourceId(privateEndpointId, TYPES.privateEndpoint)
+    resourceIdProblem(privateEndpointId, TYPES.privateEndpoint) !== undefined
   )
     return undefined;
   return subscriptionOf(privateEndpointId);
