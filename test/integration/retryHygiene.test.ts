@@ -8,6 +8,7 @@
  * capped backoff, and the run ends with a finding naming the cause.
  */
 import { type RunResult } from '../../functions/contracts';
+import { driftCheck } from '../../functions/orchestrations/drift';
 import { ArmError } from '../../shared/azure/errors';
 import { createArmGateway } from '../../shared/azure/armGateway';
 import { type AzureGateway } from '../../shared/azure/gateway';
@@ -323,6 +324,44 @@ describe("with fedlink's durable rounds (a sandbox event run)", () => {
           ),
       ),
     ).toBe(true);
+  });
+
+  it('a 409 AnotherOperationInProgress on an approval is retried by the rounds, then given up with the cause', async () => {
+    const sandbox = await running(
+      resources,
+      {
+        scope: { subscriptions: [SUB], tenants: [TENANT] },
+        privateLink: {
+          rules: [{ name: 'kv', action: 'approve', resourceTypes: ['Microsoft.KeyVault/vaults'] }],
+        },
+      },
+      {
+        estate: plEstate(resources),
+        faults: { rules: [{ path: pending.id, methods: ['PUT'], anotherOperation409: 1 }] },
+        limits: 'off',
+      },
+    );
+    try {
+      await sandbox.host.client.startNew(driftCheck.name, {
+        instanceId: 'retry-409',
+        input: { mode: 'apply', trigger: 'cli' },
+      });
+      await sandbox.host.runUntilIdle();
+      const result = (await sandbox.host.client.getStatus('retry-409')).output as RunResult;
+      const puts = sandbox.emulator.operations.filter((o) => o.method === 'PUT');
+      expect(puts.map((p) => [p.path, p.status, p.code])).toEqual(
+        Array(MAX_ROUNDS).fill([pending.id, 409, 'AnotherOperationInProgress']),
+      );
+      expect(gaps(puts).every((g) => g >= 5)).toBe(true);
+      expect(
+        result.findings.some(
+          (f) =>
+            f.status === 'fail' && /gave up after \d+ attempts: .*AnotherOperationInProgress/.test(f.message),
+        ),
+      ).toBe(true);
+    } finally {
+      await sandbox.close();
+    }
   });
 
   it('a 403 on the write is not retried by the SDK or the rounds: one attempt, a failed finding naming it', async () => {
