@@ -25,6 +25,16 @@ export interface FaultRates {
   readonly serverError500?: number;
   /** 503 with Retry-After. */
   readonly serverError503?: number;
+  /**
+   * 403 `AuthorizationFailed` with ARM's message (the role lacks the action): never retried by the SDK
+   * (docs/azure-behaviour.md §6.5) and terminal for fedlink.
+   */
+  readonly forbidden403?: number;
+  /**
+   * 409 `AnotherOperationInProgress` (another ARM operation holds the resource): not retried by the SDK,
+   * retried by fedlink's durable rounds (docs/style.md 7).
+   */
+  readonly anotherOperation409?: number;
   /** The socket is destroyed before the request is processed (nothing happened). */
   readonly connectionReset?: number;
   /** A write is committed, then the socket is destroyed: the change happened but the reply is lost. */
@@ -55,7 +65,13 @@ export interface FaultSpec extends FaultRule {
 }
 
 export type FaultKind =
-  'connectionReset' | 'serverError500' | 'serverError503' | 'throttle429' | 'throttle429NoRetryAfter';
+  | 'connectionReset'
+  | 'serverError500'
+  | 'serverError503'
+  | 'throttle429'
+  | 'throttle429NoRetryAfter'
+  | 'forbidden403'
+  | 'anotherOperation409';
 
 export interface FaultDecision {
   readonly kind: FaultKind | undefined;
@@ -80,6 +96,8 @@ const ratesShape = {
   throttle429NoRetryAfter: rate.optional(),
   serverError500: rate.optional(),
   serverError503: rate.optional(),
+  forbidden403: rate.optional(),
+  anotherOperation409: rate.optional(),
   connectionReset: rate.optional(),
   connectionResetAfterWrite: rate.optional(),
   extraLatency: rate.optional(),
@@ -123,6 +141,8 @@ const COMPACT_KEYS: Record<string, (value: string, out: Record<string, unknown>)
   '429-bare': (v, o) => (o['throttle429NoRetryAfter'] = num('429-bare', v)),
   '500': (v, o) => (o['serverError500'] = num('500', v)),
   '503': (v, o) => (o['serverError503'] = num('503', v)),
+  '403': (v, o) => (o['forbidden403'] = num('403', v)),
+  '409': (v, o) => (o['anotherOperation409'] = num('409', v)),
   '5xx': (v, o) => {
     o['serverError500'] = num('5xx', v) / 2;
     o['serverError503'] = num('5xx', v) / 2;
@@ -207,6 +227,8 @@ export function validateFaultSpec(raw: unknown, options: ParseFaultSpecOptions =
       (r.throttle429NoRetryAfter ?? 0) +
       (r.serverError500 ?? 0) +
       (r.serverError503 ?? 0) +
+      (r.forbidden403 ?? 0) +
+      (r.anotherOperation409 ?? 0) +
       (r.connectionReset ?? 0);
     if (sum > 1)
       throw new FaultSpecError(`invalid fault spec: the failure rates of one rule add up to ${sum} (> 1)`);
@@ -271,6 +293,8 @@ export class FaultInjector {
       ['serverError503', rule.serverError503],
       ['throttle429', rule.throttle429],
       ['throttle429NoRetryAfter', rule.throttle429NoRetryAfter],
+      ['forbidden403', rule.forbidden403],
+      ['anotherOperation409', rule.anotherOperation409],
     ];
     let acc = 0;
     let kind: FaultKind | undefined;

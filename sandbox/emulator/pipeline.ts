@@ -14,6 +14,8 @@ import { ArmError, type ArmRequest, type ArmResponse } from './http';
 import { type JsonValue } from './json';
 import { type BucketClaim, type Limits } from './limits';
 import { parsePath, type RouteTarget } from './paths';
+import { type FaultKind } from './faults';
+import { anotherOperationInProgress } from './providers/privateEndpointConnections';
 import { type OperationClass, type OperationRecord, type Recorder } from './recorder';
 import { advertisedRetryAfterMs, throttleHeaders } from './retryAfter';
 import { dispatch } from './router';
@@ -95,9 +97,23 @@ function parseBody(method: string, text: string): JsonValue | undefined {
   }
 }
 
+/**
+ * The action ARM names in an `AuthorizationFailed` answer: `<namespace>/<type>[/<child type>]/<verb>`
+ * (e.g. `Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials/write`).
+ */
+function actionOf(method: string, segments: readonly string[]): string {
+  const at = segments.map((s) => s.toLowerCase()).lastIndexOf('providers');
+  const verb = method === 'DELETE' ? 'delete' : method === 'GET' || method === 'HEAD' ? 'read' : 'write';
+  if (at < 0 || segments[at + 1] === undefined) return `Microsoft.Resources/subscriptions/${verb}`;
+  const types = segments.slice(at + 2).filter((_, i) => i % 2 === 0);
+  const action = segments[at + 1]!.toLowerCase() === 'microsoft.resourcegraph' ? 'read' : verb;
+  return [segments[at + 1], ...types, action].join('/');
+}
+
 function injectedFault(
-  kind: 'serverError500' | 'serverError503' | 'throttle429' | 'throttle429NoRetryAfter',
+  kind: Exclude<FaultKind, 'connectionReset'>,
   core: EmulatorCore,
+  request: { method: string; path: string; segments: readonly string[]; oid: string },
 ): ArmError {
   const wait = core.faults.retryAfterSeconds * 1000;
   switch (kind) {
@@ -127,6 +143,17 @@ function injectedFault(
         'SubscriptionRequestsThrottled',
         'Number of requests exceeded the limit (sandbox fault injection, no Retry-After).',
       );
+    case 'forbidden403': {
+      // ARM's wording (learn `azure/role-based-access-control/troubleshooting`); OBSERVED in public output.
+      const scope = request.path.replace(/\/providers\/Microsoft\.ResourceGraph\/resources$/i, '/');
+      return new ArmError(
+        403,
+        'AuthorizationFailed',
+        `The client '${request.oid}' with object id '${request.oid}' does not have authorization to perform action '${actionOf(request.method, request.segments)}' over scope '${scope}' or the scope is invalid. If access was recently granted, please refresh your credentials.`,
+      );
+    }
+    case 'anotherOperation409':
+      return anotherOperationInProgress(request.path);
   }
 }
 
@@ -173,7 +200,12 @@ export async function processRequest(raw: RawRequest, deps: PipelineDeps): Promi
     }
     if (decision.kind !== undefined) {
       fault = decision.kind;
-      throw injectedFault(decision.kind, core);
+      throw injectedFault(decision.kind, core, {
+        method,
+        path,
+        segments,
+        oid: principalOf(headerValue(raw.headers, 'authorization')),
+      });
     }
     resetAfterWrite = decision.resetAfterWrite && cls !== 'read';
     assertApiVersionPresent(apiVersion);
@@ -257,6 +289,17 @@ function opt(
     ...(clientRequestId !== undefined ? { clientRequestId } : {}),
     ...(retry !== undefined ? { retry } : {}),
   };
+}
+
+/** The caller's object id from its bearer token (already checked by checkBearer), for error messages. */
+function principalOf(authorization: string | undefined): string {
+  const payload = authorization?.split(' ')[1]?.split('.')[1];
+  try {
+    const claims = JSON.parse(Buffer.from(payload ?? '', 'base64url').toString('utf8')) as { oid?: unknown };
+    return typeof claims.oid === 'string' ? claims.oid : '00000000-0000-0000-0000-000000000000';
+  } catch {
+    return '00000000-0000-0000-0000-000000000000';
+  }
 }
 
 function headerValue(headers: IncomingHttpHeaders, name: string): string | undefined {

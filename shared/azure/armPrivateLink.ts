@@ -94,10 +94,17 @@ export function createArmPrivateLink(
       return model === undefined ? undefined : connectionFromNetwork(model);
     }
     const apiVersion = info.apiVersion;
-    // Key Vault answers a missing connection with 204 and no body (published example): no id, undefined.
-    const raw = await read(connectionId, () =>
-      arm(connectionId).resources.resources.getById(connectionId, apiVersion),
-    );
+    // Key Vault answers a missing connection with 204 and no body (published example): undefined. The
+    // generic getById accepts only 200 and throws "Unexpected status code: 204" for it.
+    let raw;
+    try {
+      raw = await read(connectionId, () =>
+        arm(connectionId).resources.resources.getById(connectionId, apiVersion),
+      );
+    } catch (error) {
+      if (error instanceof ArmError && error.status === 204) return undefined;
+      throw error;
+    }
     return raw === undefined ? undefined : connectionFromJson(raw);
   }
 
@@ -120,8 +127,16 @@ export function createArmPrivateLink(
           clients.forSubscription(t.subscriptionId).network.privateEndpoints.get(t.resourceGroup, t.name),
         );
       } catch (error) {
-        // A consumer's endpoint in a subscription fedlink may not read: as good as unknown.
-        if (error instanceof ArmError && (error.status === 403 || error.status === 401)) return undefined;
+        // A consumer's endpoint in a subscription fedlink may not read, or cannot see at all (404
+        // SubscriptionNotFound: another tenant's, or one that does not exist): as good as unknown. One
+        // requester's endpoint must not fail the decisions on every connection of the target.
+        if (
+          error instanceof ArmError &&
+          (error.status === 403 ||
+            error.status === 401 ||
+            (error.status === 404 && error.code?.toLowerCase() === 'subscriptionnotfound'))
+        )
+          return undefined;
         throw error;
       }
       return model === undefined ? undefined : privateEndpointFromModel(model);

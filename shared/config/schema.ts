@@ -21,6 +21,14 @@ const guid = z.string().regex(GUID, { message: 'expected a GUID' });
  */
 const armId = (type: string) =>
   z.string().superRefine((v, ctx) => {
+    if (v.includes('*')) {
+      // `.../resourceGroups/*/...` reads like "every resource group" but ARM would take it literally.
+      ctx.addIssue({
+        code: 'custom',
+        message: `expected an ARM resource id of type ${type}; wildcards (*) are not supported in ids`,
+      });
+      return;
+    }
     if (isResourceId(v, type)) return;
     let found: string;
     try {
@@ -214,7 +222,36 @@ export const configSchema = z
       .strict()
       .default({ schedule: '0 */30 * * * *', mode: 'report' }),
   })
-  .strict();
+  .strict()
+  .superRefine(
+    (config, ctx) => {
+      // With scope.subscriptions given, the hubs fedlink links zones to and the central zones it wires
+      // endpoints into must be in scope too: an id pointing elsewhere (a foreign tenant's zone) would
+      // make fedlink act outside the subscriptions it was given.
+      const scope = config.scope.subscriptions?.map((s) => s.toLowerCase());
+      if (scope === undefined) return;
+      const outside = (id: string) => {
+        const sub = /^\/subscriptions\/([^/]+)\//i.exec(id)?.[1]?.toLowerCase();
+        return sub !== undefined && !scope.includes(sub);
+      };
+      config.dns.hubVirtualNetworks.forEach((id, i) => {
+        if (outside(id))
+          ctx.addIssue({
+            code: 'custom',
+            path: ['dns', 'hubVirtualNetworks', i],
+            message: 'is in a subscription outside scope.subscriptions; add that subscription to scope',
+          });
+      });
+      for (const [groupId, id] of Object.entries(config.dns.privateEndpointZones))
+        if (outside(id))
+          ctx.addIssue({
+            code: 'custom',
+            path: ['dns', 'privateEndpointZones', groupId],
+            message: 'is in a subscription outside scope.subscriptions; add that subscription to scope',
+          });
+    },
+    { when: (payload) => payload.issues.length === 0 },
+  );
 
 /** The parsed config with every default applied. */
 export type FedlinkConfig = z.output<typeof configSchema>;

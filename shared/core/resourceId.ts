@@ -139,6 +139,10 @@ export function resourceIdProblem(input: unknown, type?: string): string | undef
   } catch (error) {
     return error instanceof ResourceIdError ? error.reason : String(error);
   }
+  // Ids a person or a resource property hands fedlink (not ARM's own answers): no ARM name holds a '%'
+  // (percent-encoding decodes '%2f' into '/', '%2e%2e' into '..'), a '?' or a '#' (they end a URL's path;
+  // docs/azure-behaviour.md §6.7), so such an id is somebody's URL trick, not a resource.
+  if (/[%?#]/.test(input)) return 'it holds %, ? or #, which no ARM resource name does';
   if (type === undefined || sameType(parsed.type, type)) return undefined;
   return `an id of type ${parsed.type ?? (parsed.resourceGroup ? 'resource group' : 'subscription')}`;
 }

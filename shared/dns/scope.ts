@@ -18,7 +18,7 @@ import { lockKeyFor } from '../core/instanceIds';
 import { type Cluster } from '../core/model';
 import { normalizeResourceId } from '../core/resourceId';
 import { type ScopeResult, type WorkItem } from '../reconcile/types';
-import { scopeOf } from '../reconcile/subscriptions';
+import { scopeOf, scopeSubscriptions } from '../reconcile/subscriptions';
 import { type Finding } from '../validation/findings';
 import { DNS_CHECKS } from './checkIds';
 import { endpointResolves } from './checks';
@@ -35,7 +35,30 @@ type ClusterPart =
   | { readonly kind: 'finding'; readonly finding: Finding }
   | { readonly kind: 'skip'; readonly reason: string };
 
-function clusterPart(cluster: Cluster, zones: (c: Cluster) => readonly DnsZone[]): ClusterPart {
+/**
+ * A cluster's own zone (`privateDNSZone` set to a zone id) may live anywhere; fedlink links and writes
+ * records only in zones of the subscriptions in scope, so a zone elsewhere (another subscription of
+ * ours, another tenant's) is a finding, never a write (docs/targets.md security 2's reasoning: the config
+ * says where fedlink may act).
+ */
+function outsideScope(cluster: Cluster, zoneId: string, inScope: ReadonlySet<string>): Finding | undefined {
+  const sub = /^\/subscriptions\/([^/]+)\//i.exec(zoneId)?.[1]?.toLowerCase();
+  if (sub !== undefined && inScope.has(sub)) return undefined;
+  return {
+    check: DNS_CHECKS.zone,
+    resourceId: cluster.id,
+    status: 'fail',
+    message: `the cluster's private zone ${zoneId} is in subscription ${sub ?? '(none)'}, outside the subscriptions in scope: fedlink does not link or write records there`,
+    remediation:
+      "Add that subscription to scope.subscriptions (and fedlink's role there) if fedlink should manage the zone, or link it by hand.",
+  };
+}
+
+function clusterPart(
+  cluster: Cluster,
+  zones: (c: Cluster) => readonly DnsZone[],
+  inScope: ReadonlySet<string>,
+): ClusterPart {
   if (!cluster.privateCluster) return { kind: 'skip', reason: 'not a private cluster: no private zone' };
   const zone = clusterZone(cluster);
   switch (zone.kind) {
@@ -62,6 +85,8 @@ function clusterPart(cluster: Cluster, zones: (c: Cluster) => readonly DnsZone[]
         },
       };
     case 'zone': {
+      const elsewhere = outsideScope(cluster, zone.zoneId, inScope);
+      if (elsewhere) return { kind: 'finding', finding: elsewhere };
       const name = zoneNameOf(zone.zoneId);
       if (!isAksZoneName(name, cluster.location))
         return {
@@ -150,7 +175,11 @@ export async function scopeForCluster(
     zoneKind === 'system' && cluster.nodeResourceGroup !== undefined
       ? await azure.listZones(cluster.subscriptionId, cluster.nodeResourceGroup)
       : [];
-  const part = clusterPart(cluster, () => nodeZones);
+  const inScope =
+    zoneKind === 'zone'
+      ? new Set((await scopeSubscriptions(azure, config)).map((s) => s.toLowerCase()))
+      : new Set<string>();
+  const part = clusterPart(cluster, () => nodeZones, inScope);
   if (part.kind === 'skip') return { kind: 'skip', reason: part.reason, findings: [] };
   if (part.kind === 'finding')
     return part.finding.status === 'pass'
@@ -196,7 +225,8 @@ export async function scopeForFleet(env: DnsEnv): Promise<ScopeResult<DnsPayload
   const { subscriptions } = await scopeOf(env);
   const inventory = await azure.queryDnsInventory(subscriptions);
   const clusters = linking ? inventory.privateClusters.filter((c) => c.privateCluster) : [];
-  const parts = clusters.map((c) => clusterPart(c, () => inventory.aksZones));
+  const inScope = new Set(subscriptions.map((s) => s.toLowerCase()));
+  const parts = clusters.map((c) => clusterPart(c, () => inventory.aksZones, inScope));
   const endpoints = wiring
     ? inventory.endpoints.flatMap((e) => {
         const item = endpointItem(config, e);

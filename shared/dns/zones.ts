@@ -3,7 +3,7 @@
  * names a zone holds (§5.3, §9.3), and the record name of an fqdn relative to a zone.
  */
 import { type Cluster } from '../core/model';
-import { isResourceId, TYPES } from '../core/resourceId';
+import { resourceIdProblem, TYPES } from '../core/resourceId';
 import { type DnsZone } from '../core/dns';
 
 export type ClusterZone =
@@ -19,11 +19,11 @@ export function clusterZone(cluster: Cluster): ClusterZone {
   const value = cluster.privateDnsZone;
   if (value === undefined || value.toLowerCase() === 'system') return { kind: 'system' };
   if (value.toLowerCase() === 'none') return { kind: 'none' };
-  const text: string = value;
-  if (!isResourceId(value, TYPES.privateDnsZone))
+  const text: string = value.length > 200 ? `${value.slice(0, 200)}…` : value;
+  if (resourceIdProblem(value, TYPES.privateDnsZone) !== undefined)
     return {
       kind: 'invalid',
-      reason: `privateDNSZone "${text}" is neither system, none nor a private DNS zone id`,
+      reason: `privateDNSZone ${JSON.stringify(text)} is neither system, none nor a private DNS zone id`,
     };
   return { kind: 'zone', zoneId: value };
 }

@@ -105,6 +105,18 @@ function configSelector(
   return { kind: 'all' };
 }
 
+/**
+ * Tag entries as a finding quotes them: at most five, each at most 64 characters (a tag value holds up to
+ * 256, docs/azure-behaviour.md §6.7, and a finding stays one readable line whatever ARM answers).
+ */
+function listed(entries: readonly string[]): string {
+  const shown = entries
+    .slice(0, 5)
+    .map((e) => JSON.stringify(e.length > 64 ? `${e.slice(0, 64)}…` : e))
+    .join(', ');
+  return entries.length > 5 ? `${shown} and ${entries.length - 5} more` : shown;
+}
+
 function tagBinding(identity: Identity): { binding?: ResolvedBinding; findings: Finding[] } {
   const accountsValue = tagValue(identity.tags, SERVICE_ACCOUNTS_TAG);
   const clustersValue = tagValue(identity.tags, CLUSTERS_TAG);
@@ -135,7 +147,7 @@ function tagBinding(identity: Identity): { binding?: ResolvedBinding; findings: 
     findings.push(
       tagFinding(
         'fail',
-        `tag ${SERVICE_ACCOUNTS_TAG} has entries that are not namespace/serviceaccount: ${accounts.bad.map((e) => JSON.stringify(e)).join(', ')}`,
+        `tag ${SERVICE_ACCOUNTS_TAG} has entries that are not namespace/serviceaccount: ${listed(accounts.bad)}`,
         'Use Kubernetes names (lower-case letters, digits, "-"; "." also in service accounts) as namespace/name, separated by spaces or commas.',
       ),
     );
@@ -165,8 +177,7 @@ function tagBinding(identity: Identity): { binding?: ResolvedBinding; findings: 
   }
   const clusters = parseClustersTag(clustersValue);
   if (clusters.kind === 'invalid') {
-    const entries =
-      clusters.bad.length > 0 ? `: ${clusters.bad.map((e) => JSON.stringify(e)).join(', ')}` : '';
+    const entries = clusters.bad.length > 0 ? `: ${listed(clusters.bad)}` : '';
     findings.push(
       tagFinding(
         'fail',

@@ -86,6 +86,17 @@ export function parseClustersTag(value: string): ClustersParse {
       reason: 'expects * alone, or key=value pairs separated by spaces or commas',
     };
   }
+  // `*=*` or `env=*` reads like a wildcard but would match only a tag literally named or valued `*`:
+  // refuse it rather than let the owner believe it selects every cluster.
+  const wildcards = entries.filter((e) => e.includes('*'));
+  if (wildcards.length > 0) {
+    return {
+      kind: 'invalid',
+      bad: wildcards,
+      reason:
+        'has a * inside a key=value pair; wildcards are not supported there (use * alone for every cluster)',
+    };
+  }
   const tags = new Map<string, { key: string; value: string }>();
   const conflicts: string[] = [];
   for (const entry of entries) {

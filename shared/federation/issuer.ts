@@ -18,10 +18,8 @@ export const MAX_ISSUER_LENGTH = 600;
  * hosts that no source here confirms: fedlink refuses an issuer on any other host (fail closed) unless
  * the config lists it in `federation.issuerHosts`.
  */
-export const EXPECTED_ISSUER_HOSTS: readonly string[] = [
-  '.oic.prod-aks.azure.com',
-  'oidc.prod-aks.azure.com',
-];
+const AKS_REGIONAL_SUFFIX = '.oic.prod-aks.azure.com';
+export const EXPECTED_ISSUER_HOSTS: readonly string[] = [AKS_REGIONAL_SUFFIX, 'oidc.prod-aks.azure.com'];
 
 export type IssuerShape =
   { readonly ok: true; readonly host: string } | { readonly ok: false; readonly reason: string };
@@ -91,9 +89,11 @@ export function checkIssuerShape(issuer: string): IssuerShape {
 }
 
 function isHost(host: string, expected: string): boolean {
-  return expected.startsWith('.')
-    ? host.endsWith(expected) && host.length > expected.length
-    : host === expected;
+  if (!expected.startsWith('.')) return host === expected;
+  if (!host.endsWith(expected) || host.length === expected.length) return false;
+  // The AKS regional host is `{region}.oic.prod-aks.azure.com` (docs/azure-behaviour.md §2.2): one label
+  // before the suffix, never `westus.eastus.oic...`. A configured suffix (issuerHosts) takes any depth.
+  return expected !== AKS_REGIONAL_SUFFIX || !host.slice(0, -expected.length).includes('.');
 }
 
 /** True when the issuer's host is one of `EXPECTED_ISSUER_HOSTS` (case-sensitive: canonical hosts are lower-case). */

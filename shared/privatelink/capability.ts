@@ -21,6 +21,7 @@ import {
   type ObservedConnection,
   type Observed,
   planTarget,
+  requesterSubscriptionOf,
   type TenantContext,
 } from './plan';
 import {
@@ -102,10 +103,13 @@ async function resolveGroupIds(
   return Promise.all(
     connections.map(async (c): Promise<ObservedConnection> => {
       const own = c.groupIds[0] ?? info.singleGroupId;
+      // Only a well-formed private endpoint id is read: a malformed one names no requester (plan.ts),
+      // and reading it would send a traversal to ARM or fail the whole target on one hostile connection.
       if (
         own !== undefined ||
         c.status !== 'Pending' ||
         c.privateEndpointId === undefined ||
+        requesterSubscriptionOf(c.privateEndpointId) === undefined ||
         info.groupIds.length === 0
       )
         return { ...c, groupId: own };

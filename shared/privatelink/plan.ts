@@ -10,6 +10,7 @@
  *   time the connection was read: in the write itself (the run result's actions) and as a finding (the report).
  */
 import { type PrivateEndpointConnection } from '../azure/gateway';
+import { parseResourceId, resourceIdProblem, TYPES } from '../core/resourceId';
 import { type FedlinkConfig } from '../config/schema';
 import { type Plan } from '../reconcile/capability';
 import { type Action } from '../reconcile/types';
@@ -59,9 +60,28 @@ export interface ConnectionDecision extends Action {
   readonly decidedAt: string;
 }
 
-/** The (lower-cased) subscription of a resource id: a private endpoint's is its requester's. */
-export function requesterSubscriptionOf(resourceId: string | undefined): string | undefined {
-  return /^\/subscriptions\/([^/]+)\//i.exec(resourceId ?? '')?.[1]?.toLowerCase();
+/** The (lower-cased) subscription of a well-formed resource id (the target's), or undefined. */
+function subscriptionOf(resourceId: string): string | undefined {
+  try {
+    return parseResourceId(resourceId).subscriptionId.toLowerCase();
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The requester's (lower-cased) subscription: that of `privateEndpoint.id` when it is a well-formed
+ * private endpoint id, else undefined (unknown, so never approved: docs/design.md invariant 5). A
+ * traversal (`/subscriptions/<ours>/../<theirs>/...`), an encoded one (`%2f`, `?`, `#`: docs/azure-behaviour.md
+ * §6.7), a scope, or an id of another type names no requester, whatever subscription it starts with.
+ */
+export function requesterSubscriptionOf(privateEndpointId: string | undefined): string | undefined {
+  if (
+    privateEndpointId === undefined ||
+    resourceIdProblem(privateEndpointId, TYPES.privateEndpoint) !== undefined
+  )
+    return undefined;
+  return subscriptionOf(privateEndpointId);
 }
 
 function factsOf(item: PrivateLinkItem, c: ObservedConnection, context: TenantContext): ConnectionFacts {
@@ -73,6 +93,12 @@ function factsOf(item: PrivateLinkItem, c: ObservedConnection, context: TenantCo
     requesterTenant:
       requesterSubscription === undefined ? undefined : context.tenantOf[requesterSubscription],
   };
+}
+
+/** A connection's description as findings quote it: one line, at most 200 characters (it is anyone's text). */
+function quoted(description: string): string {
+  const line = description.replace(/\s+/g, ' ');
+  return JSON.stringify(line.length > 200 ? `${line.slice(0, 200)}…` : line);
 }
 
 function who(facts: ConnectionFacts): string {
@@ -121,7 +147,7 @@ export function planTarget(
         },
       ],
     };
-  const own = context.tenantOf[requesterSubscriptionOf(item.resourceId) ?? ''];
+  const own = context.tenantOf[subscriptionOf(item.resourceId) ?? ''];
   const policy = {
     rules: config.privateLink.rules,
     default: config.privateLink.default,
@@ -142,14 +168,14 @@ export function planTarget(
               check: CHECKS.decided,
               resourceId: c.id,
               status: 'pass',
-              message: `connection ${c.name} on ${item.resourceId} is ${c.status} by fedlink rule ${rule} (its description: "${c.description ?? ''}"): ${who(facts)}; seen at ${at}`,
+              message: `connection ${c.name} on ${item.resourceId} is ${c.status} by fedlink rule ${rule} (its description: ${quoted(c.description ?? '')}): ${who(facts)}; seen at ${at}`,
             }
           : {
               // Never re-approved, re-rejected or touched: someone else decided it (or it is changing).
               check: CHECKS.decidedElsewhere,
               resourceId: c.id,
               status: 'pass',
-              message: `connection ${c.name} on ${item.resourceId} is ${c.status ?? 'without a status'}${c.description ? ` ("${c.description}")` : ''}, not Pending: left alone; ${who(facts)}; seen at ${at}`,
+              message: `connection ${c.name} on ${item.resourceId} is ${c.status ?? 'without a status'}${c.description ? ` (${quoted(c.description)})` : ''}, not Pending: left alone; ${who(facts)}; seen at ${at}`,
             },
       );
       continue;

@@ -70,8 +70,10 @@ function what(facts: ConnectionFacts): string {
 }
 
 function outsideTenants(facts: ConnectionFacts): string {
+  if (facts.requesterSubscription === undefined)
+    return 'the connection names no well-formed private endpoint id, so its requester is unknown and counts as outside scope.tenants';
   return facts.requesterTenant === undefined
-    ? `the tenant of requester subscription ${facts.requesterSubscription ?? '(none named)'} is unknown (fedlink cannot read that subscription), so it counts as outside scope.tenants`
+    ? `the tenant of requester subscription ${facts.requesterSubscription} is unknown (fedlink cannot read that subscription), so it counts as outside scope.tenants`
     : `requester tenant ${facts.requesterTenant} is outside scope.tenants`;
 }
 
