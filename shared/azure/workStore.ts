@@ -77,7 +77,7 @@ export function blobWorkStore(container: ContainerClient): WorkStore {
     );
   };
 
-  /** Deletes `blobs` (at most BATCH_DELETE_LIMIT) in one batch; returns how many were there to delete. */
+  /** Deletes `blobs` (at most BATCH_DELETE_LIMIT) in one batch; returns how many it deleted (404s are not counted). */
   async function deleteBatch(blobs: BlobClient[]): Promise<number> {
     const response = await container.getBlobBatchClient().deleteBlobs(blobs);
     let deleted = 0;
