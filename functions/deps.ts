@@ -8,6 +8,7 @@ import { type Logger } from '../shared/core/log';
 import { type FedlinkConfig } from '../shared/config/schema';
 import { type ReportStore } from '../shared/reportStore/store';
 import { type Telemetry } from '../shared/core/telemetry';
+import { type WorkStore } from '../shared/workStore/store';
 
 export interface ActivityDeps {
   readonly azure: AzureGateway;
@@ -16,6 +17,11 @@ export interface ActivityDeps {
   readonly log: Logger;
   /** Where fleet check reports are kept (FEDLINK_REPORTS_URL); undefined: not kept. */
   readonly reports?: ReportStore | undefined;
+  /**
+   * Where fleet checks keep work items and full outcomes outside orchestration histories (claim
+   * check, docs/adr/0008-work-store.md): FEDLINK_WORK_URL in Azure, in memory in the sandbox.
+   */
+  readonly work: WorkStore;
   /** Counters of writes, outcomes and findings (./telemetry.ts in Azure); undefined: not recorded. */
   readonly telemetry?: Telemetry | undefined;
 }

@@ -18,6 +18,11 @@
  *                                    Azure CLI login on a laptop)
  *   FEDLINK_REPORTS_URL              blob container URL for the fleet check reports (latest.json and
  *                                    history/), reached with the same credential; unset: not kept
+ *   FEDLINK_WORK_URL                 REQUIRED: blob container URL of the fleet checks' work store (work
+ *                                    items and full outcomes kept out of orchestration histories,
+ *                                    docs/adr/0008-work-store.md), reached with the same credential.
+ *                                    Unset: the worker fails at startup naming it (a store in one
+ *                                    worker's memory cannot serve activities on scaled-out workers)
  *   APPLICATIONINSIGHTS_CONNECTION_STRING  where fedlink's metrics go (./telemetry.ts: the Azure Monitor
  *                                    OpenTelemetry distro, signed in with the same credential);
  *                                    unset: none exported. Logs go through the invocation context
@@ -35,6 +40,7 @@ import { createPacedArmGateway } from '../shared/azure/paced';
 import { type TokenCredential } from '@azure/core-auth';
 import { type Clock, systemClock } from '../shared/core/clock';
 import { blobReportStoreFor } from '../shared/azure/reportStore';
+import { blobWorkStoreFor } from '../shared/azure/workStore';
 import { jsonLogger } from '../shared/core/log';
 import { type FedlinkConfig } from '../shared/config/schema';
 import { readRuntimeSettings, type Environment, type RuntimeSettings } from '../shared/config/env';
@@ -85,6 +91,7 @@ export function createRuntime(env: Environment, overrides: RuntimeOverrides = {}
         clock,
         log,
         reports: s.reportsUrl !== undefined ? blobReportStoreFor(s.reportsUrl, credential) : undefined,
+        work: blobWorkStoreFor(s.workUrl, credential),
         telemetry:
           s.appInsightsConnectionString !== undefined
             ? startAzureMonitor({
@@ -98,6 +105,7 @@ export function createRuntime(env: Environment, overrides: RuntimeOverrides = {}
         configSource: s.configSource,
         armEndpoint: clients.endpoint,
         reports: s.reportsUrl ?? 'not kept',
+        work: s.workUrl,
         metrics: s.appInsightsConnectionString !== undefined ? 'Application Insights' : 'not exported',
         credential:
           overrides.credential !== undefined

@@ -13,6 +13,7 @@ import { type Logger, silentLogger } from '../shared/core/log';
 import { createMemoryReportStore } from '../shared/reportStore/memory';
 import { type ReportStore } from '../shared/reportStore/store';
 import { type Telemetry } from '../shared/core/telemetry';
+import { createMemoryWorkStore } from '../shared/workStore/memory';
 import { VirtualClock } from './clock';
 import { DurableHost, type DurableHostOptions } from './durable';
 import { type Emulator, type EmulatorOptions, startEmulator } from './emulator';
@@ -64,6 +65,7 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
     clock,
     log,
     reports: options.reports ?? createMemoryReportStore(),
+    work: createMemoryWorkStore(),
     ...(options.telemetry ? { telemetry: options.telemetry } : {}),
   };
   const host = new DurableHost({

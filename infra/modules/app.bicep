@@ -1,5 +1,6 @@
 // The Function App and everything it runs on, in the app's resource group: its user-assigned identity,
-// the storage account (durable task hub, deployment package, Event Grid dead letters, fleet check reports), Log Analytics +
+// the storage account (durable task hub, deployment package, Event Grid dead letters, fleet check reports,
+// the fleet checks' work store), Log Analytics +
 // Application Insights, the Flex Consumption plan and the site. No keys anywhere: storage and
 // Application Insights are reached with the identity (docs/adr/0006-durable-backend.md).
 
@@ -47,6 +48,7 @@ var storageBlobDataOwner = 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'
 var storageQueueDataContributor = '974c5e8b-45b9-4653-ba55-5f855dd0fb88'
 var storageTableDataContributor = '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
 var monitoringMetricsPublisher = '3913510d-42f4-4e42-8a64-420c390055eb'
+var storageBlobDataContributor = 'ba92f5b4-2d11-453d-a403-e96b0029c9fe'
 
 // The durable Azure Storage backend keeps its task hub in blobs (leases, large messages), queues
 // (control and work items) and tables (history, instances): it needs all three data roles.
@@ -57,6 +59,14 @@ var deploymentContainerName = 'app-package'
 // The fleet check reports (latest.json and history/, shared/azure/reportStore.ts): written and read by the
 // app's identity, which holds Storage Blob Data Owner on the account above.
 var reportsContainerName = 'reports'
+
+// The fleet checks' work store (claim check, docs/adr/0008-work-store.md; shared/azure/workStore.ts): work
+// items and full outcomes under runs/<run>/, deleted by the run when it ends. A run that crashed before
+// its cleanup leaves its documents behind: the lifecycle rule below deletes them after 2 days (runs take
+// minutes; the rule runs about once a day, so a leftover lives 2-4 days, docs/azure-behaviour.md §8.6).
+var workContainerName = 'fedlink-work'
+var workRunsPrefix = 'runs/'
+var workLeftoverDays = 2
 
 resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' = {
   name: identityName
@@ -94,6 +104,39 @@ resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
     resource reports 'containers' = {
       name: reportsContainerName
     }
+
+    resource work 'containers' = {
+      name: workContainerName
+    }
+  }
+
+  // Lifecycle rules are per account (one policy named 'default'); a rule's prefix starts with the
+  // container name.
+  resource lifecycle 'managementPolicies' = {
+    name: 'default'
+    properties: {
+      policy: {
+        rules: [
+          {
+            name: 'delete-abandoned-work'
+            enabled: true
+            type: 'Lifecycle'
+            definition: {
+              filters: {
+                blobTypes: ['blockBlob']
+                prefixMatch: ['${workContainerName}/${workRunsPrefix}']
+              }
+              actions: {
+                baseBlob: {
+                  delete: { daysAfterModificationGreaterThan: workLeftoverDays }
+                }
+              }
+            }
+          }
+        ]
+      }
+    }
+    dependsOn: [blobs::work]
   }
 }
 
@@ -108,6 +151,19 @@ resource storageRoleAssignments 'Microsoft.Authorization/roleAssignments@2022-04
     }
   }
 ]
+
+// The work store's own grant, on its container only. Today it adds nothing to the account-wide Storage
+// Blob Data Owner above (the durable backend's); it is here so the work store keeps its access if that
+// grant is ever narrowed, and so its need is stated where it is deployed.
+resource workContainerAccess 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(storage::blobs::work.id, identity.id, storageBlobDataContributor)
+  scope: storage::blobs::work
+  properties: {
+    principalId: identity.properties.principalId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', storageBlobDataContributor)
+  }
+}
 
 resource logs 'Microsoft.OperationalInsights/workspaces@2023-09-01' = {
   name: 'log-${environmentName}'
@@ -208,12 +264,13 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'FEDLINK_LOG_LEVEL', value: logLevel }
         { name: 'AZURE_RESOURCE_MANAGER_ENDPOINT', value: environment().resourceManager }
         { name: 'FEDLINK_REPORTS_URL', value: '${storage.properties.primaryEndpoints.blob}${reportsContainerName}' }
+        { name: 'FEDLINK_WORK_URL', value: '${storage.properties.primaryEndpoints.blob}${workContainerName}' }
         // Read by @azure/identity itself (sovereign clouds).
         { name: 'AZURE_AUTHORITY_HOST', value: environment().authentication.loginEndpoint }
       ]
     }
   }
-  dependsOn: [storageRoleAssignments, insightsPublisher]
+  dependsOn: [storageRoleAssignments, workContainerAccess, insightsPublisher]
 }
 
 @description('Resource id of the Function App.')

@@ -16,6 +16,9 @@
  * | FEDLINK_REPORTS_URL               | blob container that keeps the fleet check reports (latest + history),|
  * |                                   | `https://<account>.blob.core.windows.net/<container>`, reached with  |
  * |                                   | the same credential (no key, no SAS); unset: reports are not kept    |
+ * | FEDLINK_WORK_URL                  | REQUIRED. Blob container of the fleet checks' work store (claim     |
+ * |                                   | check, docs/adr/0008-work-store.md), same form and credential as     |
+ * |                                   | FEDLINK_REPORTS_URL; unset: the worker refuses to start              |
  * | APPLICATIONINSIGHTS_CONNECTION_STRING | Application Insights to send fedlink's metrics to (OpenTelemetry,   |
  * |                                   | signed in as the app's identity); unset: no metrics exported         |
  * |                                   | (docs/adr/0007-observability.md)                                      |
@@ -38,6 +41,7 @@ export const SETTINGS = {
   logLevel: 'FEDLINK_LOG_LEVEL',
   managedIdentityClientId: 'AZURE_CLIENT_ID',
   reportsUrl: 'FEDLINK_REPORTS_URL',
+  workUrl: 'FEDLINK_WORK_URL',
   appInsightsConnectionString: 'APPLICATIONINSIGHTS_CONNECTION_STRING',
 } as const;
 
@@ -52,6 +56,12 @@ export interface RuntimeSettings {
   readonly managedIdentityClientId: string | undefined;
   /** FEDLINK_REPORTS_URL: the report container's URL; undefined: reports are not kept. */
   readonly reportsUrl: string | undefined;
+  /**
+   * FEDLINK_WORK_URL: the work store's container URL. Required: a fleet check's work items and outcomes
+   * live there between activities that may run on different workers, so a store in one worker's
+   * memory cannot stand in for it (docs/adr/0008-work-store.md).
+   */
+  readonly workUrl: string;
   /** APPLICATIONINSIGHTS_CONNECTION_STRING; undefined: metrics are not exported. */
   readonly appInsightsConnectionString: string | undefined;
 }
@@ -120,6 +130,21 @@ export function readRuntimeSettings(env: Environment): RuntimeSettings {
     else reportsUrl = reportsText.replace(/\/+$/, '');
   }
 
+  const workText = read(env, SETTINGS.workUrl);
+  let workUrl = '';
+  if (workText === undefined)
+    issues.push({
+      path: SETTINGS.workUrl,
+      message:
+        "required: the blob container of the fleet checks' work store, https://<account>.blob.core.windows.net/fedlink-work " +
+        '(infra/modules/app.bicep sets it)',
+    });
+  else {
+    const problem = containerUrlProblem(workText);
+    if (problem) issues.push({ path: SETTINGS.workUrl, message: problem });
+    else workUrl = workText.replace(/\/+$/, '');
+  }
+
   const appInsightsConnectionString = read(env, SETTINGS.appInsightsConnectionString);
   if (
     appInsightsConnectionString !== undefined &&
@@ -158,6 +183,7 @@ export function readRuntimeSettings(env: Environment): RuntimeSettings {
     logLevel,
     managedIdentityClientId,
     reportsUrl,
+    workUrl,
     appInsightsConnectionString,
   };
 }

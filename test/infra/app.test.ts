@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SETTINGS } from '../../shared/config/env';
+import { runPrefix } from '../../shared/workStore/store';
 import {
   allTemplates,
   at,
@@ -98,6 +99,73 @@ describe('the Function App (infra/main.json)', () => {
     expect(resolve(reports[0]!.template, "[variables('reportsContainerName')]")).toBe('reports');
     // No public access on the container: the account forbids it, and the container does not ask for it.
     expect(at(reports[0]!.body, 'properties', 'publicAccess')).toBeUndefined();
+  });
+
+  it('keeps the work store in a "fedlink-work" container of its own storage account, by URL, no key', () => {
+    const url = appSettings().get(SETTINGS.workUrl);
+    expect(url).toBe(
+      "[format('{0}{1}', reference(resourceId('Microsoft.Storage/storageAccounts', parameters('storageName')), '2023-05-01').primaryEndpoints.blob, variables('workContainerName'))]",
+    );
+    const containers = resourcesOfType(main, 'Microsoft.Storage/storageAccounts/blobServices/containers');
+    const work = containers.filter((c) => str(c.body['name']).includes("variables('workContainerName')"));
+    expect(work).toHaveLength(1);
+    expect(str(work[0]!.body['name'])).toBe(
+      "[format('{0}/{1}/{2}', parameters('storageName'), 'default', variables('workContainerName'))]",
+    );
+    expect(resolve(work[0]!.template, "[variables('workContainerName')]")).toBe('fedlink-work');
+    expect(at(work[0]!.body, 'properties', 'publicAccess')).toBeUndefined();
+  });
+
+  it('deletes work documents of runs that never cleaned up: runs/ older than 2 days, that container only', () => {
+    const policy = onlyResource(main, 'Microsoft.Storage/storageAccounts/managementPolicies');
+    // One policy per account, and it must be called 'default'.
+    expect(str(policy.body['name'])).toBe("[format('{0}/{1}', parameters('storageName'), 'default')]");
+    const rules = at(policy.body, 'properties', 'policy', 'rules');
+    expect(Array.isArray(rules)).toBe(true);
+    const rule = (rules as Parameters<typeof at>[0][]).find((r) => at(r, 'name') === 'delete-abandoned-work');
+    expect(at(rule, 'enabled')).toBe(true);
+    expect(at(rule, 'type')).toBe('Lifecycle');
+    expect(at(rule, 'definition', 'filters', 'blobTypes')).toEqual(['blockBlob']);
+    // A lifecycle prefix starts with the container name (docs/azure-behaviour.md §8.6).
+    const prefixes = at(rule, 'definition', 'filters', 'prefixMatch') as string[];
+    expect(prefixes).toEqual([
+      "[format('{0}/{1}', variables('workContainerName'), variables('workRunsPrefix'))]",
+    ]);
+    expect(resolve(policy.template, "[variables('workContainerName')]")).toBe('fedlink-work');
+    // The layout of shared/workStore/store.ts: every run's documents under runs/<run>/.
+    expect(resolve(policy.template, "[variables('workRunsPrefix')]")).toBe(
+      runPrefix('x').replace(/x\/$/, ''),
+    );
+    const days = at(rule, 'definition', 'actions', 'baseBlob', 'delete', 'daysAfterModificationGreaterThan');
+    expect(resolve(policy.template, days)).toBe(2);
+    // Delete only: no tiering, no snapshot or version rules that could touch other containers.
+    expect(Object.keys(at(rule, 'definition', 'actions') as object)).toEqual(['baseBlob']);
+    expect(Object.keys(at(rule, 'definition', 'actions', 'baseBlob') as object)).toEqual(['delete']);
+  });
+
+  it('grants the identity Storage Blob Data Contributor on the work container itself', () => {
+    const onWork = resourcesOfType(main, 'Microsoft.Authorization/roleAssignments').filter(
+      (a) =>
+        a.body['scope'] ===
+        "[resourceId('Microsoft.Storage/storageAccounts/blobServices/containers', parameters('storageName'), 'default', variables('workContainerName'))]",
+    );
+    expect(onWork).toHaveLength(1);
+    const props = at(onWork[0]!.body, 'properties');
+    expect(at(props, 'roleDefinitionId')).toBe(
+      "[subscriptionResourceId('Microsoft.Authorization/roleDefinitions', variables('storageBlobDataContributor'))]",
+    );
+    expect(resolve(onWork[0]!.template, "[variables('storageBlobDataContributor')]")).toBe(
+      'ba92f5b4-2d11-453d-a403-e96b0029c9fe',
+    );
+    expect(at(props, 'principalId')).toBe(
+      "[reference(resourceId('Microsoft.ManagedIdentity/userAssignedIdentities', parameters('identityName')), '2023-01-31').principalId]",
+    );
+    expect(at(props, 'principalType')).toBe('ServicePrincipal');
+    // The site starts after its grant exists.
+    const site = onlyResource(main, 'Microsoft.Web/sites');
+    expect(str(site.body['dependsOn'])).toContain(
+      "'Microsoft.Authorization/roleAssignments', guid(resourceId('Microsoft.Storage/storageAccounts/blobServices/containers', parameters('storageName'), 'default', variables('workContainerName'))",
+    );
   });
 
   it('sends telemetry to Application Insights with the identity, local auth off', () => {

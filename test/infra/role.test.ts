@@ -150,8 +150,9 @@ describe('the fedlink custom role (infra/main.json)', () => {
 
   it('names every role assignment with guid() of compile-time values', () => {
     const assignments = resourcesOfType(main, 'Microsoft.Authorization/roleAssignments');
-    // storage data roles (one copy loop), App Insights publisher, fedlink role, dead-letter writer
-    expect(assignments).toHaveLength(4);
+    // storage data roles (one copy loop), the work container's, App Insights publisher, fedlink role,
+    // dead-letter writer
+    expect(assignments).toHaveLength(5);
     for (const a of assignments) {
       const name = str(a.body['name']);
       expect(name).toMatch(/^\[guid\(/);

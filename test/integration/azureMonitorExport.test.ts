@@ -62,6 +62,7 @@ describe('Application Insights export (runtime)', () => {
       {
         APPLICATIONINSIGHTS_CONNECTION_STRING: `InstrumentationKey=${IKEY};IngestionEndpoint=https://127.0.0.1:${port}/`,
         FEDLINK_LOG_LEVEL: 'error',
+        FEDLINK_WORK_URL: 'https://stfedlink.blob.core.windows.net/fedlink-work',
       },
       { credential, caPem: LOOPBACK_CA_PEM },
     );
@@ -96,7 +97,10 @@ describe('Application Insights export (runtime)', () => {
 
   it('without a connection string: no telemetry, nothing started', () => {
     const runtime = createRuntime(
-      { FEDLINK_LOG_LEVEL: 'error' },
+      {
+        FEDLINK_LOG_LEVEL: 'error',
+        FEDLINK_WORK_URL: 'https://stfedlink.blob.core.windows.net/fedlink-work',
+      },
       { credential: { getToken: () => Promise.resolve(null) } },
     );
     expect(runtime.deps().telemetry).toBeUndefined();

@@ -56,6 +56,7 @@ describe('functions/runtime.ts deps pace', () => {
             AZURE_RESOURCE_MANAGER_ENDPOINT: emulator.endpoint,
             FEDLINK_CONFIG_JSON: '{}',
             FEDLINK_LOG_LEVEL: 'error',
+            FEDLINK_WORK_URL: 'https://stfedlink.blob.core.windows.net/fedlink-work',
           },
           { credential: emulator.credential, caPem: emulator.caPem, clock },
         ).deps().azure,

@@ -10,10 +10,14 @@ import { ConfigError } from '../../../shared/config/load';
 import { createRuntime } from '../../../functions/runtime';
 
 const CLIENT_ID = '8d2f4c1e-3b5a-4e6f-9a0b-1c2d3e4f5a6b';
+const WORK_REQUIRED =
+  "required: the blob container of the fleet checks' work store, https://<account>.blob.core.windows.net/fedlink-work (infra/modules/app.bicep sets it)";
+/** The one required setting (docs/adr/0008-work-store.md), in every environment below that is not about it. */
+const WORK = { FEDLINK_WORK_URL: 'https://stfedlink.blob.core.windows.net/fedlink-work' };
 
 function issuesOf(env: Record<string, string | undefined>): string[] {
   try {
-    readRuntimeSettings(env);
+    readRuntimeSettings({ ...WORK, ...env });
   } catch (error) {
     if (error instanceof ConfigError) return error.issues.map((i) => `${i.path}: ${i.message}`);
     throw error;
@@ -23,7 +27,7 @@ function issuesOf(env: Record<string, string | undefined>): string[] {
 
 describe('readRuntimeSettings', () => {
   it('runs on defaults when nothing is set', () => {
-    const s = readRuntimeSettings({});
+    const s = readRuntimeSettings(WORK);
     expect(s).toMatchObject({
       configSource: 'defaults',
       armEndpoint: undefined,
@@ -35,12 +39,13 @@ describe('readRuntimeSettings', () => {
 
   it('treats empty App Settings as unset', () => {
     expect(
-      readRuntimeSettings({ FEDLINK_CONFIG: '', FEDLINK_LOG_LEVEL: ' ', AZURE_CLIENT_ID: '' }),
+      readRuntimeSettings({ ...WORK, FEDLINK_CONFIG: '', FEDLINK_LOG_LEVEL: ' ', AZURE_CLIENT_ID: '' }),
     ).toMatchObject({ configSource: 'defaults', logLevel: 'info' });
   });
 
   it('reads an inline JSON config, the endpoint, the log level and the client id', () => {
     const s = readRuntimeSettings({
+      ...WORK,
       FEDLINK_CONFIG_JSON: '{"drift": {"mode": "repair"}}',
       AZURE_RESOURCE_MANAGER_ENDPOINT: 'https://management.usgovcloudapi.net/',
       FEDLINK_LOG_LEVEL: 'DEBUG',
@@ -58,7 +63,7 @@ describe('readRuntimeSettings', () => {
   it('reads a config file', () => {
     const path = join(mkdtempSync(join(tmpdir(), 'fedlink-env-')), 'fedlink.yaml');
     writeFileSync(path, 'federation:\n  prune: false\n');
-    const s = readRuntimeSettings({ FEDLINK_CONFIG: path });
+    const s = readRuntimeSettings({ ...WORK, FEDLINK_CONFIG: path });
     expect(s.configSource).toBe(path);
     expect(s.config.federation.prune).toBe(false);
   });
@@ -71,20 +76,24 @@ describe('readRuntimeSettings', () => {
         AZURE_RESOURCE_MANAGER_ENDPOINT: 'http://management.azure.com',
         FEDLINK_LOG_LEVEL: 'verbose',
         AZURE_CLIENT_ID: 'my-identity',
+        FEDLINK_WORK_URL: undefined,
       }),
     ).toEqual([
       'FEDLINK_LOG_LEVEL: expected one of debug, info, warn, error, got "verbose"',
       'AZURE_RESOURCE_MANAGER_ENDPOINT: expected an https URL, got "http://management.azure.com"',
       'AZURE_CLIENT_ID: expected a GUID (the managed identity\'s client id), got "my-identity"',
+      `FEDLINK_WORK_URL: ${WORK_REQUIRED}`,
       'FEDLINK_CONFIG: set FEDLINK_CONFIG or FEDLINK_CONFIG_JSON, not both',
     ]);
   });
 
   it('reads the report container URL, and refuses one it cannot use without a key', () => {
-    expect(readRuntimeSettings({}).reportsUrl).toBeUndefined();
+    expect(readRuntimeSettings(WORK).reportsUrl).toBeUndefined();
     expect(
-      readRuntimeSettings({ FEDLINK_REPORTS_URL: 'https://stfedlink.blob.core.windows.net/reports/' })
-        .reportsUrl,
+      readRuntimeSettings({
+        ...WORK,
+        FEDLINK_REPORTS_URL: 'https://stfedlink.blob.core.windows.net/reports/',
+      }).reportsUrl,
     ).toBe('https://stfedlink.blob.core.windows.net/reports');
     const bad = (value: string) => issuesOf({ FEDLINK_REPORTS_URL: value });
     expect(bad('http://stfedlink.blob.core.windows.net/reports')).toEqual([
@@ -103,12 +112,37 @@ describe('readRuntimeSettings', () => {
     ]);
   });
 
+  it('requires the work store container URL, in one line naming the setting', () => {
+    expect(() => readRuntimeSettings({})).toThrow(ConfigError);
+    let message = '';
+    try {
+      readRuntimeSettings({ FEDLINK_WORK_URL: ' ' }); // an empty App Setting is unset
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toBe(`invalid config environment: FEDLINK_WORK_URL: ${WORK_REQUIRED}`);
+    expect(message).not.toContain('\n');
+    expect(readRuntimeSettings({ FEDLINK_WORK_URL: `${WORK.FEDLINK_WORK_URL}/` }).workUrl).toBe(
+      WORK.FEDLINK_WORK_URL,
+    );
+    // The same rules as the report container: https, one container, no SAS.
+    expect(issuesOf({ FEDLINK_WORK_URL: 'http://stfedlink.blob.core.windows.net/fedlink-work' })).toEqual([
+      'FEDLINK_WORK_URL: expected https://<account>.blob.core.windows.net/<container> (https), got "http://stfedlink.blob.core.windows.net/fedlink-work"',
+    ]);
+    expect(
+      issuesOf({ FEDLINK_WORK_URL: 'https://stfedlink.blob.core.windows.net/fedlink-work?sig=abc' }),
+    ).toEqual([
+      'FEDLINK_WORK_URL: must not carry a query string or credentials (no SAS token): the app reaches it with its identity',
+    ]);
+  });
+
   it('reads the Application Insights connection string, and refuses what is not one', () => {
-    expect(readRuntimeSettings({}).appInsightsConnectionString).toBeUndefined();
+    expect(readRuntimeSettings(WORK).appInsightsConnectionString).toBeUndefined();
     const cs =
       'InstrumentationKey=00000000-0000-4000-8000-0000000000a1;IngestionEndpoint=https://eastus-8.in.applicationinsights.azure.com/';
     expect(
-      readRuntimeSettings({ APPLICATIONINSIGHTS_CONNECTION_STRING: ` ${cs} ` }).appInsightsConnectionString,
+      readRuntimeSettings({ ...WORK, APPLICATIONINSIGHTS_CONNECTION_STRING: ` ${cs} ` })
+        .appInsightsConnectionString,
     ).toBe(cs);
     expect(
       issuesOf({
@@ -120,10 +154,10 @@ describe('readRuntimeSettings', () => {
   });
 
   it('passes the config problems on, naming their source', () => {
-    expect(() => readRuntimeSettings({ FEDLINK_CONFIG_JSON: '{"drift": {"mode": "fix"}}' })).toThrow(
+    expect(() => readRuntimeSettings({ ...WORK, FEDLINK_CONFIG_JSON: '{"drift": {"mode": "fix"}}' })).toThrow(
       /^invalid config FEDLINK_CONFIG_JSON: drift\.mode: /,
     );
-    expect(() => readRuntimeSettings({ FEDLINK_CONFIG: '/nonexistent/fedlink.yaml' })).toThrow(
+    expect(() => readRuntimeSettings({ ...WORK, FEDLINK_CONFIG: '/nonexistent/fedlink.yaml' })).toThrow(
       'invalid config /nonexistent/fedlink.yaml: file not found',
     );
   });
@@ -132,6 +166,7 @@ describe('readRuntimeSettings', () => {
 describe('functions/runtime createRuntime', () => {
   it('reads nothing until asked, then builds everything once', () => {
     const runtime = createRuntime({
+      ...WORK,
       FEDLINK_CONFIG_JSON: '{"drift": {"mode": "repair"}}',
       AZURE_CLIENT_ID: CLIENT_ID,
       FEDLINK_LOG_LEVEL: 'error',
@@ -142,10 +177,12 @@ describe('functions/runtime createRuntime', () => {
     expect(deps.config).toBe(runtime.config());
     expect(typeof deps.azure.getCluster).toBe('function');
     expect(deps.reports).toBeUndefined();
+    expect(deps.work.location).toBe(WORK.FEDLINK_WORK_URL);
   });
 
   it('keeps reports in the container FEDLINK_REPORTS_URL names', () => {
     const runtime = createRuntime({
+      ...WORK,
       AZURE_CLIENT_ID: CLIENT_ID,
       FEDLINK_LOG_LEVEL: 'error',
       FEDLINK_REPORTS_URL: 'https://stfedlink.blob.core.windows.net/reports',
@@ -154,8 +191,14 @@ describe('functions/runtime createRuntime', () => {
   });
 
   it('throws the settings problems on first use, not on creation', () => {
-    const runtime = createRuntime({ FEDLINK_LOG_LEVEL: 'loud' });
+    const runtime = createRuntime({ ...WORK, FEDLINK_LOG_LEVEL: 'loud' });
     expect(() => runtime.config()).toThrow(ConfigError);
     expect(() => runtime.deps()).toThrow(/FEDLINK_LOG_LEVEL/);
+  });
+
+  it('refuses to start without the work store: config() (read at load time by functions/index.ts) throws', () => {
+    const runtime = createRuntime({ AZURE_CLIENT_ID: CLIENT_ID });
+    expect(() => runtime.config()).toThrow(`invalid config environment: FEDLINK_WORK_URL: ${WORK_REQUIRED}`);
+    expect(() => runtime.deps()).toThrow(/FEDLINK_WORK_URL/);
   });
 });

@@ -3,6 +3,8 @@
  * front): the same client errors the sandbox server gives, because the host buffers the body and
  * checks only the key. A client whose every method throws proves nothing was started or read.
  */
+// First: functions/index (loaded below) reads its settings when loaded, and needs FEDLINK_WORK_URL.
+import '../../helpers/functionsEnv';
 import { HttpRequest, type app as functionsApp } from '@azure/functions';
 import { type DurableClientPort } from '../../../functions/durableClientPort';
 import { contentTypeProblem, getRun, MAX_RUN_BODY_BYTES, postRun } from '../../../functions/triggers/http';

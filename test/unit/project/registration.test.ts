@@ -2,6 +2,8 @@
  * The app as the Functions host would load it: host.json, package.json main/bin, and one registry of
  * durable functions feeding both the Azure entry point and the sandbox host.
  */
+// First: the entry point below reads its settings when loaded, and needs FEDLINK_WORK_URL.
+import '../../helpers/functionsEnv';
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 // Outside the host, @azure/functions runs in test mode and skips app.* registrations (docs/azure-behaviour.md §7.5),
@@ -12,6 +14,25 @@ import { registeredFunctions } from '../../../functions/registry';
 const root = resolve(__dirname, '../../..');
 const json = (file: string): Record<string, unknown> =>
   JSON.parse(readFileSync(resolve(root, file), 'utf8')) as Record<string, unknown>;
+
+describe('the Azure entry point without FEDLINK_WORK_URL', () => {
+  it('fails to load, in one line naming the setting (the worker fails at startup)', () => {
+    const saved = process.env['FEDLINK_WORK_URL'];
+    delete process.env['FEDLINK_WORK_URL'];
+    try {
+      jest.isolateModules(() => {
+        expect(() => {
+          // eslint-disable-next-line @typescript-eslint/no-require-imports
+          require('../../../functions/index');
+        }).toThrow(
+          /^invalid config environment: FEDLINK_WORK_URL: required: the blob container of the fleet checks' work store, [^\n]+$/,
+        );
+      });
+    } finally {
+      process.env['FEDLINK_WORK_URL'] = saved;
+    }
+  });
+});
 
 describe('host.json', () => {
   const host = json('host.json') as {
