@@ -6,6 +6,7 @@
  * Every request is recorded (operations), whatever its outcome, and nothing escapes as a crash:
  * an unexpected exception becomes a 500 `InternalServerError` whose message names the emulator bug.
  */
+import { createHash } from 'node:crypto';
 import { type IncomingHttpHeaders } from 'node:http';
 import { assertApiVersionPresent } from './apiVersions';
 import { drawDuration, type EmulatorCore } from './context';
@@ -140,6 +141,10 @@ export async function processRequest(raw: RawRequest, deps: PipelineDeps): Promi
   const cls = operationClassOf(method, target);
   const clientRequestId = headerValue(raw.headers, 'x-ms-client-request-id');
   const retry = recorder.observeArrival(clientRequestId, at);
+  const bodyDigest =
+    raw.bodyText === ''
+      ? undefined
+      : createHash('sha256').update(raw.bodyText, 'utf8').digest('hex').slice(0, 16);
   const apiVersion = query.get('api-version');
   let fault: OperationRecord['fault'];
   let rateHeaders: Record<string, string> = {};
@@ -166,7 +171,7 @@ export async function processRequest(raw: RawRequest, deps: PipelineDeps): Promi
         at,
         durationMs: core.clock.now() - at,
         operationClass: cls,
-        ...opt(clientRequestId, retry),
+        ...opt(clientRequestId, retry, bodyDigest),
         fault: 'connectionReset',
       });
       return { kind: 'reset' };
@@ -237,7 +242,7 @@ export async function processRequest(raw: RawRequest, deps: PipelineDeps): Promi
     at,
     durationMs: done - at,
     operationClass: cls,
-    ...opt(clientRequestId, retry),
+    ...opt(clientRequestId, retry, bodyDigest),
     ...(reset ? { fault: 'connectionResetAfterWrite' as const } : fault !== undefined ? { fault } : {}),
   });
   if (reset) return { kind: 'reset' };
@@ -251,10 +256,12 @@ export async function processRequest(raw: RawRequest, deps: PipelineDeps): Promi
 function opt(
   clientRequestId: string | undefined,
   retry: OperationRecord['retry'],
-): Partial<Pick<OperationRecord, 'clientRequestId' | 'retry'>> {
+  bodyDigest: string | undefined,
+): Partial<Pick<OperationRecord, 'clientRequestId' | 'retry' | 'bodyDigest'>> {
   return {
     ...(clientRequestId !== undefined ? { clientRequestId } : {}),
     ...(retry !== undefined ? { retry } : {}),
+    ...(bodyDigest !== undefined ? { bodyDigest } : {}),
   };
 }
 
