@@ -7,6 +7,7 @@
  * the run's per-event records. Larger sweeps: `npm run bench:chaos -- --seeds N` (bench/chaos.ts).
  */
 import { type OperationRecord } from '../../sandbox/emulator';
+import { gaveUpReason } from '../../shared/reconcile/outcome';
 import { planDelivery } from '../../sandbox/run';
 import { generateEstate } from './estate';
 import { deliveryFor, doubleWrites, eventViolations, runChaos, stateViolations } from './harness';
@@ -62,6 +63,19 @@ describe('extreme rates (50% 429, 30% 5xx)', () => {
     expect(failedEvents.length).toBeGreaterThan(0);
     for (const e of failedEvents) expect(e.endedReason).toMatch(/gave up after|: [A-Za-z]+: /);
   }, 240_000);
+});
+
+it('a scope activity that still fails after its retries gives up with the cause, not the Durable wrapping', () => {
+  // What the orchestrator sees (sandbox/durable/activityRunner.ts: `${Reason} \n ${Details}`).
+  const error = new Error(
+    'Activity function \'scopeWork\' failed: scope of federation: 429 SubscriptionRequestsThrottled: Number of requests exceeded the limit. \n {"ClassName":"Error","StackTrace":"..."}',
+  );
+  expect(gaveUpReason(4, error)).toBe(
+    'gave up after 4 attempts: scope of federation: 429 SubscriptionRequestsThrottled: Number of requests exceeded the limit.',
+  );
+  expect(gaveUpReason(4, new Error(''))).toBe(
+    'gave up after 4 attempts: the activity failed without a message',
+  );
 });
 
 describe('the verdicts can fail', () => {
