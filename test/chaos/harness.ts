@@ -13,7 +13,10 @@ import { type ArmResource } from '../../sandbox/estate';
 import { type EventDelivery, runLoadedSandbox, type SandboxRunOutput } from '../../sandbox/run';
 import { type ChaosEstate, generateEstate, sizeOf } from './estate';
 
-/** The rates: 10% 429 with Retry-After, 5% 5xx, 1% resets, a foreign writer's 409s. */
+/**
+ * The issue's rates: 10% 429 with Retry-After, 5% 5xx, 1% resets, and a foreign writer's 409s on FICs,
+ * connections, DNS links and zone groups.
+ */
 export function faultsFor(seed: number): FaultSpec {
   return {
     seed,
@@ -22,6 +25,7 @@ export function faultsFor(seed: number): FaultSpec {
     serverError503: 0.025,
     connectionReset: 0.01,
     foreignFicWriter: 0.1,
+    foreignWriter: 0.1,
     retryAfterSeconds: 1,
   };
 }
