@@ -3,17 +3,16 @@
  * (docs/targets.md "Reliability targets" 1; issue #12 item 1). Each seed generates an estate
  * (estate.ts), delivers its events 20% duplicated, reordered and 5% dropped while the emulator answers
  * 10% 429 (with Retry-After), 5% 5xx, 1% connection resets and a foreign FIC writer's 409s, then runs
- * one drift cycle in apply mode (harness.ts). Verdicts read the emulator's state and request log and
+ * one drift cycle in apply mode (harness.ts). Extreme rates: extreme.test.ts. Verdicts read the emulator's state and request log and
  * the run's per-event records. Larger sweeps: `npm run bench:chaos -- --seeds N` (bench/chaos.ts).
  */
 import { type OperationRecord } from '../../sandbox/emulator';
-import { gaveUpReason } from '../../shared/reconcile/outcome';
 import { planDelivery } from '../../sandbox/run';
 import { generateEstate } from './estate';
 import { deliveryFor, doubleWrites, eventViolations, runChaos, stateViolations } from './harness';
 
 /** Seeds whose delivery plan has at least one duplicate and one dropped event (asserted below). */
-const SEEDS = [1, 3, 5];
+const SEEDS = [1, 5];
 
 describe.each(SEEDS)('chaos seed %i', (seed) => {
   it('after the events and one drift cycle: every object as desired, nothing written twice, every accepted event converged or failed with its reason', async () => {
@@ -39,45 +38,6 @@ describe.each(SEEDS)('chaos seed %i', (seed) => {
     expect(run.output.runs.filter((r) => r.runtimeStatus !== 'Completed')).toEqual([]);
     expect(run.output.report.findings.filter((f) => f.status === 'fail')).toEqual([]);
   }, 240_000);
-});
-
-describe('extreme rates (50% 429, 30% 5xx)', () => {
-  it('every run completes; what could not be done is a "gave up" finding naming the cause, never a bare "run ended Failed"', async () => {
-    const seed = 2;
-    const run = await runChaos({
-      seed,
-      size: 0,
-      faults: { seed, throttle429: 0.5, serverError500: 0.15, serverError503: 0.15, retryAfterSeconds: 1 },
-      // No exact counts are asserted here, so the clock may run faster than the exact-count seeds'.
-      scale: 50,
-    });
-    expect(run.output.runs.filter((r) => r.runtimeStatus !== 'Completed')).toEqual([]);
-    const failed = run.output.report.findings.filter((f) => f.status === 'fail');
-    expect(failed.length).toBeGreaterThan(0);
-    expect(failed.filter((f) => f.message.startsWith('run ended'))).toEqual([]);
-    for (const f of failed)
-      expect(f.message).toMatch(
-        /gave up after \d+ (attempts|polls of a write still running): .*(SubscriptionRequestsThrottled|ServiceUnavailable|InternalServerError|429|500|503)/,
-      );
-    // Every accepted event's run says how it ended; a failed one carries the cause.
-    expect(eventViolations(run)).toEqual([]);
-    const failedEvents = (run.output.events ?? []).filter((e) => e.ended === 'failed');
-    expect(failedEvents.length).toBeGreaterThan(0);
-    for (const e of failedEvents) expect(e.endedReason).toMatch(/gave up after|: [A-Za-z]+: /);
-  }, 240_000);
-});
-
-it('a scope activity that still fails after its retries gives up with the cause, not the Durable wrapping', () => {
-  // What the orchestrator sees (sandbox/durable/activityRunner.ts: `${Reason} \n ${Details}`).
-  const error = new Error(
-    'Activity function \'scopeWork\' failed: scope of federation: 429 SubscriptionRequestsThrottled: Number of requests exceeded the limit. \n {"ClassName":"Error","StackTrace":"..."}',
-  );
-  expect(gaveUpReason(4, error)).toBe(
-    'gave up after 4 attempts: scope of federation: 429 SubscriptionRequestsThrottled: Number of requests exceeded the limit.',
-  );
-  expect(gaveUpReason(4, new Error(''))).toBe(
-    'gave up after 4 attempts: the activity failed without a message',
-  );
 });
 
 describe('the verdicts can fail', () => {

@@ -11,7 +11,7 @@ import { VirtualClock } from '../../sandbox/clock';
 import { type FaultSpec, type OperationRecord } from '../../sandbox/emulator';
 import { type ArmResource } from '../../sandbox/estate';
 import { type EventDelivery, runLoadedSandbox, type SandboxRunOutput } from '../../sandbox/run';
-import { type ChaosEstate, generateEstate, sizeOf } from './estate';
+import { type ChaosEstate, type ChaosSize, generateEstate, sizeOf } from './estate';
 
 /**
  * The issue's rates: 10% 429 with Retry-After, 5% 5xx, 1% resets, and a foreign writer's 409s on FICs,
@@ -24,6 +24,8 @@ export function faultsFor(seed: number): FaultSpec {
     serverError500: 0.025,
     serverError503: 0.025,
     connectionReset: 0.01,
+    // No kinder than Azure: a reset can also come after a write committed (the client never sees its 2xx).
+    connectionResetAfterWrite: 0.01,
     foreignFicWriter: 0.1,
     foreignWriter: 0.1,
     retryAfterSeconds: 1,
@@ -46,8 +48,8 @@ export interface ChaosRun {
 
 export interface ChaosOptions {
   readonly seed: number;
-  /** Estate size (estate.ts sizeOf); default 1. */
-  readonly size?: number;
+  /** Estate size: estate.ts `sizeOf(n)`'s n, or the counts themselves; default 1. */
+  readonly size?: number | ChaosSize;
   readonly faults?: FaultSpec;
   readonly delivery?: EventDelivery;
   /**
@@ -58,7 +60,8 @@ export interface ChaosOptions {
 }
 
 export async function runChaos(options: ChaosOptions): Promise<ChaosRun> {
-  const estate = generateEstate(options.seed, sizeOf(options.size ?? 1));
+  const size = options.size ?? 1;
+  const estate = generateEstate(options.seed, typeof size === 'number' ? sizeOf(size) : size);
   let requests: readonly OperationRecord[] = [];
   const started = Date.now();
   const output = await runLoadedSandbox(
