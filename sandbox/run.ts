@@ -18,6 +18,8 @@ import { buildReport, type Report } from '../shared/validation/report';
 import { type EventDisposition, handleEventGridDelivery } from '../functions/triggers/eventGrid';
 import { driftCheck, type DriftInput } from '../functions/orchestrations/drift';
 import { type FaultSpec, parseFaultSpec } from './emulator';
+import { type VirtualClock } from './clock';
+import { hash32, mulberry32 } from './emulator/prng';
 import { type Estate, loadEstate } from './estate';
 import { createSandbox, type Sandbox } from './runtime';
 import { InputError } from './inputError';
@@ -33,6 +35,47 @@ export interface SandboxRunOptions {
   readonly observer?: Parameters<typeof createSandbox>[0]['observer'];
   /** List passing findings in `report` too (`--full`); by default they are counted per check. */
   readonly full?: boolean;
+}
+
+/**
+ * How the events reach the trigger. Event Grid delivers at least once and in no particular order
+ * (docs/azure-behaviour.md §3.6), and an event whose delivery attempts run out is gone; the default is the
+ * kind case (each event once, all at once). Draws come from `seed`, so a seed repeats a delivery.
+ */
+export interface EventDelivery {
+  /** Probability that an event is delivered a second time (in a later wave when there are several). */
+  readonly duplicate?: number;
+  /** Probability that an event is never delivered. */
+  readonly drop?: number;
+  /** Deliver in a shuffled order instead of the file's. */
+  readonly reorder?: boolean;
+  /**
+   * Deliver in this many waves (default 1), `waveGapSeconds` virtual seconds apart (default 2), so
+   * duplicates and late events arrive while the runs they belong to are working or after they finished.
+   */
+  readonly waves?: number;
+  readonly waveGapSeconds?: number;
+  readonly seed?: number;
+}
+
+/** One delivery of an event (a duplicated event has two) and what became of it. */
+export interface EventRecord {
+  readonly eventId: string | undefined;
+  /** 0 for the first delivery, 1 for a duplicate; `dropped` events were never delivered. */
+  readonly copy: number;
+  readonly delivery: 'delivered' | 'dropped';
+  /** The trigger's disposition (absent for a dropped event). */
+  readonly disposition?: EventDisposition['kind'];
+  readonly instanceId?: string;
+  /** Why the trigger ignored it. */
+  readonly reason?: string;
+  /**
+   * How the run that took the event ended: its RunResult status (`converged`, `changed`, `skipped`,
+   * `failed`, ...), or `run <runtimeStatus>` for a run that did not complete.
+   */
+  readonly ended?: string;
+  /** The run's reason when it failed or was skipped. */
+  readonly endedReason?: string;
 }
 
 export interface SandboxRunOutput {
@@ -58,6 +101,8 @@ export interface SandboxRunOutput {
     throttled429: number;
     virtualSeconds: number;
   };
+  /** Per delivery of each event, when there were events. */
+  readonly events?: readonly EventRecord[];
 }
 
 function readBytes(path: string, what: string): Buffer {
@@ -174,29 +219,118 @@ function eventFindings(dispositions: readonly EventDisposition[]): Finding[] {
 }
 
 export async function runSandbox(options: SandboxRunOptions): Promise<SandboxRunOutput> {
-  const { estate, config, events, faults } = loadSandboxInputs(options);
+  const inputs = loadSandboxInputs(options);
+  return runLoadedSandbox(inputs, options);
+}
+
+/** What a loaded run can be told besides its inputs (tests and benches; the CLI uses the defaults). */
+export interface LoadedRunOptions {
+  readonly mode?: RunMode;
+  readonly log?: Logger;
+  readonly observer?: SandboxRunOptions['observer'];
+  readonly clock?: VirtualClock;
+  readonly delivery?: EventDelivery;
+  /** After the events' runs settle, run one drift check in the same mode (one drift cycle). */
+  readonly driftAfterEvents?: boolean;
+  /** Called once everything settled, before the sandbox closes (to read the emulator's full request log). */
+  readonly settled?: (sandbox: Sandbox) => void | Promise<void>;
+  /** List passing findings in `report` too (`--full`); by default they are counted per check. */
+  readonly full?: boolean;
+}
+
+interface Planned {
+  readonly event: unknown;
+  readonly eventId: string | undefined;
+  readonly copy: number;
+  readonly wave: number;
+}
+
+function eventIdOf(event: unknown): string | undefined {
+  const id = typeof event === 'object' && event !== null ? (event as { id?: unknown }).id : undefined;
+  return typeof id === 'string' ? id : undefined;
+}
+
+/** The deliveries `spec` makes of `events`: which copies, in which wave and order; and the dropped ones. */
+export function planDelivery(
+  events: readonly unknown[],
+  spec: EventDelivery = {},
+): { deliveries: Planned[]; dropped: Planned[] } {
+  const rand = mulberry32(hash32(`delivery#${spec.seed ?? 1}`));
+  const waves = Math.max(1, Math.floor(spec.waves ?? 1));
+  const deliveries: Planned[] = [];
+  const dropped: Planned[] = [];
+  events.forEach((event) => {
+    const eventId = eventIdOf(event);
+    const wave = Math.floor(rand() * waves);
+    if (rand() < (spec.drop ?? 0)) {
+      dropped.push({ event, eventId, copy: 0, wave });
+      return;
+    }
+    deliveries.push({ event, eventId, copy: 0, wave });
+    if (rand() < (spec.duplicate ?? 0))
+      deliveries.push({ event, eventId, copy: 1, wave: wave + Math.floor(rand() * (waves - wave)) });
+  });
+  if (spec.reorder) {
+    for (let i = deliveries.length - 1; i > 0; i--) {
+      const j = Math.floor(rand() * (i + 1));
+      [deliveries[i], deliveries[j]] = [deliveries[j]!, deliveries[i]!];
+    }
+  }
+  // Stable: within a wave, the (possibly shuffled) order stands.
+  deliveries.sort((a, b) => a.wave - b.wave);
+  return { deliveries, dropped };
+}
+
+export async function runLoadedSandbox(
+  inputs: {
+    readonly estate: Estate;
+    readonly config: FedlinkConfig;
+    readonly events?: readonly unknown[] | undefined;
+    readonly faults?: FaultSpec | undefined;
+  },
+  options: LoadedRunOptions = {},
+): Promise<SandboxRunOutput> {
+  const { estate, config, events, faults } = inputs;
   const log = options.log ?? silentLogger;
   const sandbox: Sandbox = await createSandbox({
     estate,
     config,
     log,
     ...(faults ? { faults } : {}),
+    ...(options.clock ? { clock: options.clock } : {}),
     ...(options.observer ? { observer: options.observer } : {}),
   });
   const mode = options.mode ?? 'apply';
   const started = sandbox.clock.now();
   try {
-    let dispositions: EventDisposition[] = [];
-    if (events) {
-      // Event Grid delivers each event on its own, concurrently and in no particular order.
-      dispositions = (
-        await Promise.all(
-          events.map((event) => handleEventGridDelivery([event], { client: sandbox.host.client, mode, log })),
-        )
-      ).flat();
-    } else {
+    const dispositions: EventDisposition[] = [];
+    const delivered: { planned: Planned; disposition: EventDisposition | undefined }[] = [];
+    let droppedEvents: Planned[] = [];
+    const drift = async () => {
       const input: DriftInput = { mode, trigger: 'cli' };
       await sandbox.host.client.startNew(driftCheck.name, { instanceId: DRIFT_INSTANCE_ID, input });
+    };
+    if (events) {
+      const plan = planDelivery(events, options.delivery);
+      droppedEvents = plan.dropped;
+      const gapMs = (options.delivery?.waveGapSeconds ?? 2) * 1000;
+      const lastWave = plan.deliveries.reduce((n, d) => Math.max(n, d.wave), 0);
+      for (let wave = 0; wave <= lastWave; wave++) {
+        if (wave > 0) await sandbox.clock.sleep(gapMs);
+        const now = plan.deliveries.filter((d) => d.wave === wave);
+        // Event Grid delivers each event on its own, concurrently and in no particular order.
+        const answers = await Promise.all(
+          now.map((d) => handleEventGridDelivery([d.event], { client: sandbox.host.client, mode, log })),
+        );
+        now.forEach((d, i) => delivered.push({ planned: d, disposition: answers[i]![0] }));
+        dispositions.push(...answers.flat());
+      }
+      if (options.driftAfterEvents) {
+        await sandbox.host.runUntilIdle();
+        await drift();
+      }
+    } else {
+      await drift();
     }
     await sandbox.host.runUntilIdle();
     const instances = sandbox.host.topLevelInstances();
@@ -211,9 +345,40 @@ export async function runSandbox(options: SandboxRunOptions): Promise<SandboxRun
     const failures = new Map(
       instances.filter((s) => s.runtimeStatus !== 'Completed').map((s) => [s.instanceId, s.output] as const),
     );
+    const runOf = new Map(runs.map((r) => [r.instanceId, r]));
+    const eventRecords: EventRecord[] | undefined = events
+      ? [
+          ...delivered.map(({ planned, disposition }): EventRecord => {
+            const base = { eventId: planned.eventId, copy: planned.copy, delivery: 'delivered' as const };
+            if (!disposition) return base;
+            if (disposition.kind === 'ignored')
+              return { ...base, disposition: disposition.kind, reason: disposition.reason };
+            const run = runOf.get(disposition.instanceId);
+            const reason =
+              run?.output?.reason ??
+              (run && run.runtimeStatus !== 'Completed'
+                ? runFindings([run], failures)[0]?.message
+                : undefined);
+            return {
+              ...base,
+              disposition: disposition.kind,
+              instanceId: disposition.instanceId,
+              ...(run
+                ? { ended: run.output ? run.output.status : `run ${run.runtimeStatus}` }
+                : { ended: 'run missing' }),
+              ...(reason !== undefined ? { endedReason: reason } : {}),
+            };
+          }),
+          ...droppedEvents.map((d): EventRecord => ({
+            eventId: d.eventId,
+            copy: d.copy,
+            delivery: 'dropped',
+          })),
+        ]
+      : undefined;
     const emulatorMetrics = sandbox.emulator.metrics();
     const hostMetrics = sandbox.host.metrics();
-    return {
+    const output: SandboxRunOutput = {
       operations: sandbox.emulator.operations.map((o) => ({
         method: o.method,
         path: o.path,
@@ -235,7 +400,10 @@ export async function runSandbox(options: SandboxRunOptions): Promise<SandboxRun
         maxHistoryBytes: hostMetrics.maxHistoryBytes,
         virtualSeconds: Math.round((sandbox.clock.now() - started) / 10) / 100,
       },
+      ...(eventRecords ? { events: eventRecords } : {}),
     };
+    if (options.settled) await options.settled(sandbox);
+    return output;
   } finally {
     await sandbox.close();
   }

@@ -11,7 +11,8 @@
  */
 import * as df from 'durable-functions';
 import { capabilities } from '../../shared/capabilities';
-import { gaveUp, mergeRounds } from '../../shared/reconcile/outcome';
+import { gaveUp, gaveUpReason, mergeRounds } from '../../shared/reconcile/outcome';
+import { type ScopeInput, type ScopeOutput, scopeWork } from '../activities/scopeWork';
 import { syncWork } from '../activities/syncWork';
 import { type Outcome, type RunMode, type WorkItem } from '../contracts';
 import { type DfTask, type OrchestrationContext } from '../registry';
@@ -26,13 +27,31 @@ const MAX_ROUND_WAIT_SECONDS = 60;
 export const MAX_POLLS = 30;
 const MAX_POLL_WAIT_SECONDS = 300;
 
+/** Attempts of an activity that throws (the worker died, a read still failing after the SDK's retries). */
+export const ACTIVITY_ATTEMPTS = 4;
 /** Retry for activities that throw (the worker died, an unexpected error): Durable re-runs them. */
 export const ACTIVITY_RETRY = (() => {
-  const retry = new df.RetryOptions(2000, 4);
+  const retry = new df.RetryOptions(2000, ACTIVITY_ATTEMPTS);
   retry.backoffCoefficient = 2;
   retry.maxRetryIntervalInMilliseconds = 30_000;
   return retry;
 })();
+
+/**
+ * A capability's scope for a target. When its activity still fails after ACTIVITY_ATTEMPTS (a read
+ * throttled or failing every time), the scope fails with a "gave up" reason that names the cause, and
+ * the run completes with it as a finding instead of ending Failed (docs/targets.md "Reliability targets" 1).
+ */
+export function* scopeOrGiveUp(
+  context: OrchestrationContext,
+  input: ScopeInput,
+): Generator<DfTask, ScopeOutput, unknown> {
+  try {
+    return yield* scopeWork.call(context, input, ACTIVITY_RETRY);
+  } catch (error) {
+    return { kind: 'fail', reason: gaveUpReason(ACTIVITY_ATTEMPTS, error), findings: [] };
+  }
+}
 
 function chunk<T>(items: readonly T[], size: number): T[][] {
   const out: T[][] = [];

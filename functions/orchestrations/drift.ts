@@ -13,7 +13,6 @@
 import { capabilities } from '../../shared/capabilities';
 import { type Part, resultOf } from '../../shared/reconcile/outcome';
 import { saveReport } from '../activities/saveReport';
-import { scopeWork } from '../activities/scopeWork';
 import { describeTarget } from '../../shared/reconcile/target';
 import {
   type Outcome,
@@ -24,7 +23,7 @@ import {
   type WorkItem,
 } from '../contracts';
 import { type DfTask, defineOrchestration, type OrchestrationContext } from '../registry';
-import { ACTIVITY_RETRY, applyWork } from './applyWork';
+import { ACTIVITY_RETRY, applyWork, scopeOrGiveUp } from './applyWork';
 
 /** Items per batch sub-orchestration. */
 export const ITEMS_PER_BATCH = 100;
@@ -65,7 +64,7 @@ export const driftCheck = defineOrchestration<DriftInput, RunResult>(
     const parts: Part[] = [];
     for (const capability of capabilities.forTarget(target.kind)) {
       context.df.setCustomStatus({ phase: 'observing', capability });
-      const scope = yield* scopeWork.call(context, { capability, target, run }, ACTIVITY_RETRY);
+      const scope = yield* scopeOrGiveUp(context, { capability, target, run });
       if (scope.kind !== 'proceed') {
         // A fleet scope has no gate to wait on: a block is reported like a skip.
         parts.push({

@@ -11,10 +11,10 @@
 import { capabilities } from '../../shared/capabilities';
 import { NO_CARRY, type Part, carryFrom, resultOf } from '../../shared/reconcile/outcome';
 import { describeTarget } from '../../shared/reconcile/target';
-import { scopeWork, type ScopeOutput } from '../activities/scopeWork';
+import { type ScopeOutput } from '../activities/scopeWork';
 import { type ReconcileInput, type RunResult } from '../contracts';
 import { defineOrchestration } from '../registry';
-import { ACTIVITY_RETRY, applyWork } from './applyWork';
+import { applyWork, scopeOrGiveUp } from './applyWork';
 
 /** Gate waits before a blocked cluster is recorded as failed (60 s each by default: ~30 minutes). */
 export const MAX_GATE_WAITS = 30;
@@ -29,10 +29,7 @@ export const reconcile = defineOrchestration<ReconcileInput, RunResult | undefin
     context.df.setCustomStatus({ phase: 'observing' });
     const scopes: [string, ScopeOutput][] = [];
     for (const capability of capabilities.forTarget(input.target.kind))
-      scopes.push([
-        capability,
-        yield* scopeWork.call(context, { capability, target: input.target, run }, ACTIVITY_RETRY),
-      ]);
+      scopes.push([capability, yield* scopeOrGiveUp(context, { capability, target: input.target, run })]);
 
     const parts: Part[] = [];
     const blocked = scopes.find(([, s]) => s.kind === 'block');

@@ -1,7 +1,8 @@
 /**
- * Seeded fault injection: throttles, server errors, connection resets, extra latency and a "foreign FIC
+ * Seeded fault injection: throttles, server errors, connection resets, extra latency, a "foreign FIC
  * writer" (another party writing FICs to the same identity, which makes ours see the 409 of
- * docs/azure-behaviour.md §1.5). Decisions come from KeyedRandom, so a seed repeats a run.
+ * docs/azure-behaviour.md §1.5) and a foreign writer of connections, links and zone groups (409
+ * AnotherOperationInProgress). Decisions come from KeyedRandom, so a seed repeats a run.
  *
  * Scoping: `rules` are tried in order and the first whose `methods`/`path` match the request supplies
  * the rates; the spec's own top-level rates are the last, catch-all rule (scoped by its own
@@ -58,6 +59,13 @@ export interface FaultSpec extends FaultRule {
   readonly rules?: readonly FaultRule[];
   /** Probability that a FIC write/delete finds the identity held by another writer: 409. */
   readonly foreignFicWriter?: number;
+  /**
+   * Probability that a write to a private endpoint connection, a private DNS zone's virtual network link or
+   * a private endpoint's zone group finds another party's operation running on it: 409
+   * `AnotherOperationInProgress`, as the emulator answers for its own running operations (ASSUMED code,
+   * providers/privateEndpointConnections.ts).
+   */
+  readonly foreignWriter?: number;
   /** Retry-After (seconds, virtual) on injected 429/503; default 1. */
   readonly retryAfterSeconds?: number;
   /** Overrides the emulator seed for fault draws. */
@@ -117,6 +125,7 @@ const specSchema = z.strictObject({
   ...ratesShape,
   rules: z.array(ruleSchema).optional(),
   foreignFicWriter: rate.optional(),
+  foreignWriter: rate.optional(),
   retryAfterSeconds: z.number().int().min(0).optional(),
   seed: z.number().int().optional(),
 });
@@ -157,6 +166,7 @@ const COMPACT_KEYS: Record<string, (value: string, out: Record<string, unknown>)
     o['extraLatencyMs'] = m[3] !== undefined ? [Number(m[2]), Number(m[3])] : Number(m[2]);
   },
   foreign: (v, o) => (o['foreignFicWriter'] = num('foreign', v)),
+  'foreign-op': (v, o) => (o['foreignWriter'] = num('foreign-op', v)),
   'retry-after': (v, o) => (o['retryAfterSeconds'] = num('retry-after', v)),
   seed: (v, o) => (o['seed'] = num('seed', v)),
 };
@@ -210,7 +220,7 @@ export function parseFaultSpec(input: unknown, options: ParseFaultSpecOptions = 
 function issueMessage(issue: z.core.$ZodIssue, fromFile: boolean): string {
   // zod names unknown keys; from a file they could be anything, so only say where.
   if (fromFile && issue.code === 'unrecognized_keys')
-    return `unknown key${issue.keys.length === 1 ? '' : 's'} (a fault spec has ${Object.keys(ratesShape).join(', ')}, rules, foreignFicWriter, retryAfterSeconds, seed)`;
+    return `unknown key${issue.keys.length === 1 ? '' : 's'} (a fault spec has ${Object.keys(ratesShape).join(', ')}, rules, foreignFicWriter, foreignWriter, retryAfterSeconds, seed)`;
   return issue.message;
 }
 
@@ -315,6 +325,12 @@ export class FaultInjector {
       (rule.connectionResetAfterWrite ?? 0) > 0 &&
       this.draw(`resetAfterWrite|${key}`) < rule.connectionResetAfterWrite!;
     return { kind, extraLatencyMs, resetAfterWrite };
+  }
+
+  /** The foreign writer: does this write find another party's operation running on `resourceId`? */
+  foreignOperationRunning(resourceId: string): boolean {
+    const p = this.spec.foreignWriter ?? 0;
+    return p > 0 && this.draw(`foreignOp|${resourceId.toLowerCase()}`) < p;
   }
 
   /** The "foreign FIC writer": does this FIC write find the identity held by someone else? */

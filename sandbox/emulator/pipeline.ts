@@ -6,6 +6,7 @@
  * Every request is recorded (operations), whatever its outcome, and nothing escapes as a crash:
  * an unexpected exception becomes a 500 `InternalServerError` whose message names the emulator bug.
  */
+import { createHash } from 'node:crypto';
 import { type IncomingHttpHeaders } from 'node:http';
 import { assertApiVersionPresent } from './apiVersions';
 import { drawDuration, type EmulatorCore } from './context';
@@ -167,6 +168,10 @@ export async function processRequest(raw: RawRequest, deps: PipelineDeps): Promi
   const cls = operationClassOf(method, target);
   const clientRequestId = headerValue(raw.headers, 'x-ms-client-request-id');
   const retry = recorder.observeArrival(clientRequestId, at);
+  const bodyDigest =
+    raw.bodyText === ''
+      ? undefined
+      : createHash('sha256').update(raw.bodyText, 'utf8').digest('hex').slice(0, 16);
   const apiVersion = query.get('api-version');
   let fault: OperationRecord['fault'];
   let rateHeaders: Record<string, string> = {};
@@ -193,7 +198,7 @@ export async function processRequest(raw: RawRequest, deps: PipelineDeps): Promi
         at,
         durationMs: core.clock.now() - at,
         operationClass: cls,
-        ...opt(clientRequestId, retry),
+        ...opt(clientRequestId, retry, bodyDigest),
         fault: 'connectionReset',
       });
       return { kind: 'reset' };
@@ -269,7 +274,7 @@ export async function processRequest(raw: RawRequest, deps: PipelineDeps): Promi
     at,
     durationMs: done - at,
     operationClass: cls,
-    ...opt(clientRequestId, retry),
+    ...opt(clientRequestId, retry, bodyDigest),
     ...(cls !== 'read' ? { body: raw.bodyText } : {}),
     ...(reset ? { fault: 'connectionResetAfterWrite' as const } : fault !== undefined ? { fault } : {}),
   });
@@ -284,10 +289,12 @@ export async function processRequest(raw: RawRequest, deps: PipelineDeps): Promi
 function opt(
   clientRequestId: string | undefined,
   retry: OperationRecord['retry'],
-): Partial<Pick<OperationRecord, 'clientRequestId' | 'retry'>> {
+  bodyDigest: string | undefined,
+): Partial<Pick<OperationRecord, 'clientRequestId' | 'retry' | 'bodyDigest'>> {
   return {
     ...(clientRequestId !== undefined ? { clientRequestId } : {}),
     ...(retry !== undefined ? { retry } : {}),
+    ...(bodyDigest !== undefined ? { bodyDigest } : {}),
   };
 }
 

@@ -38,6 +38,11 @@ export interface OperationRecord {
   readonly clientRequestId?: string;
   /** The request body as sent, for writes and deletes (reads: absent); test/crash compares repeated writes by it. */
   readonly body?: string;
+  /**
+   * sha256 (hex, first 16) of the request body as sent, for requests with one: tells a write repeated
+   * with the same body from one that changed something (test/chaos "written twice").
+   */
+  readonly bodyDigest?: string;
   /** Set when the answer was an injected fault. */
   readonly fault?: FaultKind | 'connectionResetAfterWrite';
   /** Set when this request retried one answered with 429/503 + Retry-After. */

@@ -81,6 +81,21 @@ export function gaveUp(
   };
 }
 
+/**
+ * The reason a step gives up with once Durable's retries of its activity ran out (a scope read that
+ * stayed throttled or failing): the activity's own message, which names the ARM status and code. Durable
+ * keeps an activity error's message, not the error (docs/style.md 8), wrapped as
+ * `Activity function '<name>' failed: <message> \n <details>`; the wrapping is dropped here.
+ */
+export function gaveUpReason(attempts: number, error: unknown): string {
+  let cause = (error instanceof Error ? error.message : String(error)).split(' \n ')[0] ?? '';
+  for (let before = ''; before !== cause;) {
+    before = cause;
+    cause = cause.replace(/^(?:Orchestrator|Activity) function '[^']*' failed: /, '');
+  }
+  return `gave up after ${attempts} attempts: ${cause.trim() || 'the activity failed without a message'}`;
+}
+
 /** The writes earlier passes of a coalesced run made, carried across continueAsNew (counts by action kind only). */
 export interface Carry {
   readonly passes: number;

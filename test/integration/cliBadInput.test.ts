@@ -101,7 +101,7 @@ describe('fedlink with bad input: exit 2, one line on stderr, nothing written', 
     const r = withFaults(env);
     expectRefused(
       r,
-      `fault spec file ${env}: unknown fault item 1: a fault spec is JSON ({"throttle429": 0.1}) or key=value items with keys 403, 409, 429, 429-bare, 500, 503, 5xx, foreign, latency, reset, reset-after-write, retry-after, seed`,
+      `fault spec file ${env}: unknown fault item 1: a fault spec is JSON ({"throttle429": 0.1}) or key=value items with keys 403, 409, 429, 429-bare, 500, 503, 5xx, foreign, foreign-op, latency, reset, reset-after-write, retry-after, seed`,
     );
     expect(r.stderr).not.toMatch(/s3cr3t|AZURE_CLIENT_SECRET/);
   });
@@ -111,7 +111,7 @@ describe('fedlink with bad input: exit 2, one line on stderr, nothing written', 
     const r = withFaults(creds);
     expectRefused(
       r,
-      `fault spec file ${creds}: invalid fault spec: (root): unknown key (a fault spec has throttle429, throttle429NoRetryAfter, serverError500, serverError503, forbidden403, anotherOperation409, connectionReset, connectionResetAfterWrite, extraLatency, extraLatencyMs, methods, path, rules, foreignFicWriter, retryAfterSeconds, seed)`,
+      `fault spec file ${creds}: invalid fault spec: (root): unknown key (a fault spec has throttle429, throttle429NoRetryAfter, serverError500, serverError503, forbidden403, anotherOperation409, connectionReset, connectionResetAfterWrite, extraLatency, extraLatencyMs, methods, path, rules, foreignFicWriter, foreignWriter, retryAfterSeconds, seed)`,
     );
     expect(r.stderr).not.toMatch(/s3cr3t|clientSecret/);
   });

@@ -200,6 +200,9 @@ function putGroup(
   const existing = core.store.get(target.path);
   if (existing && core.lro.inFlight(existing.resource.id))
     throw anotherOperationInProgress(existing.resource.id);
+  // Another party's operation on the private endpoint (the foreign writer of faults.ts).
+  if (core.faults.foreignOperationRunning(endpoint.resource.id))
+    throw anotherOperationInProgress(endpoint.resource.id);
   const plans = recordsFor(core, endpoint, configs);
   const id = existing ? existing.resource.id : target.path;
   const name = existing ? (existing.resource['name'] ?? target.names[1]!) : target.names[1]!;

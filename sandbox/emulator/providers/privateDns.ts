@@ -312,6 +312,9 @@ function putLink(
   const existing = core.store.get(target.path);
   if (existing && core.lro.inFlight(existing.resource.id))
     throw anotherOperationInProgress(existing.resource.id);
+  // Another party's operation on the zone (the foreign writer of faults.ts).
+  if (core.faults.foreignOperationRunning(zone.resource.id))
+    throw anotherOperationInProgress(zone.resource.id);
   chargeLinks(core, 'write', zone.resource.id);
   const zoneName = nameOf(zone, target.names[0]!);
   const linkName = existing ? nameOf(existing, target.names[1]!) : target.names[1]!;

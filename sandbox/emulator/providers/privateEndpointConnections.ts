@@ -318,7 +318,8 @@ function put(
 ): ArmResponse {
   const found = findConnection(core, target, parent, false);
   if (!found) throw resourceNotFound(typePath(target), target.resourceGroup);
-  if (core.lro.inFlight(found.resource.id)) throw anotherOperationInProgress(found.resource.id);
+  if (core.lro.inFlight(found.resource.id) || core.faults.foreignOperationRunning(found.resource.id))
+    throw anotherOperationInProgress(found.resource.id);
   const state = requestedState(req, behaviour);
   const refusal = refusalOf(
     behaviour.transitions,
