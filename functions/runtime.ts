@@ -35,6 +35,7 @@ import { createPacedArmGateway } from '../shared/azure/paced';
 import { type TokenCredential } from '@azure/core-auth';
 import { type Clock, systemClock } from '../shared/core/clock';
 import { blobReportStoreFor } from '../shared/azure/reportStore';
+import { createMemoryWorkStore } from '../shared/workStore/memory';
 import { jsonLogger } from '../shared/core/log';
 import { type FedlinkConfig } from '../shared/config/schema';
 import { readRuntimeSettings, type Environment, type RuntimeSettings } from '../shared/config/env';
@@ -85,6 +86,8 @@ export function createRuntime(env: Environment, overrides: RuntimeOverrides = {}
         clock,
         log,
         reports: s.reportsUrl !== undefined ? blobReportStoreFor(s.reportsUrl, credential) : undefined,
+        // Placeholder until the Blob work store (shared/azure/workStore.ts) is wired in: one worker only.
+        work: createMemoryWorkStore(),
         telemetry:
           s.appInsightsConnectionString !== undefined
             ? startAzureMonitor({

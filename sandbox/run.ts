@@ -17,6 +17,7 @@ import { type Finding } from '../shared/validation/findings';
 import { buildReport, type Report } from '../shared/validation/report';
 import { type EventDisposition, handleEventGridDelivery } from '../functions/triggers/eventGrid';
 import { driftCheck, type DriftInput } from '../functions/orchestrations/drift';
+import { addCounts } from '../shared/reconcile/outcome';
 import { type FaultSpec, parseFaultSpec } from './emulator';
 import { type Estate, loadEstate } from './estate';
 import { createSandbox, type Sandbox } from './runtime';
@@ -218,7 +219,9 @@ export async function runSandbox(options: SandboxRunOptions): Promise<SandboxRun
         status: o.status,
       })),
       state: { resources: sandbox.emulator.state().resources },
-      report: buildReport([...runFindings(runs, failures), ...eventFindings(dispositions)]),
+      report: buildReport([...runFindings(runs, failures), ...eventFindings(dispositions)], {
+        passCounts: addCounts(...runs.map((r) => r.output?.passCounts)),
+      }),
       runs,
       metrics: {
         armReads: emulatorMetrics.armReads,

@@ -22,6 +22,7 @@ import { systemClock } from '../../shared/core/clock';
 import { instanceIdFor } from '../../shared/core/instanceIds';
 import { resourceIdProblem, TYPES } from '../../shared/core/resourceId';
 import { type Logger } from '../../shared/core/log';
+import { createMemoryWorkStore } from '../../shared/workStore/memory';
 import { DurableHost, type DurableObserver } from '../../sandbox/durable';
 import { loadEstate } from '../../sandbox/estate';
 import { InputError } from '../../sandbox/inputError';
@@ -159,7 +160,8 @@ export async function runReconcile(command: ReconcileCommand): Promise<RunResult
       clock: systemClock,
       log,
     });
-    const deps = { azure, config, clock: systemClock, log };
+    // One local process runs every activity: the fleet check's work documents stay in its memory.
+    const deps = { azure, config, clock: systemClock, log, work: createMemoryWorkStore() };
     host = new DurableHost({
       functions: registeredFunctions(),
       deps: () => deps,

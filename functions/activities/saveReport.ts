@@ -12,7 +12,15 @@ export interface SaveReportInput {
   readonly runId: string;
   /** When the check finished (the orchestration's replay-safe clock), ISO 8601 UTC. */
   readonly generatedAt: string;
+  /** The check's warn and fail findings (a fleet check lists no passing finding: docs/design.md "Run result"). */
   readonly findings: RunResult['findings'];
+  /** Passing findings by check id. */
+  readonly passCounts?: RunResult['passCounts'];
+  /**
+   * The work store documents holding every finding, passes included (shared/reconcile/workDocs.ts
+   * `runFindings`), for a report that lists them all; they are deleted after this activity.
+   */
+  readonly docs?: readonly string[];
 }
 
 export type SaveReportOutput =
@@ -21,9 +29,10 @@ export type SaveReportOutput =
 
 export const saveReport = defineActivity<SaveReportInput, SaveReportOutput>(
   'saveReport',
-  async ({ runId, generatedAt, findings }, { reports, log }) => {
+  async ({ runId, generatedAt, findings, passCounts }, { reports, log }) => {
     if (!reports) return { stored: false, reason: 'no report store configured (FEDLINK_REPORTS_URL)' };
-    const saved = await reports.save({ runId, generatedAt, report: buildReport(findings) });
+    const report = buildReport(findings, passCounts ? { passCounts } : {});
+    const saved = await reports.save({ runId, generatedAt, report });
     log.info('report stored', { runId, location: reports.location, ...saved });
     return { stored: true, ...saved };
   },
