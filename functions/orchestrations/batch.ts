@@ -35,8 +35,8 @@ import {
 } from './applyWork';
 import { type HeldLock, lockWaitMs, releaseLocks, renewLocks, tryLocks } from './locks';
 
-/** Tries of a busy lock before the item is given up (with the waits of lockWaitMs: about 8 minutes). */
-export const MAX_LOCK_WAITS = 20;
+/** Tries of a busy lock before the item is given up (with the waits of lockWaitMs: about 17 minutes, more than a lease). */
+export const MAX_LOCK_WAITS = 40;
 
 export interface BatchInput {
   readonly capability: string;
