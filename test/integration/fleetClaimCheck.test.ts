@@ -14,7 +14,7 @@ import { configSchema } from '../../shared/config/schema';
 import { generateFleet } from '../../bench/fleet';
 import { createSandbox, type Sandbox } from '../../sandbox/runtime';
 import { cluster, identity, running, type Running } from '../helpers/scenario';
-import { keptWorkStore, type KeptWorkStore } from '../helpers/workStore';
+import { keptWorkStore } from '../helpers/workStore';
 
 const MINUTE = 60_000;
 /** A work item's payload key, or a passing finding, at any depth of JSON-in-JSON (escaped quotes). */
