@@ -4,7 +4,7 @@
  * (HTTP `{scope: {subscriptionId}}`: the fleet scope narrowed to it, shared/reconcile/subscriptions.ts).
  * `plan` mode reports, `apply` repairs.
  *
- * No history grows with the fleet (docs/style.md 14; docs/targets.md performance): per capability one
+ * No history grows with the fleet (docs/style.md 14; docs/targets.md performance 5): per capability one
  * scope activity keeps the work items in the work store in chunks (the claim check,
  * shared/reconcile/workDocs.ts) and returns their names; one batch sub-orchestration per chunk
  * (./batch.ts) reads its chunk itself and hands back a tally plus the failed and refused items. The

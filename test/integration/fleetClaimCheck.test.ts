@@ -1,6 +1,6 @@
 /**
  * The fleet check keeps the fleet out of its histories (the claim check, shared/reconcile/workDocs.ts;
- * docs/targets.md performance; docs/style.md 14), and its batches lock without waiting while they hold
+ * docs/targets.md performance 5; docs/style.md 14), and its batches lock without waiting while they hold
  * (functions/orchestrations/batch.ts, docs/adr/0003-identity-write-lock.md "Revision 2"): measured on the
  * sandbox durable host's recorded histories and the emulator's operations.
  */
