@@ -284,7 +284,7 @@ export async function getReport(request: HttpRequest, deps: HttpDeps): Promise<H
     result = undefined;
   }
   if (!result) return noReportYet();
-  return renderReport(request, buildReport(result.findings));
+  return renderReport(request, buildReport(result.findings, { passCounts: result.passCounts ?? {} }));
 }
 
 function noReportYet(): HttpResponseInit {
