@@ -14,6 +14,7 @@ import { driftCheck, type DriftInput } from '../functions/orchestrations/drift';
 import { DRIFT_INSTANCE_ID } from '../shared/core/instanceIds';
 import { serialise } from '../shared/reportStore/store';
 import { createMemoryReportStore } from '../shared/reportStore/memory';
+import { createMemoryWorkStore, type MemoryWorkStore } from '../shared/workStore/memory';
 import { VirtualClock } from '../sandbox/clock';
 import { createSandbox, DEFAULT_SANDBOX_SCALE } from '../sandbox/runtime';
 import { type Fleet, type FleetOptions, generateFleet } from './fleet';
@@ -69,6 +70,13 @@ export interface BenchResult {
   readonly maxHistoryBytes: number;
   /** UTF-8 bytes of the stored report of the first check, as the report store keeps it. */
   readonly reportBytes: number;
+  /**
+   * The most the work store held at once (serialised bytes; both checks): the work items and full
+   * outcomes a fleet check keeps outside its histories (the claim check, shared/reconcile/workDocs.ts).
+   */
+  readonly workStoreBytes: number;
+  /** What the work store still held after both checks (each check deletes its documents): 0. */
+  readonly workStoreLeftBytes: number;
   readonly baselineRssMb: number;
   readonly wallSeconds: number;
   readonly scale: number;
@@ -120,7 +128,8 @@ export async function measureFleet(options: MeasureOptions): Promise<Measurement
   const scale = options.scale ?? DEFAULT_SANDBOX_SCALE;
   const clock = new VirtualClock({ scale });
   const reports = createMemoryReportStore();
-  const sandbox = await createSandbox({ estate: fleet.estate, config: fleet.config, clock, reports });
+  const { work, peakBytes } = measuredWorkStore();
+  const sandbox = await createSandbox({ estate: fleet.estate, config: fleet.config, clock, reports, work });
   const baselineRssMb = mb(process.memoryUsage().rss);
   const wallStart = performance.now();
   try {
@@ -142,6 +151,8 @@ export async function measureFleet(options: MeasureOptions): Promise<Measurement
       }
       const findings = { pass: 0, warn: 0, fail: 0 };
       for (const f of output?.findings ?? []) findings[f.status]++;
+      // A fleet check lists warn and fail findings and counts the passes (docs/design.md "Run result").
+      for (const n of Object.values(output?.passCounts ?? {})) findings.pass += n;
       return {
         status: String(status?.runtimeStatus ?? 'missing'),
         armReads: after.armReads - before.armReads,
@@ -186,6 +197,8 @@ export async function measureFleet(options: MeasureOptions): Promise<Measurement
       throttled429: first.throttled429 + recheck.throttled429,
       maxHistoryBytes: host.maxHistoryBytes,
       reportBytes,
+      workStoreBytes: peakBytes(),
+      workStoreLeftBytes: work.bytes(),
       baselineRssMb,
       wallSeconds: Math.round(performance.now() - wallStart) / 1000,
       scale,
@@ -204,6 +217,38 @@ export async function measureFleet(options: MeasureOptions): Promise<Measurement
   } finally {
     await sandbox.close();
   }
+}
+
+/** An in-memory work store that remembers the most it held (sizes kept per name, not re-summed). */
+function measuredWorkStore(): { work: MemoryWorkStore; peakBytes: () => number } {
+  const work = createMemoryWorkStore();
+  const sizes = new Map<string, number>();
+  let now = 0;
+  let peak = 0;
+  const put = work.put.bind(work);
+  const deletePrefix = work.deletePrefix.bind(work);
+  return {
+    work: {
+      ...work,
+      async put(name, value) {
+        await put(name, value);
+        const size = Buffer.byteLength(JSON.stringify(value));
+        now += size - (sizes.get(name) ?? 0);
+        sizes.set(name, size);
+        peak = Math.max(peak, now);
+      },
+      async deletePrefix(prefix) {
+        const deleted = await deletePrefix(prefix);
+        for (const [name, size] of sizes)
+          if (name.startsWith(prefix)) {
+            now -= size;
+            sizes.delete(name);
+          }
+        return deleted;
+      },
+    },
+    peakBytes: () => peak,
+  };
 }
 
 /** Adds the process-wide figures: CPU seconds (user + system) and peak RSS of this process so far. */

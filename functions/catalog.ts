@@ -6,7 +6,11 @@ import './entities/resourceLock';
 import './activities/scopeWork';
 import './activities/syncWork';
 import './activities/saveReport';
+import './activities/scopeChunks';
+import './activities/syncChunk';
+import './activities/dropWork';
 import './orchestrations/reconcile';
+import './orchestrations/batch';
 import './orchestrations/drift';
 
 export { registeredFunctions } from './registry';

@@ -17,6 +17,8 @@ import { type Finding } from '../shared/validation/findings';
 import { buildReport, type Report } from '../shared/validation/report';
 import { type EventDisposition, handleEventGridDelivery } from '../functions/triggers/eventGrid';
 import { driftCheck, type DriftInput } from '../functions/orchestrations/drift';
+import { addCounts } from '../shared/reconcile/outcome';
+import { LATEST_NAME } from '../shared/reportStore/store';
 import { type FaultSpec, parseFaultSpec } from './emulator';
 import { type VirtualClock } from './clock';
 import { hash32, mulberry32 } from './emulator/prng';
@@ -378,6 +380,7 @@ export async function runLoadedSandbox(
       : undefined;
     const emulatorMetrics = sandbox.emulator.metrics();
     const hostMetrics = sandbox.host.metrics();
+    const full = options.full ?? false;
     const output: SandboxRunOutput = {
       operations: sandbox.emulator.operations.map((o) => ({
         method: o.method,
@@ -385,9 +388,16 @@ export async function runLoadedSandbox(
         status: o.status,
       })),
       state: { resources: sandbox.emulator.state().resources },
-      report: buildReport([...runFindings(runs, failures), ...eventFindings(dispositions)], {
-        full: options.full ?? false,
-      }),
+      report: buildReport(
+        [
+          ...runFindings(runs, failures),
+          ...eventFindings(dispositions),
+          ...(await fleetFindings(sandbox, full)),
+        ],
+        // A full report reads the drift check's passes back from the report store; counting them too would
+        // count them twice.
+        full ? { full } : { passCounts: addCounts(...runs.map((r) => r.output?.passCounts)) },
+      ),
       runs,
       metrics: {
         armReads: emulatorMetrics.armReads,
@@ -407,4 +417,16 @@ export async function runLoadedSandbox(
   } finally {
     await sandbox.close();
   }
+}
+
+/**
+ * With `--full`, every finding of the run's drift check, passes included: a fleet check's result lists
+ * only its problems (docs/design.md "Run result"), and its saveReport activity keeps the full list beside
+ * the report in the sandbox's report store. Empty without `--full` or without a drift check.
+ */
+async function fleetFindings(sandbox: Sandbox, full: boolean): Promise<Finding[]> {
+  const stored = full ? await sandbox.deps.reports?.readFindings(LATEST_NAME) : undefined;
+  const findings: Finding[] = [];
+  if (stored) for await (const f of stored) findings.push(f);
+  return findings;
 }

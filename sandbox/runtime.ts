@@ -14,6 +14,7 @@ import { createMemoryReportStore } from '../shared/reportStore/memory';
 import { type ReportStore } from '../shared/reportStore/store';
 import { type Telemetry } from '../shared/core/telemetry';
 import { createMemoryWorkStore } from '../shared/workStore/memory';
+import { type WorkStore } from '../shared/workStore/store';
 import { VirtualClock } from './clock';
 import { DurableHost, type DurableHostOptions } from './durable';
 import { type Emulator, type EmulatorOptions, startEmulator } from './emulator';
@@ -29,6 +30,8 @@ export interface SandboxOptions {
   readonly observer?: DurableHostOptions['observer'];
   /** Where the drift check's saveReport activity keeps reports; default: a fresh in-memory store. */
   readonly reports?: ReportStore;
+  /** Where fleet checks keep work items and outcomes (the claim check); default: a fresh in-memory store. */
+  readonly work?: WorkStore;
   /** Counters the activities add to (as in Azure, functions/telemetry.ts); default: none recorded. */
   readonly telemetry?: Telemetry;
 }
@@ -65,7 +68,7 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
     clock,
     log,
     reports: options.reports ?? createMemoryReportStore(),
-    work: createMemoryWorkStore(),
+    work: options.work ?? createMemoryWorkStore(),
     ...(options.telemetry ? { telemetry: options.telemetry } : {}),
   };
   const host = new DurableHost({

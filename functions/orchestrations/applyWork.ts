@@ -22,10 +22,10 @@ import { acquireLocks, type HeldLock, releaseLocks, renewLocks } from './locks';
 export const ITEMS_PER_ACTIVITY = 25;
 /** Rounds for items whose writes failed transiently (409 from another writer, throttling). */
 export const MAX_ROUNDS = 5;
-const MAX_ROUND_WAIT_SECONDS = 60;
+export const MAX_ROUND_WAIT_SECONDS = 60;
 /** Polls of a long-running write before the item is given up (at Retry-After 60 s: about half an hour). */
 export const MAX_POLLS = 30;
-const MAX_POLL_WAIT_SECONDS = 300;
+export const MAX_POLL_WAIT_SECONDS = 300;
 
 /** Attempts of an activity that throws (the worker died, a read still failing after the SDK's retries). */
 export const ACTIVITY_ATTEMPTS = 4;
@@ -59,7 +59,12 @@ function chunk<T>(items: readonly T[], size: number): T[][] {
   return out;
 }
 
-function lostLock(item: WorkItem, earlier: Outcome | undefined, check: string): Outcome {
+/** The outcome of an item whose lock another run took when its lease ended: no further writes. */
+export function lostLock(
+  item: Pick<WorkItem, 'capability' | 'resourceId' | 'lockKey'>,
+  earlier: Outcome | undefined,
+  check: string,
+): Outcome {
   const reason = `lost the write lock on ${item.lockKey}: its lease ended and another run took it; no further writes`;
   return {
     capability: item.capability,

@@ -18,6 +18,14 @@ export const LOCK_LEASE_MS = 15 * 60_000;
 export const RENEW_BELOW_MS = 10 * 60_000;
 const MAX_POLL_MS = 30_000;
 
+/**
+ * How long to wait before trying a busy lock again: 0.5 s doubling to 30 s, never past the end of the
+ * holder's lease (a holder that crashed frees it then).
+ */
+export function lockWaitMs(attempt: number, leaseLeftMs: number): number {
+  return Math.min(MAX_POLL_MS, 500 * 2 ** Math.min(attempt, 6), Math.max(100, leaseLeftMs));
+}
+
 export interface HeldLock {
   readonly key: string;
   readonly token: string;
@@ -86,11 +94,7 @@ export function* acquireLocks(
         break;
       }
       logLine(context, `waiting for write lock ${key} held by ${result.holder}`);
-      const waitMs = Math.min(
-        MAX_POLL_MS,
-        500 * 2 ** Math.min(attempt, 6),
-        Math.max(100, result.untilMs - nowMs),
-      );
+      const waitMs = lockWaitMs(attempt, result.untilMs - nowMs);
       yield context.df.createTimer(new Date(nowMs + waitMs));
       // Waiting must not cost the locks already held. A lock lost here was never written under.
       const renewal = yield* renewLocks(context, held);
@@ -102,6 +106,51 @@ export function* acquireLocks(
     }
   }
   return held;
+}
+
+/** A lock another run holds, with the end of its lease. */
+export interface BusyLock {
+  readonly key: string;
+  readonly holder: string;
+  readonly untilMs: number;
+}
+
+/**
+ * Tries every lock of `keys` at once (one `Task.all` of `acquire` calls: one round trip for the lot) and
+ * waits for none of them: a busy lock is handed back, not polled. Each attempt carries a fresh token.
+ * A caller that holds some locks while others are busy must never wait on a busy one for work under a
+ * held one: see functions/orchestrations/batch.ts and docs/adr/0003-identity-write-lock.md "Revision 2".
+ */
+export function* tryLocks(
+  context: OrchestrationContext,
+  keys: readonly string[],
+): Generator<DfTask, { granted: HeldLock[]; busy: BusyLock[] }, unknown> {
+  const unique = [...new Set(keys)];
+  if (unique.length === 0) return { granted: [], busy: [] };
+  const owner = context.df.instanceId;
+  const nowMs = context.df.currentUtcDateTime.getTime();
+  const tokens = unique.map((key) => context.df.newGuid(`${owner}|lock|${key}`));
+  const results = (yield context.df.Task.all(
+    unique.map((key, i) =>
+      context.df.callEntity(entity(key), 'acquire', {
+        owner,
+        token: tokens[i],
+        nowMs,
+        leaseMs: LOCK_LEASE_MS,
+      }),
+    ),
+  )) as AcquireResult[];
+  const granted: HeldLock[] = [];
+  const busy: BusyLock[] = [];
+  unique.forEach((key, i) => {
+    const r = results[i];
+    if (r?.granted) granted.push({ key, token: tokens[i] ?? r.token, untilMs: r.untilMs });
+    else {
+      busy.push({ key, holder: r?.holder ?? '', untilMs: r?.untilMs ?? nowMs });
+      logLine(context, `write lock ${key} busy (held by ${r?.holder ?? 'another run'}); trying again later`);
+    }
+  });
+  return { granted, busy };
 }
 
 /** Fire-and-forget release, fenced by each lock's token; a lost release only delays others until the lease ends. */

@@ -91,7 +91,7 @@ export async function getReport(request: HttpRequest, deps: HttpDeps): Promise<H
   }
   if (!result) return noReportYet();
   // The instance's output is in memory already: the report is built from it, listing what was asked for.
-  return renderReport(format, buildReport(result.findings, { full }));
+  return renderReport(format, buildReport(result.findings, { full, passCounts: result.passCounts ?? {} }));
 }
 
 function noReportYet(): HttpResponseInit {

@@ -107,7 +107,7 @@ async function main(): Promise<number> {
   });
   await sandbox.host.runUntilIdle();
   const drift = (await sandbox.host.client.getStatus(DRIFT_INSTANCE_ID)).output as RunResult;
-  const report = buildReport(drift.findings);
+  const report = buildReport(drift.findings, { passCounts: drift.passCounts ?? {} });
   out(
     `  planned writes: ${(drift.counts.create ?? 0) + (drift.counts.update ?? 0) + (drift.counts.delete ?? 0)}; ARM writes during the check: ${sandbox.emulator.metrics().armWrites - writesBefore}`,
   );

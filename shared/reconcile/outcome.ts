@@ -7,6 +7,7 @@ import { type Finding } from '../validation/findings';
 import {
   type Action,
   type Outcome,
+  type OutcomeStatus,
   type RunMode,
   type RunResult,
   type RunStatus,
@@ -55,7 +56,7 @@ export function mergeRounds(earlier: Outcome | undefined, later: Outcome, mode: 
  * poll): failed, with the last cause, keeping its writes.
  */
 export function gaveUp(
-  item: WorkItem,
+  item: Pick<WorkItem, 'capability' | 'resourceId'>,
   last: Outcome | undefined,
   rounds: number,
   failure: { readonly check: string; readonly giveUpRemediation: string },
@@ -114,10 +115,14 @@ export function summarize(
   outcomes: readonly Outcome[],
   findings: readonly Finding[],
   carry: Carry = NO_CARRY,
+  tally?: Tally,
 ): RunResult {
-  const counts = addCounts(carry.counts, ...outcomes.map((o) => o.counts));
+  const counts = tally
+    ? addCounts(carry.counts, tally.counts)
+    : addCounts(carry.counts, ...outcomes.map((o) => o.counts));
   const failed = outcomes.filter((o) => o.status === 'failed' || o.status === 'refused');
-  const writes = outcomes.reduce((n, o) => n + o.actions.length, 0) + total(carry.counts);
+  const writes =
+    (tally ? tally.writes : outcomes.reduce((n, o) => n + o.actions.length, 0)) + total(carry.counts);
   const status: RunStatus =
     failed.length > 0 ? 'failed' : writes === 0 ? 'converged' : mode === 'plan' ? 'planned' : 'changed';
   return {
@@ -131,6 +136,7 @@ export function summarize(
     outcomes,
     findings: [...findings, ...outcomes.flatMap((o) => o.findings)],
     counts,
+    ...(tally ? { passCounts: tally.passCounts, items: tally.items } : {}),
   };
 }
 
@@ -162,19 +168,25 @@ export function skipped(
   return status === 'skipped' && total(carry.counts) > 0 ? { ...result, status: 'changed' } : result;
 }
 
-/** One capability's part of a run: its scope decision and, when it proceeded, its outcomes. */
+/**
+ * One capability's part of a run: its scope decision and, when it proceeded, its outcomes. A fleet
+ * check's parts carry a `tally` (items, counts and passes counted; `outcomes` only the failed and
+ * refused items, `findings` only warn and fail findings: docs/design.md "Run result").
+ */
 export type Part =
   | {
       readonly capability: string;
       readonly kind: 'proceed';
       readonly outcomes: readonly Outcome[];
       readonly findings: readonly Finding[];
+      readonly tally?: Tally;
     }
   | {
       readonly capability: string;
       readonly kind: 'skip' | 'fail';
       readonly reason: string;
       readonly findings: readonly Finding[];
+      readonly tally?: Tally;
     };
 
 /**
@@ -203,10 +215,20 @@ export function resultOf(
   const findings = uniqueFindings([...parts.flatMap((p) => p.findings), ...scopeFindings]);
   const proceeding = parts.flatMap((p) => (p.kind === 'proceed' ? [p] : []));
   const notes = parts.flatMap((p) => (p.kind === 'proceed' ? [] : [`${p.capability}: ${p.reason}`]));
+  const tallied = parts.some((p) => p.tally !== undefined);
+  const tally = tallied ? addTallies(...parts.map((p) => p.tally)) : undefined;
   if (proceeding.length === 0) {
     const only = parts.length === 1 ? parts[0] : undefined;
     const reason = only && only.kind !== 'proceed' ? only.reason : notes.join('; ');
-    return skipped(target, mode, failedScopes.length > 0 ? 'failed' : 'skipped', reason, findings, carry);
+    const result = skipped(
+      target,
+      mode,
+      failedScopes.length > 0 ? 'failed' : 'skipped',
+      reason,
+      findings,
+      carry,
+    );
+    return tally ? { ...result, passCounts: tally.passCounts, items: tally.items } : result;
   }
   const result = summarize(
     target,
@@ -214,6 +236,7 @@ export function resultOf(
     proceeding.flatMap((p) => p.outcomes),
     findings,
     carry,
+    tally,
   );
   if (failedScopes.length === 0) return result;
   return {
@@ -233,4 +256,73 @@ function uniqueFindings(findings: readonly Finding[]): Finding[] {
     seen.add(key);
     return true;
   });
+}
+
+/**
+ * What a fleet check carries instead of every outcome and passing finding (docs/design.md "Run result"):
+ * items by final status, counts by action and no-write kind, the writes made (apply) or planned (plan),
+ * and passing findings by check id.
+ */
+export interface Tally {
+  readonly items: Readonly<Partial<Record<OutcomeStatus, number>>>;
+  readonly counts: Readonly<Record<string, number>>;
+  readonly writes: number;
+  readonly passCounts: Readonly<Record<string, number>>;
+}
+
+export const NO_TALLY: Tally = { items: {}, counts: {}, writes: 0, passCounts: {} };
+
+export function addTallies(...all: readonly (Tally | undefined)[]): Tally {
+  const present = all.filter((t): t is Tally => t !== undefined);
+  return {
+    items: addCounts(...present.map((t) => t.items)),
+    counts: addCounts(...present.map((t) => t.counts)),
+    writes: present.reduce((n, t) => n + t.writes, 0),
+    passCounts: addCounts(...present.map((t) => t.passCounts)),
+  };
+}
+
+/** Passing findings by check id, and the others (warn, fail) as they are. */
+export function splitPasses(findings: readonly Finding[]): {
+  problems: Finding[];
+  passCounts: Record<string, number>;
+} {
+  const problems: Finding[] = [];
+  const passCounts: Record<string, number> = {};
+  for (const f of findings)
+    if (f.status === 'pass') passCounts[f.check] = (passCounts[f.check] ?? 0) + 1;
+    else problems.push(f);
+  return { problems, passCounts };
+}
+
+/** The outcome as a fleet batch hands it back: passing findings counted in `passed`, the rest kept. */
+export function compactOutcome(outcome: Outcome): Outcome {
+  const { problems, passCounts } = splitPasses(outcome.findings);
+  const passed = addCounts(outcome.passed, passCounts);
+  const { passed: _earlier, ...rest } = outcome;
+  return { ...rest, findings: problems, ...(Object.keys(passed).length > 0 ? { passed } : {}) };
+}
+
+/**
+ * One fleet batch's final outcomes (compact, `compactOutcome`) folded for its parent: everything
+ * counted, only the `failed` and `refused` items listed, and the warn and fail findings of the others.
+ */
+export function tallyOutcomes(outcomes: readonly Outcome[]): {
+  tally: Tally;
+  outcomes: Outcome[];
+  findings: Finding[];
+} {
+  const items: Partial<Record<OutcomeStatus, number>> = {};
+  for (const o of outcomes) items[o.status] = (items[o.status] ?? 0) + 1;
+  const listed = outcomes.filter((o) => o.status === 'failed' || o.status === 'refused');
+  return {
+    tally: {
+      items,
+      counts: addCounts(...outcomes.map((o) => o.counts)),
+      writes: outcomes.reduce((n, o) => n + o.actions.length, 0),
+      passCounts: addCounts(...outcomes.map((o) => o.passed)),
+    },
+    outcomes: listed,
+    findings: outcomes.flatMap((o) => (o.status === 'failed' || o.status === 'refused' ? [] : o.findings)),
+  };
 }

@@ -209,7 +209,15 @@ export async function scopeWork(
     return scope;
   } catch (error) {
     const armError = toArmError(error);
-    if (armError.classification !== 'terminal') throw error;
+    if (armError.classification !== 'terminal') {
+      // Thrown so that Durable retries the activity. Only its message crosses the activity boundary
+      // (docs/style.md 8): it says status and code, so a run that gives up after the retries names its
+      // cause (scopeOrGiveUp in functions/orchestrations/).
+      const what = [armError.status, armError.code].filter((v) => v !== undefined).join(' ');
+      throw new Error(`scope of ${capability.name}: ${what === '' ? '' : `${what}: `}${armError.message}`, {
+        cause: error,
+      });
+    }
     const reason = `scope of ${capability.name}: ${armError.code ?? armError.status ?? 'error'}: ${armError.message}`;
     env.log.error('scope failed', { capability: capability.name, reason });
     return { kind: 'fail', reason, findings: [] };

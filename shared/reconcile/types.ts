@@ -76,6 +76,11 @@ export interface Outcome<A extends Action = Action> {
   readonly retryAfterSeconds?: number;
   /** Status `pending`: the write still running, to resume after `retryAfterSeconds`. */
   readonly pending?: PendingWrite<A>;
+  /**
+   * Passing findings reduced to counts by check id (a fleet check's batches hand outcomes back this
+   * way: `findings` then holds only warn and fail findings, and the full outcome is in the work store).
+   */
+  readonly passed?: Readonly<Record<string, number>>;
 }
 
 /** A scope decision over work of type W: work to do, or why there is none (skip, or block and wait). */
@@ -98,7 +103,14 @@ export type ScopeResult<P = unknown> = ScopeDecision<WorkItem<P>>;
 
 export type RunStatus = 'converged' | 'changed' | 'planned' | 'skipped' | 'failed';
 
-/** What every reconcile and drift orchestration returns (and GET /api/runs/{id} shows). */
+/**
+ * What every reconcile and drift orchestration returns (and GET /api/runs/{id} shows).
+ *
+ * A fleet or subscription check (the drift orchestration) keeps its result small whatever the fleet's
+ * size (docs/design.md "Run result"): `outcomes` lists only the items that ended `failed` or `refused`,
+ * `findings` only warn and fail findings, passing findings are counted in `passCounts` and items by
+ * status in `items`. A reconcile of one resource lists every outcome and finding.
+ */
 export interface RunResult {
   readonly target: Target;
   readonly mode: RunMode;
@@ -110,4 +122,8 @@ export interface RunResult {
   readonly findings: readonly Finding[];
   /** Action kinds and no-write kinds summed over every outcome (and every pass). */
   readonly counts: Readonly<Record<string, number>>;
+  /** Fleet checks: passing findings by check id (they are not listed in `findings`). */
+  readonly passCounts?: Readonly<Record<string, number>>;
+  /** Fleet checks: work items by the status they ended in (only `failed`/`refused` ones are listed). */
+  readonly items?: Readonly<Partial<Record<OutcomeStatus, number>>>;
 }

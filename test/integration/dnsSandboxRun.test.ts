@@ -150,7 +150,7 @@ it('the drift check proves an endpoint wired from the central zone’s A records
       aRecordResource(KV_ZONE_ID, KV_ZONE, 'kv-app', ['10.4.0.9']),
     ]),
   );
-  const run = fedlink('sandbox', 'run', '--estate', resolving, '--config', configPath, '--json');
+  const run = fedlink('sandbox', 'run', '--estate', resolving, '--config', configPath, '--json', '--full');
   expect(run.stderr).not.toMatch(/Error/);
   expect(run.code).toBe(0);
   const out = JSON.parse(run.stdout) as Output;

@@ -361,10 +361,22 @@ describe('subscription scope', () => {
 
   it('plan writes nothing and plans the items of that subscription only', async () => {
     const done = await waitFor(await start(SUB, 'plan'));
-    expect(done.output).toMatchObject({ status: 'planned', counts: { create: 1 } });
-    expect((done.output.outcomes as { resourceId: string }[]).map((o) => o.resourceId.toLowerCase())).toEqual(
-      [payments.id.toLowerCase()],
+    // A subscription check lists problems and counts the rest (docs/design.md "Run result"): one item
+    // planned, and its planned write reported (warn) on a FIC of payments, the only identity of that subscription.
+    expect(done.output).toMatchObject({
+      status: 'planned',
+      counts: { create: 1 },
+      items: { planned: 1 },
+      outcomes: [],
+    });
+    const warned = (done.output.findings as { resourceId: string; status: string }[]).filter(
+      (f) => f.status === 'warn',
     );
+    expect(warned.length).toBeGreaterThan(0);
+    for (const f of warned)
+      expect(
+        f.resourceId.toLowerCase().startsWith(`${payments.id.toLowerCase()}/federatedidentitycredentials/`),
+      ).toBe(true);
     expect(sandbox.writes()).toEqual([]);
   });
 

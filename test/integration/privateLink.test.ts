@@ -15,6 +15,7 @@ import { DRIFT_INSTANCE_ID } from '../../shared/core/instanceIds';
 import { silentLogger } from '../../shared/core/log';
 import { type ArmResource } from '../../sandbox/builders';
 import { createSandbox, type Sandbox } from '../../sandbox/runtime';
+import { keptWorkStore, type KeptWorkStore } from '../helpers/workStore';
 import {
   connection,
   endpoint,
@@ -32,14 +33,16 @@ import {
 async function sweep(
   resources: ArmResource[],
   rawConfig: unknown,
-): Promise<{ sandbox: Sandbox; result: RunResult }> {
+): Promise<{ sandbox: Sandbox; result: RunResult; work: KeptWorkStore }> {
+  const work = keptWorkStore();
   const sandbox = await createSandbox({
     estate: plEstate(resources),
     config: configSchema.parse(rawConfig),
     log: silentLogger,
+    work,
   });
   const result = await drift(sandbox);
-  return { sandbox, result };
+  return { sandbox, result, work };
 }
 
 async function drift(sandbox: Sandbox, mode: 'plan' | 'apply' = 'apply'): Promise<RunResult> {
@@ -71,7 +74,7 @@ describe.each(TYPE_CASES)('private link: $type', (c) => {
       const consumer = endpoint(`pe-${c.name}`, SPOKE, [
         { targetId: parent.id, ...(c.groupId ? { groupId: c.groupId } : {}) },
       ]);
-      const { sandbox, result } = await sweep([parent, conn, consumer], {
+      const { sandbox, result, work } = await sweep([parent, conn, consumer], {
         scope: { subscriptions: [SUB, SPOKE], tenants: [TENANT] },
         privateLink: {
           rules: [
@@ -101,7 +104,10 @@ describe.each(TYPE_CASES)('private link: $type', (c) => {
         ).toBe(true);
         expect(result.status).toBe('changed');
         expect(result.counts[action]).toBe(1);
-        const outcome = result.outcomes.find((o) => o.capability === 'privateLink')!;
+        expect(result.items).toEqual({ changed: 1 });
+        // A fleet check lists only failed and refused items; the full outcome is in the work store.
+        expect(result.outcomes).toEqual([]);
+        const outcome = work.outcomes(DRIFT_INSTANCE_ID + ':0').find((o) => o.capability === 'privateLink')!;
         expect(outcome.actions).toEqual([
           expect.objectContaining({
             kind: action,
@@ -116,7 +122,11 @@ describe.each(TYPE_CASES)('private link: $type', (c) => {
         expect(result.findings.filter((f) => f.status === 'fail')).toEqual([]);
         // The report names the decision: the rule, the requester's subscription and tenant, the time.
         // A synchronous type reports it as decided in that round; a long-running one as it stands once done.
-        const audit = result.findings.find((f) => f.resourceId === conn.id && f.status === 'pass');
+        // Passes are counted in the result and listed in the full findings (the work store).
+        expect(result.findings.filter((f) => f.status === 'pass')).toEqual([]);
+        const full = await work.findings(DRIFT_INSTANCE_ID + ':0');
+        const audit = full.find((f) => f.resourceId === conn.id && f.status === 'pass');
+        expect(result.passCounts?.[audit?.check ?? '']).toBe(1);
         expect(audit?.check).toMatch(/^privatelink\.(decision|decided)$/);
         expect(audit?.message).toContain(`rule ${action}-spokes`);
         expect(audit?.message).toContain(`requester subscription ${SPOKE}, tenant ${TENANT}`);

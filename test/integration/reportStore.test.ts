@@ -483,7 +483,14 @@ describe('the report of a drift check, stored and served', () => {
       });
       const status = await sandbox.host.waitForCompletion(DRIFT_INSTANCE_ID);
       expect(status.runtimeStatus).toBe('Completed');
-      const expected = buildReport((status.output as RunResult).findings);
+      const result = status.output as RunResult;
+      // Passes are counted, not listed (docs/design.md "Run result"): one binding, one cluster, one identity.
+      expect(result.passCounts).toEqual({
+        'federation.cluster-oidc': 1,
+        'federation.fic-present': 1,
+        'federation.identity-capacity': 1,
+      });
+      const expected = buildReport(result.findings, { passCounts: result.passCounts ?? {} });
 
       const [ref] = await reports.listRecent(10);
       expect(ref!.runId).toBe(DRIFT_INSTANCE_ID);

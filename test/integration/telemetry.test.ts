@@ -56,11 +56,17 @@ function only(points: Points, metric: string): Record<string, number> {
 /** Findings of a run's report, counted the way fedlink.findings counts them. */
 function findingCounts(results: readonly RunResult[]): Record<string, number> {
   const counts: Record<string, number> = {};
-  for (const r of results)
+  for (const r of results) {
     for (const f of r.findings) {
       const key = `${METRICS.findings}{check=${f.check},status=${f.status}}`;
       counts[key] = (counts[key] ?? 0) + 1;
     }
+    // A fleet check counts its passes instead of listing them (docs/design.md "Run result").
+    for (const [check, n] of Object.entries(r.passCounts ?? {})) {
+      const key = `${METRICS.findings}{check=${check},status=pass}`;
+      counts[key] = (counts[key] ?? 0) + n;
+    }
+  }
   return counts;
 }
 

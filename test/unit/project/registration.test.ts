@@ -80,7 +80,15 @@ describe('the registry', () => {
   it('holds every durable function once, and the Azure entry point loads it', () => {
     const { activities, orchestrations, entities } = registeredFunctions();
     expect([...orchestrations.keys()].sort()).toEqual(['driftCheck', 'reconcile', 'syncBatch']);
-    expect([...activities.keys()].sort()).toEqual(['saveReport', 'scopeWork', 'syncWork']);
+    expect([...activities.keys()].sort()).toEqual([
+      'chunkLocks',
+      'dropWork',
+      'saveReport',
+      'scopeChunks',
+      'scopeWork',
+      'syncChunk',
+      'syncWork',
+    ]);
     expect([...entities.keys()]).toEqual(['resourceLock']);
   });
 });

@@ -1,0 +1,69 @@
+/**
+ * Activity: one capability decides a fleet (or subscription) check's work and keeps it in the work store
+ * (the claim check, shared/reconcile/workDocs.ts): the items in chunks of `size`, one per batch, and the
+ * scope's findings. What it returns to the orchestration is small whatever the fleet's size: the chunks'
+ * names and item counts, the warn and fail findings, passes counted (docs/style.md 14).
+ *
+ * Retried by Durable after a crash: it decides again and writes the same names again (`put` replaces).
+ */
+import { capabilities } from '../../shared/capabilities';
+import { mapLimit } from '../../shared/core/concurrency';
+import { withFields } from '../../shared/core/log';
+import { noTelemetry } from '../../shared/core/telemetry';
+import { recordScope } from '../../shared/reconcile/metrics';
+import { type Tally, splitPasses } from '../../shared/reconcile/outcome';
+import { scopeWork as scope } from '../../shared/reconcile/runner';
+import { type ChunkDoc, type ScopeDoc, workDocs } from '../../shared/reconcile/workDocs';
+import { type Finding } from '../../shared/validation/findings';
+import { type RunIds, type Target } from '../contracts';
+import { defineActivity } from '../registry';
+
+/** Chunks written at once (a Blob store takes one request per document). */
+const PUT_CONCURRENCY = 8;
+
+export interface ScopeChunksInput {
+  readonly capability: string;
+  readonly target: Target;
+  readonly run: RunIds;
+  /** The run's folder in the work store (workDocs `runDir`). */
+  readonly dir: string;
+  /** Items per chunk (one chunk per batch sub-orchestration). */
+  readonly size: number;
+}
+
+export interface StoredChunk {
+  readonly name: string;
+  readonly items: number;
+}
+
+type Decided = { readonly findings: readonly Finding[]; readonly passCounts: Tally['passCounts'] };
+
+export type ScopeChunksOutput = Decided &
+  (
+    | { readonly kind: 'proceed'; readonly chunks: readonly StoredChunk[]; readonly items: number }
+    | { readonly kind: 'skip' | 'fail'; readonly reason: string }
+    | { readonly kind: 'block'; readonly reason: string; readonly retryAfterSeconds: number }
+  );
+
+export const scopeChunks = defineActivity<ScopeChunksInput, ScopeChunksOutput>(
+  'scopeChunks',
+  async ({ capability, target, run, dir, size }, { azure, config, log, work, telemetry = noTelemetry }) => {
+    const logger = withFields(log, { ...run, capability });
+    const result = await scope(capabilities.get(capability), { azure, config, log: logger }, target);
+    recordScope(telemetry, result);
+    const { problems, passCounts } = splitPasses(result.findings);
+    const scopeDoc: ScopeDoc = { findings: result.findings };
+    await work.put(workDocs.scope(dir, capability), scopeDoc);
+    if (result.kind !== 'proceed') return { ...result, findings: problems, passCounts };
+    const slices: ChunkDoc[] = [];
+    for (let start = 0; start < result.work.length; start += size)
+      slices.push({ items: result.work.slice(start, start + size) });
+    const chunks = await mapLimit(slices, PUT_CONCURRENCY, async (doc, i): Promise<StoredChunk> => {
+      const name = workDocs.chunk(dir, capability, i);
+      await work.put(name, doc);
+      return { name, items: doc.items.length };
+    });
+    logger.info('work stored', { location: work.location, chunks: chunks.length, items: result.work.length });
+    return { kind: 'proceed', chunks, items: result.work.length, findings: problems, passCounts };
+  },
+);
