@@ -58,7 +58,8 @@ export function fullParameter(request: HttpRequest): boolean | HttpResponseInit 
 
 /**
  * GET /api/report: the store's latest.json when a report store is configured, else the output of the
- * last completed drift check instance.
+ * last completed drift check instance (whose passes are counted only: without a store, `full=true` of a
+ * check that passed anything is a 404 that says so).
  */
 export async function getReport(request: HttpRequest, deps: HttpDeps): Promise<HttpResponseInit> {
   const full = fullParameter(request);
@@ -90,6 +91,13 @@ export async function getReport(request: HttpRequest, deps: HttpDeps): Promise<H
     result = undefined;
   }
   if (!result) return noReportYet();
+  const counted = Object.values(result.passCounts ?? {}).reduce((n, v) => n + v, 0);
+  // A fleet check counts its passes (docs/design.md "Run result"); their list is kept only in a report store.
+  if (full && counted > 0)
+    return problem(
+      404,
+      `the last fleet check counted its ${counted} passing finding(s) without keeping them: a full list needs a report store (FEDLINK_REPORTS_URL); GET /api/report without full=true lists its warn and fail findings and counts its passes`,
+    );
   // The instance's output is in memory already: the report is built from it, listing what was asked for.
   return renderReport(format, buildReport(result.findings, { full, passCounts: result.passCounts ?? {} }));
 }

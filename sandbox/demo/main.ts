@@ -136,6 +136,8 @@ async function main(): Promise<number> {
   const api = await startApiServer({
     client: sandbox.host.client,
     log,
+    // The drift check keeps its report and every finding here: history and ?full=true work as in Azure.
+    ...(sandbox.deps.reports ? { reports: sandbox.deps.reports } : {}),
     configStatus: () => ({ loaded: true, source: 'the demo config (sandbox/demo)' }),
     port: values.port ? Number(values.port) : 7071,
   });

@@ -39,7 +39,12 @@ beforeAll(async () => {
       },
     },
   );
-  api = await startApiServer({ client: sandbox.host.client, log: silentLogger });
+  // The report store the drift check keeps its report and every finding in, as in Azure (FEDLINK_REPORTS_URL).
+  api = await startApiServer({
+    client: sandbox.host.client,
+    log: silentLogger,
+    reports: sandbox.deps.reports!,
+  });
   const res = await fetch(`${api.url}/api/runs?code=${api.key}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -128,23 +133,18 @@ it('shows the summary, the problems and the pass counts, and filters the finding
   await page.screenshot({ path: resolve(__dirname, '../../test-results/report.png'), fullPage: true });
 });
 
-it('lists every finding with full=true: the passing pairs are back in the matrix', async () => {
+it('lists every finding with full=true, streamed from the report store: every pass is a row', async () => {
   const page = await browser.newPage();
   page.setDefaultTimeout(5_000);
   await page.goto(`${api.url}/api/report?full=true&code=${api.key}`);
   const pass = Number(await page.getAttribute('#summary', 'data-pass'));
+  expect(pass).toBeGreaterThanOrEqual(1);
   expect(await page.getAttribute('#summary', 'data-listed')).toBe('all');
   await page.click('label[for="filter-pass"]');
   expect(await page.locator('tr.finding:visible').count()).toBe(pass);
   expect(await page.locator('tr.finding[data-status="fail"]:visible').count()).toBe(0);
-  const cell = page.locator(
-    'table.matrix[data-view="fleet"] td.cell[data-row="aks-report"][data-column="id-ok"]',
-  );
-  expect(await cell.getAttribute('data-state')).toBe('present');
-  expect(await cell.getAttribute('data-status')).toBe('pass');
-  expect(await page.locator('table.matrix[data-view="fleet"] th[scope="col"]').allTextContents()).toEqual([
-    'cluster \\ identity',
-    'id-full',
-    'id-ok',
-  ]);
+  // id-ok's passing credential is listed now (the streamed page lists rows; its matrix stays the problems').
+  expect(
+    await page.locator('tr.finding[data-status="pass"]:visible', { hasText: 'id-ok' }).count(),
+  ).toBeGreaterThanOrEqual(1);
 });

@@ -7,6 +7,7 @@
  */
 import { type RunResult } from '../../functions/contracts';
 import { driftCheck } from '../../functions/orchestrations/drift';
+import { LATEST_NAME } from '../../shared/reportStore/store';
 import { type Finding } from '../../shared/validation/findings';
 import { type Running } from '../helpers/scenario';
 
@@ -62,7 +63,14 @@ export async function driftApply(sandbox: Running, instanceId: string): Promise<
   const status = await sandbox.host.client.getStatus(instanceId);
   if (status.runtimeStatus !== 'Completed')
     throw new Error(`${instanceId} ended ${String(status.runtimeStatus)}: ${JSON.stringify(status.output)}`);
-  return status.output as RunResult;
+  // A fleet check lists its problems and counts its passes (docs/design.md "Run result"); the corpus wants
+  // every finding, passes included ("left alone: not Pending"): the full list the check kept beside its
+  // report in the sandbox's report store.
+  const stored = await sandbox.deps.reports!.readFindings(LATEST_NAME);
+  if (!stored) throw new Error(`${instanceId} kept no full list of findings`);
+  const findings: Finding[] = [];
+  for await (const f of stored) findings.push(f);
+  return { ...(status.output as RunResult), findings };
 }
 
 /** A finding is "clear" when it is one line of a readable length that says what `says` asks for. */

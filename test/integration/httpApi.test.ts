@@ -119,18 +119,53 @@ it('serves the fleet report as HTML and as JSON after a fleet run', async () => 
   expect(Object.values(report.passesByCheck).reduce((a, b) => a + b, 0)).toBe(report.summary.pass);
   expect(sandbox.fics(payments.id)).toHaveLength(1);
 
-  // ?full=true lists every finding; an unknown parameter changes nothing.
+  // Without a report store the fleet check's passes were counted, not kept: no full list, and the answer
+  // says why; an unknown parameter changes nothing.
+  const noList = await call('/api/report?full=true&colour=blue', { headers: { accept: 'application/json' } });
+  expect(noList.status).toBe(404);
+  expect(((await noList.json()) as { error: { message: string } }).error.message).toBe(
+    `the last fleet check counted its ${report.summary.pass} passing finding(s) without keeping them: a full list needs a report store (FEDLINK_REPORTS_URL); GET /api/report without full=true lists its warn and fail findings and counts its passes`,
+  );
+  expect(
+    await (
+      await call('/api/report?colour=blue&full=false', { headers: { accept: 'application/json' } })
+    ).json(),
+  ).toEqual(report);
+});
+
+it('lists every finding with ?full=true from the report store the fleet check kept', async () => {
+  await api.close();
+  api = await startApiServer({
+    client: sandbox.host.client,
+    log: silentLogger,
+    reports: sandbox.deps.reports!,
+  });
+  const res = await call('/api/runs', {
+    method: 'POST',
+    body: JSON.stringify({ scope: { all: true }, mode: 'apply' }),
+  });
+  const { id } = (await res.json()) as { id: string };
+  await waitFor(id);
+  const report = (await (
+    await call('/api/report', { headers: { accept: 'application/json' } })
+  ).json()) as Report;
+  expect(report.listed).toBe('problems');
+  expect(report.summary.pass).toBeGreaterThan(0);
   const full = (await (
     await call('/api/report?full=true&colour=blue', { headers: { accept: 'application/json' } })
   ).json()) as Report;
   expect(full.listed).toBe('all');
   expect(full.summary).toEqual(report.summary);
   expect(full.findings.filter((f) => f.status === 'pass')).toHaveLength(report.summary.pass);
-  expect(
-    await (
-      await call('/api/report?colour=blue&full=false', { headers: { accept: 'application/json' } })
-    ).json(),
-  ).toEqual(report);
+  expect(full.findings).toContainEqual(
+    expect.objectContaining({
+      check: 'federation.fic-present',
+      resourceId: expect.stringMatching(
+        new RegExp(`^${payments.id}/federatedIdentityCredentials/fedlink-aks-http-payments-api-`),
+      ) as unknown,
+      status: 'pass',
+    }),
+  );
   const ndjson = await call('/api/report?full=true', { headers: { accept: 'application/x-ndjson' } });
   expect(ndjson.headers.get('content-type')).toBe('application/x-ndjson');
   const lines = (await ndjson.text()).split('\n');

@@ -495,7 +495,9 @@ describe('the report of a drift check, stored and served', () => {
       const [ref] = await reports.listRecent(10);
       expect(ref!.runId).toBe(DRIFT_INSTANCE_ID);
       expect(ref!.name).toBe(historyName({ runId: DRIFT_INSTANCE_ID, generatedAt: ref!.generatedAt }));
-      expect(await blobNames(container)).toEqual([ref!.name, LATEST_NAME]);
+      // The run's every finding sits beside its report (saveReport streams them from the work store).
+      const fullName = ref!.name.replace(/\.json$/, '.findings.ndjson');
+      expect(await blobNames(container)).toEqual([fullName, ref!.name, LATEST_NAME]);
       expect((await reports.latest())?.report).toEqual(expected);
 
       const json = await get(api, 'application/json');
@@ -506,16 +508,20 @@ describe('the report of a drift check, stored and served', () => {
       expect(expected.summary.pass).toBeGreaterThan(0);
       expect(expected.findings.filter((f) => f.status === 'pass')).toEqual([]);
 
-      // The full list: not there until the run's findings are saved beside its report.
+      // The full list, as the drift check stored it: its problems and every pass it counted.
       const getFull = (accept: string, query = 'full=true') =>
         fetch(`${api.url}/api/report?${query}`, { headers: { 'x-functions-key': api.key, accept } });
-      const missing = await getFull('application/json');
-      expect(missing.status).toBe(404);
-      expect(((await missing.json()) as { error: { message: string } }).error.message).toBe(
-        `run ${DRIFT_INSTANCE_ID} stored no full list of findings; GET /api/report without full=true lists its warn and fail findings and counts its passes`,
+      const written: Finding[] = [];
+      for await (const f of (await reports.readFindings(LATEST_NAME))!) written.push(f);
+      expect(
+        written
+          .filter((f) => f.status === 'pass')
+          .map((f) => f.check)
+          .sort(),
+      ).toEqual(['federation.cluster-oidc', 'federation.fic-present', 'federation.identity-capacity']);
+      expect(written.filter((f) => f.status !== 'pass')).toEqual(
+        expect.arrayContaining([...result.findings]),
       );
-      const written = (status.output as RunResult).findings;
-      await reports.saveFindings({ runId: DRIFT_INSTANCE_ID, generatedAt: ref!.generatedAt }, written);
 
       const fullJson = await getFull('application/json');
       expect(fullJson.status).toBe(200);
