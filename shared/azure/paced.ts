@@ -178,8 +178,7 @@ export function pacingPolicy(limiter: RateLimiter): PipelinePolicy {
     name: PACING_POLICY_NAME,
     async sendRequest(request, next) {
       const claims = pacingClaims(request.method, request.url);
-      await limiter.take(claims);
-      const response = await next(request);
+      const response = await limiter.send(claims, () => next(request));
       if (response.status === 429) limiter.throttled(claims, retryAfterMs(response));
       return response;
     },

@@ -34,6 +34,13 @@
  *   waiters re-checking, no lag piling up behind late timers). A request claiming several buckets
  *   waits for all of them.
  *
+ * - requests in flight: `send` (what the pacing policy uses) lets no more than max(1, k) requests of a
+ *   bucket be in flight (sent, not answered). J bounds how late a request arrives only while nothing
+ *   stalls; a request in flight can arrive any time later, and the server then charges it later than the
+ *   client did, which can cost the server at most one token per such request (refill lost at the
+ *   bucket's cap). With at most k in flight the reserve covers that whatever the lag; the unit test
+ *   shows zero refusals for lags of 5 s, where without the bound the same draws are refused.
+ *
  * A 429 that still arrives (another client of the same principal, jitter above the bound) is a signal:
  * `throttled` cuts the rate of the buckets the request claimed by `backoff`, keeps their next slot at
  * least the Retry-After away, and the rate recovers linearly (`recoveryPerSecond`): AIMD. The retry
@@ -115,6 +122,10 @@ interface Gcra {
 interface BucketState {
   readonly schedule: Gcra;
   readonly guard: Gcra;
+  /** Requests let go through `send` and not answered yet; at most max(1, the guard's reserve). */
+  inFlight: number;
+  /** Wakes the `send` callers waiting for an answer on this bucket. */
+  readonly waiting: (() => void)[];
   /** Rate factor after the last 429, and when it was set. */
   factor: number;
   factorAt: number;
@@ -123,6 +134,8 @@ interface BucketState {
 export interface LimiterStats {
   /** Times a woken waiter was refused by the guard and took a fresh slot (a stalled event loop, a 429). */
   readonly guardWaits: number;
+  /** Times a request waited for an answer because its bucket had its reserve in flight. */
+  readonly inFlightWaits: number;
   /** 429s reported through `throttled`. */
   readonly throttled: number;
 }
@@ -131,6 +144,7 @@ export class RateLimiter {
   private readonly buckets = new Map<string, BucketState>();
   private readonly options: PacingOptions;
   private guardWaits = 0;
+  private inFlightWaits = 0;
   private throttledCount = 0;
 
   constructor(
@@ -150,6 +164,8 @@ export class RateLimiter {
           tat: now,
         },
         guard: { bucket: clientBucket(claim.rate, { jitterMs, rateMargin }), tat: now },
+        inFlight: 0,
+        waiting: [],
         factor: 1,
         factorAt: now,
       };
@@ -180,11 +196,40 @@ export class RateLimiter {
     for (const { g, factor } of layers) g.tat = Math.max(g.tat, at) + this.interval(g, factor);
   }
 
-  /** Waits until a request may go in every claimed bucket. Returns the wait in ms. */
+  /**
+   * Lets `send` go when every claimed bucket allows it, and counts it in flight until it is answered: a
+   * bucket never has more requests in flight than its reserve (at least 1). Requests in flight are the
+   * ones whose arrival the client does not know; however late they arrive (an event loop or a network
+   * stalled for seconds), they can bunch with what follows by no more than the reserve absorbs.
+   */
+  async send<T>(claims: readonly Claim[], send: () => Promise<T>): Promise<T> {
+    if (claims.length === 0) return send();
+    const states = claims.map((c) => this.state(c, this.clock.now()));
+    await this.wait(states, true);
+    for (const s of states) s.inFlight++;
+    try {
+      return await send();
+    } finally {
+      for (const s of states) {
+        s.inFlight--;
+        for (const wake of s.waiting.splice(0)) wake();
+      }
+    }
+  }
+
+  /** Waits until a request may go in every claimed bucket (not counted in flight). Returns the wait in ms. */
   async take(claims: readonly Claim[]): Promise<number> {
     const start = this.clock.now();
     if (claims.length === 0) return 0;
-    const states = claims.map((c) => this.state(c, start));
+    await this.wait(
+      claims.map((c) => this.state(c, start)),
+      false,
+    );
+    return this.clock.now() - start;
+  }
+
+  private async wait(states: readonly BucketState[], bounded: boolean): Promise<void> {
+    const start = this.clock.now();
     let notBefore = start;
     for (;;) {
       const reservedAt = this.clock.now();
@@ -192,12 +237,20 @@ export class RateLimiter {
       const slot = this.conformsAt(schedule, Math.max(reservedAt, notBefore));
       this.commit(schedule, slot);
       if (slot > reservedAt) await this.clock.sleep(slot - reservedAt);
+      for (;;) {
+        const full = bounded ? states.filter((s) => s.inFlight >= Math.max(1, s.guard.bucket.reserve)) : [];
+        if (full.length === 0) break;
+        this.inFlightWaits++;
+        await new Promise<void>((resolve) => {
+          for (const s of full) s.waiting.push(resolve);
+        });
+      }
       const now = this.clock.now();
       const guard = states.map((s) => ({ g: s.guard, factor: this.factor(s, now) }));
       const at = this.conformsAt(guard, now);
       if (at <= now) {
         this.commit(guard, now);
-        return now - start;
+        return;
       }
       // Woken where the guard refuses (a stalled event loop bunched the waiters, or a 429 slowed the
       // bucket below the slots already handed out): take a fresh slot no earlier than the guard allows,
@@ -230,6 +283,6 @@ export class RateLimiter {
   }
 
   stats(): LimiterStats {
-    return { guardWaits: this.guardWaits, throttled: this.throttledCount };
+    return { guardWaits: this.guardWaits, inFlightWaits: this.inFlightWaits, throttled: this.throttledCount };
   }
 }

@@ -98,6 +98,8 @@ interface Scenario {
   readonly old?: boolean;
   /** Report each refusal back to the limiter (as the pacing policy does for a 429). */
   readonly feedback?: boolean;
+  /** Go through `send`, each request in flight until it arrives (answered at once), as the pacing policy does. */
+  readonly send?: boolean;
 }
 
 interface Outcome {
@@ -147,6 +149,16 @@ async function simulate(s: Scenario): Promise<Outcome> {
     clock.run(),
     ...offers.map(async (offer, i) => {
       await clock.sleep(offer);
+      if (s.send && limiter instanceof RateLimiter) {
+        const lag = lags[i]!;
+        await limiter.send(claimsFor(i), async () => {
+          pending.push({ at: clock.now() + lag, i });
+          deliver(clock.now());
+          await clock.sleep(lag);
+          deliver(clock.now());
+        });
+        return;
+      }
       await limiter.take(claimsFor(i));
       const lag =
         s.lags === 'phased'
@@ -284,6 +296,30 @@ describe('RateLimiter against the server bucket, with random arrival jitter (see
     expect((await simulate({ ...scenario, old: true })).refused).toBeGreaterThan(0);
     expect((await simulate(scenario)).refused).toBe(0);
   });
+
+  it.each([
+    ['listsPerTenant', msi.listsPerTenant],
+    ['writesPerSubscription', msi.writesPerSubscription],
+    ['subscriptionReads', arm.subscriptionReads],
+  ] as const)(
+    '%s: with requests in flight bounded by the reserve (send), zero refusals even for lags of 5 s',
+    async (name, rate) => {
+      for (const seed of SEEDS) {
+        const out = await simulate({
+          buckets: { [name]: rate },
+          requests: Math.ceil(rate.burst * 2 + rate.perSecond * 20 + 10),
+          claimsOf: () => [name],
+          jitterMs: 5000,
+          lags: seed % 2 === 0 ? 'phased' : 'random',
+          seed,
+          offerSpreadMs: 10_000,
+          stalls: { count: 4, maxMs: 3000 },
+          send: true,
+        });
+        expect({ name, seed, refused: out.refused }).toEqual({ name, seed, refused: 0 });
+      }
+    },
+  );
 
   it('costs little throughput: 5,000 FIC lists take ≤ 1.05 × the floor (5,000 − 15) / 15 s', async () => {
     const out = await simulate({
