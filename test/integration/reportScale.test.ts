@@ -6,7 +6,6 @@
  * times: the bound is on bytes, which do not depend on the machine.
  */
 import { generateFleet } from '../../bench/fleet';
-import { type RunResult } from '../../functions/contracts';
 import { driftCheck } from '../../functions/orchestrations/drift';
 import { DRIFT_INSTANCE_ID } from '../../shared/core/instanceIds';
 import { silentLogger } from '../../shared/core/log';
