@@ -20,7 +20,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { BlobServiceClient, StorageSharedKeyCredential } from '@azure/storage-blob';
+import { BlobServiceClient, type ContainerClient, StorageSharedKeyCredential } from '@azure/storage-blob';
 
 /** Azurite's development account (docs: "Use the Azurite emulator", well-known storage account and key). */
 export const AZURITE_ACCOUNT = 'devstoreaccount1';
@@ -109,4 +109,42 @@ export async function startAzurite(): Promise<Azurite> {
       rmSync(workspace, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * One Azurite for the test file: started before its tests, stopped after them. `get()` is the running
+ * instance; `newContainer()` makes a fresh container per test (`<prefix>-1`, `<prefix>-2`, …), so tests
+ * never see each other's blobs.
+ */
+export function azuriteForFile(prefix: string): {
+  get: () => Azurite;
+  newContainer: () => Promise<ContainerClient>;
+} {
+  let azurite: Azurite | undefined;
+  let containers = 0;
+  beforeAll(async () => {
+    azurite = await startAzurite();
+  });
+  afterAll(async () => {
+    await azurite?.stop();
+  });
+  const get = (): Azurite => {
+    if (!azurite) throw new Error('Azurite is not running (azuriteForFile is used outside a test)');
+    return azurite;
+  };
+  return {
+    get,
+    newContainer: async () => {
+      const container = get().service.getContainerClient(`${prefix}-${++containers}`);
+      await container.create();
+      return container;
+    },
+  };
+}
+
+/** Every blob name in `container`, sorted. */
+export async function blobNames(container: ContainerClient): Promise<string[]> {
+  const names: string[] = [];
+  for await (const blob of container.listBlobsFlat()) names.push(blob.name);
+  return names.sort();
 }

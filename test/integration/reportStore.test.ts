@@ -24,26 +24,13 @@ import {
 } from '../../shared/reportStore/store';
 import { type Finding } from '../../shared/validation/findings';
 import { buildReport } from '../../shared/validation/report';
-import { AZURITE_ACCOUNT, type Azurite, startAzurite } from '../helpers/azurite';
+import { AZURITE_ACCOUNT, azuriteForFile, blobNames } from '../helpers/azurite';
 import { cluster, identity, running } from '../helpers/scenario';
 
 jest.setTimeout(60_000);
 
-let azurite: Azurite;
-let containers = 0;
-
-beforeAll(async () => {
-  azurite = await startAzurite();
-});
-afterAll(async () => {
-  await azurite?.stop();
-});
-
-async function newContainer(): Promise<ContainerClient> {
-  const container = azurite.service.getContainerClient(`reports-${++containers}`);
-  await container.create();
-  return container;
-}
+const azurite = azuriteForFile('reports');
+const { newContainer } = azurite;
 
 function manyFindings(n: number, pad = 0): Finding[] {
   return Array.from({ length: n }, (_, i) => ({
@@ -64,12 +51,6 @@ async function collect<T>(items: AsyncIterable<T> | undefined): Promise<T[] | un
 
 function entry(runId: string, generatedAt: string, extra: Record<string, unknown> = {}): StoredReport {
   return { runId, generatedAt, report: { summary: { pass: 1, warn: 0, fail: 0 }, findings: [], ...extra } };
-}
-
-async function blobNames(container: ContainerClient): Promise<string[]> {
-  const names: string[] = [];
-  for await (const blob of container.listBlobsFlat()) names.push(blob.name);
-  return names.sort();
 }
 
 /** A TCP proxy on loopback to `target` that counts the bytes coming back from it. */
@@ -376,9 +357,9 @@ describe('the blob report store', () => {
     const size = (await container.getBlockBlobClient(findingsName(run)).getProperties()).contentLength!;
     expect(size).toBeGreaterThan(30_000_000);
     // The same container through a loopback proxy that counts the bytes Azurite sends.
-    const proxy = await countingProxy(new URL(azurite.blobEndpoint));
+    const proxy = await countingProxy(new URL(azurite.get().blobEndpoint));
     try {
-      const credential = azurite.service.credential as StorageSharedKeyCredential;
+      const credential = azurite.get().service.credential as StorageSharedKeyCredential;
       const through = new ContainerClient(
         `${proxy.url}/${AZURITE_ACCOUNT}/${container.containerName}`,
         credential,
@@ -421,10 +402,10 @@ describe('the blob report store', () => {
   });
 
   it('says which container is missing and how to fix it, for every operation', async () => {
-    const container = azurite.service.getContainerClient('no-such-container');
+    const container = azurite.get().service.getContainerClient('no-such-container');
     const store = blobReportStore(container);
     const missing = (action: string) =>
-      `cannot ${action}: the report container ${azurite.blobEndpoint}/no-such-container does not exist ` +
+      `cannot ${action}: the report container ${azurite.get().blobEndpoint}/no-such-container does not exist ` +
       '(ContainerNotFound); create it (infra/modules/app.bicep deploys "reports") or correct FEDLINK_REPORTS_URL';
     const save = store.save(entry('fedlink:drift', '2026-03-14T10:00:00.000Z'));
     await expect(save).rejects.toThrow(ReportStoreError);
@@ -452,8 +433,8 @@ describe('the blob report store', () => {
     // Azurite over http: the SDK's bearer-token policy (added for a TokenCredential, and only then)
     // refuses to send a token over plain http before asking the credential, which is why
     // FEDLINK_REPORTS_URL must be https. The token path itself (https, --oauth basic) is not run here.
-    const store = blobReportStoreFor(`${azurite.blobEndpoint}/reports-token`, credential);
-    expect(store.location).toBe(`${azurite.blobEndpoint}/reports-token`);
+    const store = blobReportStoreFor(`${azurite.get().blobEndpoint}/reports-token`, credential);
+    expect(store.location).toBe(`${azurite.get().blobEndpoint}/reports-token`);
     await expect(store.latest()).rejects.toThrow(
       'Bearer token authentication is not permitted for non-TLS protected (non-https) URLs.',
     );
@@ -576,7 +557,7 @@ describe('the report of a drift check, stored and served', () => {
   });
 
   it('answers 503 with the reason when the store cannot be read', async () => {
-    const reports = blobReportStore(azurite.service.getContainerClient('gone'));
+    const reports = blobReportStore(azurite.get().service.getContainerClient('gone'));
     const sandbox = await running([payments, aks], cfg);
     const api = await startApiServer({ client: sandbox.host.client, log: silentLogger, reports });
     try {

@@ -10,34 +10,15 @@ import { blobWorkStore, blobWorkStoreFor } from '../../shared/azure/workStore';
 import { mapLimit } from '../../shared/core/concurrency';
 import { createMemoryWorkStore } from '../../shared/workStore/memory';
 import { MAX_NAME_LENGTH, runPrefix, type WorkStore, WorkStoreError } from '../../shared/workStore/store';
-import { AZURITE_ACCOUNT, type Azurite, startAzurite } from '../helpers/azurite';
+import { AZURITE_ACCOUNT, azuriteForFile, blobNames } from '../helpers/azurite';
 
 /** Names per listing page of the Blob store under test (the service's most is 5,000). */
 const LIST_PAGE = 60;
 
 jest.setTimeout(120_000);
 
-let azurite: Azurite;
-let containers = 0;
-
-beforeAll(async () => {
-  azurite = await startAzurite();
-});
-afterAll(async () => {
-  await azurite?.stop();
-});
-
-async function newContainer(): Promise<ContainerClient> {
-  const container = azurite.service.getContainerClient(`work-${++containers}`);
-  await container.create();
-  return container;
-}
-
-async function blobNames(container: ContainerClient): Promise<string[]> {
-  const names: string[] = [];
-  for await (const blob of container.listBlobsFlat()) names.push(blob.name);
-  return names.sort();
-}
+const azurite = azuriteForFile('work');
+const { newContainer } = azurite;
 
 interface Subject {
   store: WorkStore;
@@ -306,9 +287,9 @@ describe('the blob work store', () => {
   });
 
   it('says which container is missing and how to fix it; a missing container is not "not found"', async () => {
-    const store = blobWorkStore(azurite.service.getContainerClient('no-such-container'));
+    const store = blobWorkStore(azurite.get().service.getContainerClient('no-such-container'));
     const missing = (action: string) =>
-      `cannot ${action}: the work container ${azurite.blobEndpoint}/no-such-container does not exist ` +
+      `cannot ${action}: the work container ${azurite.get().blobEndpoint}/no-such-container does not exist ` +
       '(ContainerNotFound); create it (infra/modules/app.bicep deploys "fedlink-work") or correct FEDLINK_WORK_URL';
     expect((await rejection(store.put('runs/r/a', 1))).message).toBe(missing('write runs/r/a'));
     const read = await rejection(store.get('runs/r/a'));
@@ -366,8 +347,8 @@ describe('the blob work store', () => {
     };
     // As for the report store: the SDK's bearer-token policy refuses plain http before asking the
     // credential, which is why FEDLINK_WORK_URL must be https (shared/config/env.ts).
-    const store = blobWorkStoreFor(`${azurite.blobEndpoint}/work-token`, credential);
-    expect(store.location).toBe(`${azurite.blobEndpoint}/work-token`);
+    const store = blobWorkStoreFor(`${azurite.get().blobEndpoint}/work-token`, credential);
+    expect(store.location).toBe(`${azurite.get().blobEndpoint}/work-token`);
     expect((await rejection(store.get('runs/r/a'))).message).toContain(
       'Bearer token authentication is not permitted for non-TLS protected (non-https) URLs.',
     );
