@@ -6,17 +6,14 @@
  *
  * Retried by Durable after a crash: it decides again and writes the same names again (`put` replaces).
  */
-import { capabilities } from '../../shared/capabilities';
 import { mapLimit } from '../../shared/core/concurrency';
 import { withFields } from '../../shared/core/log';
-import { noTelemetry } from '../../shared/core/telemetry';
-import { recordScope } from '../../shared/reconcile/metrics';
 import { type Tally, splitPasses } from '../../shared/reconcile/outcome';
-import { scopeWork as scope } from '../../shared/reconcile/runner';
 import { type ChunkDoc, type ScopeDoc, workDocs } from '../../shared/reconcile/workDocs';
 import { type Finding } from '../../shared/validation/findings';
 import { type RunIds, type Target } from '../contracts';
 import { defineActivity } from '../registry';
+import { decideScope } from './scopeWork';
 
 /** Chunks written at once (a Blob store takes one request per document). */
 const PUT_CONCURRENCY = 8;
@@ -47,10 +44,9 @@ export type ScopeChunksOutput = Decided &
 
 export const scopeChunks = defineActivity<ScopeChunksInput, ScopeChunksOutput>(
   'scopeChunks',
-  async ({ capability, target, run, dir, size }, { azure, config, log, work, telemetry = noTelemetry }) => {
-    const logger = withFields(log, { ...run, capability });
-    const result = await scope(capabilities.get(capability), { azure, config, log: logger }, target);
-    recordScope(telemetry, result);
+  async ({ capability, target, run, dir, size }, deps) => {
+    const { work } = deps;
+    const result = await decideScope({ capability, target, run }, deps);
     const { problems, passCounts } = splitPasses(result.findings);
     const scopeDoc: ScopeDoc = { findings: result.findings };
     await work.put(workDocs.scope(dir, capability), scopeDoc);
@@ -63,7 +59,11 @@ export const scopeChunks = defineActivity<ScopeChunksInput, ScopeChunksOutput>(
       await work.put(name, doc);
       return { name, items: doc.items.length };
     });
-    logger.info('work stored', { location: work.location, chunks: chunks.length, items: result.work.length });
+    withFields(deps.log, { ...run, capability }).info('work stored', {
+      location: work.location,
+      chunks: chunks.length,
+      items: result.work.length,
+    });
     return { kind: 'proceed', chunks, items: result.work.length, findings: problems, passCounts };
   },
 );

@@ -5,6 +5,7 @@ import { type RunIds, type ScopeResult, type Target } from '../contracts';
 import { withFields } from '../../shared/core/log';
 import { noTelemetry } from '../../shared/core/telemetry';
 import { recordScope } from '../../shared/reconcile/metrics';
+import { type ActivityDeps } from '../deps';
 import { defineActivity } from '../registry';
 
 export interface ScopeInput {
@@ -16,15 +17,18 @@ export interface ScopeInput {
 export type ScopeOutput =
   ScopeResult | { readonly kind: 'fail'; readonly reason: string; readonly findings: [] };
 
-export const scopeWork = defineActivity<ScopeInput, ScopeOutput>(
-  'scopeWork',
-  async ({ capability, target, run }, { azure, config, log, telemetry = noTelemetry }) => {
-    const result = await scope(
-      capabilities.get(capability),
-      { azure, config, log: withFields(log, { ...run, capability }) },
-      target,
-    );
-    recordScope(telemetry, result);
-    return result;
-  },
-);
+/** One capability's scope for a target, logged with the run's ids and counted (also for scopeChunks). */
+export async function decideScope(
+  { capability, target, run }: ScopeInput,
+  { azure, config, log, telemetry = noTelemetry }: ActivityDeps,
+): Promise<ScopeOutput> {
+  const result = await scope(
+    capabilities.get(capability),
+    { azure, config, log: withFields(log, { ...run, capability }) },
+    target,
+  );
+  recordScope(telemetry, result);
+  return result;
+}
+
+export const scopeWork = defineActivity<ScopeInput, ScopeOutput>('scopeWork', decideScope);

@@ -11,17 +11,13 @@
  * re-runs, works from the same items; `out` is named by the orchestration, so a re-run replaces its
  * document instead of adding a second one.
  */
-import { capabilities } from '../../shared/capabilities';
-import { withFields } from '../../shared/core/log';
-import { noTelemetry } from '../../shared/core/telemetry';
-import { recordOutcomes } from '../../shared/reconcile/metrics';
 import { compactOutcome } from '../../shared/reconcile/outcome';
-import { syncWork as sync } from '../../shared/reconcile/runner';
 import { type ChunkDoc, type OutcomesDoc } from '../../shared/reconcile/workDocs';
 import { type WorkStore } from '../../shared/workStore/store';
 import { type PendingWrite } from '../../shared/reconcile/types';
 import { type Outcome, type RunIds, type RunMode, type WorkItem } from '../contracts';
 import { defineActivity } from '../registry';
+import { syncItems } from './syncWork';
 
 async function readChunk(work: WorkStore, chunk: string): Promise<readonly WorkItem[]> {
   return (await work.get<ChunkDoc>(chunk)).items;
@@ -67,10 +63,8 @@ export interface SyncChunkOutput {
 
 export const syncChunk = defineActivity<SyncChunkInput, SyncChunkOutput>(
   'syncChunk',
-  async (
-    { capability, mode, run, chunk, picks, out },
-    { azure, config, log, work, telemetry = noTelemetry },
-  ) => {
+  async ({ capability, mode, run, chunk, picks, out }, deps) => {
+    const { work } = deps;
     const all = await readChunk(work, chunk);
     const items = picks.map(({ index, pending }): WorkItem => {
       const item = all[index];
@@ -78,13 +72,7 @@ export const syncChunk = defineActivity<SyncChunkInput, SyncChunkOutput>(
       const { pending: _stored, ...rest } = item;
       return pending ? { ...rest, pending } : rest;
     });
-    const outcomes = await sync(
-      capabilities.get(capability),
-      { azure, config, log: withFields(log, { ...run, capability }) },
-      mode,
-      items,
-    );
-    recordOutcomes(telemetry, capability, mode, outcomes);
+    const outcomes = await syncItems({ capability, mode, items, run }, deps);
     // `retry` and `pending` outcomes are not final (their item is synced again); they carry no findings.
     const doc: OutcomesDoc = {
       outcomes: outcomes.filter((o) => o.status !== 'retry' && o.status !== 'pending'),

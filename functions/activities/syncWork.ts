@@ -5,6 +5,7 @@ import { type Outcome, type RunIds, type RunMode, type WorkItem } from '../contr
 import { withFields } from '../../shared/core/log';
 import { noTelemetry } from '../../shared/core/telemetry';
 import { recordOutcomes } from '../../shared/reconcile/metrics';
+import { type ActivityDeps } from '../deps';
 import { defineActivity } from '../registry';
 
 export interface SyncInput {
@@ -18,16 +19,21 @@ export interface SyncOutput {
   readonly outcomes: readonly Outcome[];
 }
 
-export const syncWork = defineActivity<SyncInput, SyncOutput>(
-  'syncWork',
-  async ({ capability, mode, items, run }, { azure, config, log, telemetry = noTelemetry }) => {
-    const outcomes = await sync(
-      capabilities.get(capability),
-      { azure, config, log: withFields(log, { ...run, capability }) },
-      mode,
-      items,
-    );
-    recordOutcomes(telemetry, capability, mode, outcomes);
-    return { outcomes };
-  },
-);
+/** The runner over one capability's items, logged with the run's ids and counted (also for syncChunk). */
+export async function syncItems(
+  { capability, mode, items, run }: SyncInput,
+  { azure, config, log, telemetry = noTelemetry }: ActivityDeps,
+): Promise<Outcome[]> {
+  const outcomes = await sync(
+    capabilities.get(capability),
+    { azure, config, log: withFields(log, { ...run, capability }) },
+    mode,
+    items,
+  );
+  recordOutcomes(telemetry, capability, mode, outcomes);
+  return outcomes;
+}
+
+export const syncWork = defineActivity<SyncInput, SyncOutput>('syncWork', async (input, deps) => ({
+  outcomes: await syncItems(input, deps),
+}));
