@@ -31,12 +31,37 @@ export function serviceAccountSubject(namespace: string, serviceAccount: string)
   return `system:serviceaccount:${namespace}:${serviceAccount}`;
 }
 
+/** A gated-in cluster and its issuer, as only `federableClusters` makes them (the brand keeps it so). */
+export interface Federable {
+  readonly cluster: Cluster;
+  readonly issuer: string;
+  readonly [gatedIn]: true;
+}
+declare const gatedIn: unique symbol;
+
+/**
+ * The clusters a FIC may name: those whose gate says `proceed` (gates.ts), each with its issuer exactly
+ * as read, sorted by key. This is where invariant 1 holds (an issuer only from a live, gated-in cluster
+ * read). A fleet scope computes it once, not once per identity.
+ */
+export function federableClusters(
+  clusters: readonly Cluster[],
+  policy: IssuerPolicy = DEFAULT_ISSUER_POLICY,
+): readonly Federable[] {
+  return clusters
+    .flatMap((c) =>
+      c.issuerUrl !== undefined && clusterGate(c, policy).kind === 'proceed'
+        ? [{ cluster: c, issuer: c.issuerUrl } as Federable]
+        : [],
+    )
+    .sort((a, b) => compare(a.cluster.key, b.cluster.key));
+}
+
 /**
  * Every FIC the bindings ask for on the clusters given, deduplicated by (identity, issuer, subject),
  * sorted by identity key then name. Clusters whose gate does not `proceed` contribute nothing, whatever
- * the caller passed: this is where invariant 1 holds (an issuer only from a live, gated-in cluster read,
- * exactly as read). For a complete per-identity set (what `planIdentity` needs), pass every binding of
- * the identity and every cluster in scope.
+ * the caller passed (`federableClusters`). For a complete per-identity set (what `planIdentity` needs),
+ * pass every binding of the identity and every cluster in scope.
  */
 export function desiredFics(
   bindings: readonly ResolvedBinding[],
@@ -44,13 +69,15 @@ export function desiredFics(
   audience: string,
   policy: IssuerPolicy = DEFAULT_ISSUER_POLICY,
 ): DesiredFic[] {
-  const federable = clusters
-    .flatMap((c) =>
-      c.issuerUrl !== undefined && clusterGate(c, policy).kind === 'proceed'
-        ? [{ cluster: c, issuer: c.issuerUrl }]
-        : [],
-    )
-    .sort((a, b) => compare(a.cluster.key, b.cluster.key));
+  return desiredOn(bindings, federableClusters(clusters, policy), audience);
+}
+
+/** `desiredFics` over clusters already gated in. */
+export function desiredOn(
+  bindings: readonly ResolvedBinding[],
+  federable: readonly Federable[],
+  audience: string,
+): DesiredFic[] {
   const byKey = new Map<string, { fic: Omit<DesiredFic, 'bindings'>; bindings: Set<string> }>();
   for (const binding of bindings) {
     for (const { cluster, issuer } of federable) {

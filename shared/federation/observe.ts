@@ -24,7 +24,7 @@ import { type Finding } from '../validation/findings';
 import { CHECKS } from './checkIds';
 import { checkClusterFederation } from './checks';
 import { clusterMatches, resolveBindings, type ResolvedBinding } from './bindings';
-import { desiredFics, type DesiredFic } from './desired';
+import { type DesiredFic, desiredOn, federableClusters } from './desired';
 import { clusterGate, TERMINAL_PROVISIONING_STATES } from './gates';
 import { checkIssuerPinned, issuerPolicy, type IssuerPolicy } from './issuer';
 import { ficName } from './names';
@@ -87,8 +87,13 @@ export function workFor(
   identityKeys: ReadonlySet<string>,
   config: FedlinkConfig,
 ): IdentityWork[] {
-  const policy = issuerPolicy(config);
-  const proceeding = fleet.clusters.filter((c) => clusterGate(c, policy).kind === 'proceed');
+  const federable = federableClusters(fleet.clusters, issuerPolicy(config));
+  const bindingsOf = new Map<string, ResolvedBinding[]>();
+  for (const b of fleet.bindings) {
+    const list = bindingsOf.get(b.identityKey);
+    if (list) list.push(b);
+    else bindingsOf.set(b.identityKey, [b]);
+  }
   const identityIds = new Map<string, string>();
   for (const identity of fleet.identities)
     if (identityKeys.has(identity.key)) identityIds.set(identity.key, identity.id);
@@ -107,12 +112,7 @@ export function workFor(
     .map(([key, identityId]) => ({
       identityId,
       lockKey: identityLockKey(identityId),
-      desired: desiredFics(
-        fleet.bindings.filter((b) => b.identityKey === key),
-        proceeding,
-        config.federation.audience,
-        policy,
-      ),
+      desired: desiredOn(bindingsOf.get(key) ?? [], federable, config.federation.audience),
     }));
 }
 
