@@ -140,6 +140,19 @@ export interface LimiterStats {
   readonly throttled: number;
 }
 
+/**
+ * The claimed buckets grouped by rate, slowest (narrowest: one identity, one subscription) first; each
+ * group is booked when the one before it lets the request go (RateLimiter.wait).
+ */
+function stagesOf(states: readonly BucketState[]): BucketState[][] {
+  const byRate = new Map<number, BucketState[]>();
+  for (const s of states) {
+    const rate = s.schedule.bucket.perSecond;
+    byRate.set(rate, [...(byRate.get(rate) ?? []), s]);
+  }
+  return [...byRate.entries()].sort(([a], [b]) => a - b).map(([, group]) => group);
+}
+
 export class RateLimiter {
   private readonly buckets = new Map<string, BucketState>();
   private readonly options: PacingOptions;
@@ -229,14 +242,27 @@ export class RateLimiter {
   }
 
   private async wait(states: readonly BucketState[], bounded: boolean): Promise<void> {
-    const start = this.clock.now();
-    let notBefore = start;
+    let notBefore = this.clock.now();
+    const stages = stagesOf(states);
     for (;;) {
-      const reservedAt = this.clock.now();
-      const schedule = states.map((s) => ({ g: s.schedule, factor: this.factor(s, reservedAt) }));
-      const slot = this.conformsAt(schedule, Math.max(reservedAt, notBefore));
-      this.commit(schedule, slot);
-      if (slot > reservedAt) await this.clock.sleep(slot - reservedAt);
+      // Narrowest buckets first: a slot in a shared bucket is booked only once the request's own
+      // buckets let it go, so a write waiting 4 s for its identity does not book the tenant's slot 4 s
+      // ahead and hold back the writes of every other identity behind it.
+      let slot = Math.max(this.clock.now(), notBefore);
+      for (const stage of stages) {
+        const reservedAt = this.clock.now();
+        const schedule = stage.map((s) => ({ g: s.schedule, factor: this.factor(s, reservedAt) }));
+        slot = this.conformsAt(schedule, Math.max(reservedAt, slot));
+        this.commit(schedule, slot);
+        if (slot > reservedAt) await this.clock.sleep(slot - reservedAt);
+      }
+      // A wider bucket made the request later than its narrow slot: book the narrow ones at the time it
+      // really goes, so their next requests are spaced from that.
+      if (stages.length > 1)
+        for (const s of states) {
+          const g = s.schedule;
+          g.tat = Math.max(g.tat, slot + this.interval(g, this.factor(s, slot)));
+        }
       for (;;) {
         const full = bounded ? states.filter((s) => s.inFlight >= Math.max(1, s.guard.bucket.reserve)) : [];
         if (full.length === 0) break;
