@@ -42,6 +42,27 @@ export type ScopeChunksOutput = Decided &
     | { readonly kind: 'block'; readonly reason: string; readonly retryAfterSeconds: number }
   );
 
+/**
+ * The items dealt round-robin over their subscriptions, so each chunk (and each activity's share of it)
+ * writes to many subscriptions at once: Azure paces writes per subscription (2 FIC writes/s,
+ * docs/azure-behaviour.md §1.5) and per tenant (10/s), and a chunk of one subscription's items could use only
+ * a fifth of the tenant's rate. Order within a subscription is kept.
+ */
+export function acrossSubscriptions<T extends { readonly resourceId: string }>(items: readonly T[]): T[] {
+  const bySubscription = new Map<string, T[]>();
+  for (const item of items) {
+    const key = /^\/subscriptions\/([^/]+)/i.exec(item.resourceId)?.[1]?.toLowerCase() ?? '';
+    const list = bySubscription.get(key);
+    if (list) list.push(item);
+    else bySubscription.set(key, [item]);
+  }
+  const lists = [...bySubscription.values()];
+  const out: T[] = [];
+  for (let i = 0; out.length < items.length; i++)
+    for (const list of lists) if (i < list.length) out.push(list[i]!);
+  return out;
+}
+
 export const scopeChunks = defineActivity<ScopeChunksInput, ScopeChunksOutput>(
   'scopeChunks',
   async ({ capability, target, run, dir, size }, deps) => {
@@ -51,9 +72,10 @@ export const scopeChunks = defineActivity<ScopeChunksInput, ScopeChunksOutput>(
     const scopeDoc: ScopeDoc = { findings: result.findings };
     await work.put(workDocs.scope(dir, capability), scopeDoc);
     if (result.kind !== 'proceed') return { ...result, findings: problems, passCounts };
+    const items = acrossSubscriptions(result.work);
     const slices: ChunkDoc[] = [];
-    for (let start = 0; start < result.work.length; start += size)
-      slices.push({ items: result.work.slice(start, start + size) });
+    for (let start = 0; start < items.length; start += size)
+      slices.push({ items: items.slice(start, start + size) });
     const chunks = await mapLimit(slices, PUT_CONCURRENCY, async (doc, i): Promise<StoredChunk> => {
       const name = workDocs.chunk(dir, capability, i);
       await work.put(name, doc);
