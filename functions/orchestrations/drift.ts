@@ -47,6 +47,11 @@ export interface DriftInput {
   readonly subscription?: string;
 }
 
+/** 1 for a capability whose writes are long-running (it resumes them), 0 otherwise. */
+function longRunning(capability: string): number {
+  return capabilities.get(capability).resume ? 1 : 0;
+}
+
 function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
@@ -72,10 +77,14 @@ export const driftCheck = defineOrchestration<DriftInput, RunResult>(
       const scopes: ScopeChunksOutput[] = [];
       for (const capability of names)
         scopes.push(yield* scopeOrGiveUp(context, { capability, target, run, dir, size: ITEMS_PER_BATCH }));
-      const work = names.flatMap((capability, c) => {
-        const scope = scopes[c];
-        return scope?.kind === 'proceed' ? scope.chunks.map((chunk, i) => ({ capability, chunk, i })) : [];
-      });
+      // Batches of capabilities with long-running writes go first: their polls wait on durable timers,
+      // which then run while the other capabilities' batches work, instead of after them.
+      const work = names
+        .flatMap((capability, c) => {
+          const scope = scopes[c];
+          return scope?.kind === 'proceed' ? scope.chunks.map((chunk, i) => ({ capability, chunk, i })) : [];
+        })
+        .sort((a, b) => longRunning(b.capability) - longRunning(a.capability));
       context.df.setCustomStatus({
         phase: 'syncing',
         batches: work.length,
