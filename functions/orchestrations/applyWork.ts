@@ -18,8 +18,12 @@ import { type Outcome, type RunMode, type WorkItem } from '../contracts';
 import { type DfTask, type OrchestrationContext } from '../registry';
 import { acquireLocks, type HeldLock, releaseLocks, renewLocks } from './locks';
 
-/** Items per sync activity: bounds one activity's run time and payload. */
-export const ITEMS_PER_ACTIVITY = 25;
+/**
+ * Items per sync activity: bounds one activity's run time and payload. An activity observes all its items
+ * before it writes (prepare needs them together), so it lists nothing while it writes; small activities
+ * keep the FIC-list budget (the fleet check's floor) busy with the activities that are listing meanwhile.
+ */
+export const ITEMS_PER_ACTIVITY = 10;
 /** Rounds for items whose writes failed transiently (409 from another writer, throttling). */
 export const MAX_ROUNDS = 5;
 export const MAX_ROUND_WAIT_SECONDS = 60;
