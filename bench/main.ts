@@ -48,7 +48,7 @@ export function runBench(options: RunBenchOptions): Promise<BenchResult> {
 export class UsageError extends Error {}
 
 const USAGE =
-  'usage: npm run bench -- --clusters N --identities M --subscriptions S [--drift 0.1] [--seed 1] [--scale 20] [--cpu-prof] [--json]';
+  'usage: npm run bench -- --clusters N --identities M --subscriptions S [--drift 0.1] [--seed 1] [--scale k] [--cpu-prof] [--json]';
 
 export function parseArgs(argv: readonly string[]): RunBenchOptions & { json: boolean } {
   const values = new Map<string, string>();
@@ -83,7 +83,7 @@ export function parseArgs(argv: readonly string[]): RunBenchOptions & { json: bo
       throw new UsageError(`--${name}: expected a number from 0 to ${max}, got ${raw}`);
     return n;
   };
-  const scale = fraction('scale', 20, 10_000);
+  const scale = values.has('scale') ? fraction('scale', 0, 10_000) : undefined;
   if (scale === 0) throw new UsageError('--scale: expected a number above 0');
   return {
     clusters: count('clusters'),
@@ -91,7 +91,7 @@ export function parseArgs(argv: readonly string[]): RunBenchOptions & { json: bo
     subscriptions: count('subscriptions'),
     drift: fraction('drift', 0.1, 1),
     seed: count('seed', 1),
-    scale,
+    ...(scale !== undefined ? { scale } : {}),
     json,
     ...(cpuProf ? { cpuProfDir: join(process.cwd(), 'bench-profiles') } : {}),
   };

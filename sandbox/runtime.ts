@@ -28,6 +28,11 @@ export interface SandboxOptions {
   readonly limits?: EmulatorOptions['limits'];
   readonly log?: Logger;
   readonly observer?: DurableHostOptions['observer'];
+  /**
+   * The durable host's queue polling model (sandbox/durable/queues.ts); default: a scaled-out app,
+   * whose sends do not wake the receiving queue's poller. `{ wakeOnSend: true }` is one worker.
+   */
+  readonly queuePolling?: DurableHostOptions['queuePolling'];
   /** Where the drift check's saveReport activity keeps reports; default: a fresh in-memory store. */
   readonly reports?: ReportStore;
   /** Where fleet checks keep work items and outcomes (the claim check); default: a fresh in-memory store. */
@@ -77,6 +82,7 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
     clock,
     log,
     ...(options.observer ? { observer: options.observer } : {}),
+    ...(options.queuePolling !== undefined ? { queuePolling: options.queuePolling } : {}),
   });
   return {
     emulator,

@@ -12,7 +12,7 @@
 import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { runBench } from '../../bench/main';
-import { type BenchResult } from '../../bench/measure';
+import { autoScale, type BenchResult } from '../../bench/measure';
 
 const DIST = resolve(__dirname, '../../dist/bench');
 const FIELDS = [
@@ -39,6 +39,8 @@ beforeAll(async () => {
     clusters: 10,
     identities: 50,
     subscriptions: 5,
+    // Faster than the default (autoScale: 1 for a floor this small), as the tests' own sandboxes run.
+    scale: 5,
     childScript: resolve(DIST, 'child.js'),
     stderr: (c) => (stderr += c),
   });
@@ -113,6 +115,13 @@ it('the apply check adds no GET per cluster and no FIC re-list; prune confirms t
   const confirmations = (reads['resourceGraph'] ?? 0) - (2 + 1 + 1);
   expect(confirmations).toBeGreaterThanOrEqual(1);
   expect(reads['clusterList']).toBe(5 * confirmations);
+});
+
+it('by default runs at the lowest clock scale that keeps a check at its floor within a few minutes of wall time', () => {
+  expect(result.scale).toBe(5);
+  expect(autoScale(0)).toBe(1);
+  expect(autoScale(332.33)).toBe(4.2);
+  expect(autoScale(100_000)).toBe(20);
 });
 
 it('the floor and the peers come from the same fleet and limits', () => {
