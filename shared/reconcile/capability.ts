@@ -16,6 +16,7 @@ import { type AzureGateway } from '../azure/gateway';
 import { type FedlinkConfig } from '../config/schema';
 import { type Logger } from '../core/log';
 import { type Finding } from '../validation/findings';
+import { type SharedReads } from './sharedReads';
 import {
   type Action,
   type PendingWrite,
@@ -45,6 +46,11 @@ export interface CapabilityEnv {
   readonly azure: AzureGateway;
   readonly config: FedlinkConfig;
   readonly log: Logger;
+  /**
+   * A fleet check's reads shared by all its activities (./sharedReads.ts): what its scope phase read, and
+   * reads every batch would otherwise repeat. Absent in event runs, which read for themselves.
+   */
+  readonly shared?: SharedReads;
 }
 
 /** A pure plan for one item: the writes, what the plan found, and the no-write tallies. */
