@@ -31,7 +31,7 @@ export async function syncItems(
 ): Promise<Outcome[]> {
   const outcomes = await sync(
     capabilities.get(capability),
-    { azure, config, log: withFields(log, { ...run, capability }), ...(shared ? { shared } : {}) },
+    { azure, config, log: withFields(log, { ...run, capability }), mode, ...(shared ? { shared } : {}) },
     mode,
     items,
   );

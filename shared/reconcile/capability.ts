@@ -20,6 +20,7 @@ import { type SharedReads } from './sharedReads';
 import {
   type Action,
   type PendingWrite,
+  type RunMode,
   type ScopeResult,
   type Target,
   type TargetKind,
@@ -51,6 +52,11 @@ export interface CapabilityEnv {
    * reads every batch would otherwise repeat. Absent in event runs, which read for themselves.
    */
   readonly shared?: SharedReads;
+  /**
+   * The run's mode, for an observe step whose reads serve only a report that no write follows (a plan
+   * run's); absent, steps read as for `plan`.
+   */
+  readonly mode?: RunMode;
 }
 
 /** A pure plan for one item: the writes, what the plan found, and the no-write tallies. */
