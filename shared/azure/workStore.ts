@@ -7,9 +7,9 @@
  *
  * - `put` uploads the JSON with the SDK's `uploadData` (one Put Blob up to its single-shot limit, staged
  *   blocks above it), unconditionally: a retried activity writes the same name again and replaces.
- * - `create` is the same upload with `If-None-Match: *`: the service writes it only when no blob has the
- *   name, atomically, and answers 409 BlobAlreadyExists otherwise (false), so of concurrent creates
- *   exactly one succeeds (docs/azure-behaviour.md §8.6).
+ * - `create` is one Put Blob (`upload`) with `If-None-Match: *`: the service writes it only when no blob
+ *   has the name, atomically, and answers 409 BlobAlreadyExists otherwise (false), so of concurrent
+ *   creates exactly one succeeds (docs/azure-behaviour.md §8.6).
  * - `get` is one Get Blob (`download`), read whole and parsed: one response, so never half of an old
  *   document and half of a new one. 404 BlobNotFound is `notFound`; a missing container is not (that is
  *   a deployment fault, and the error says how to fix it).
