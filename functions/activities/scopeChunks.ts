@@ -9,6 +9,7 @@
 import { mapLimit } from '../../shared/core/concurrency';
 import { withFields } from '../../shared/core/log';
 import { type Tally, splitPasses } from '../../shared/reconcile/outcome';
+import { storeSharedReads } from '../../shared/reconcile/sharedReads';
 import { type ChunkDoc, type ScopeDoc, workDocs } from '../../shared/reconcile/workDocs';
 import { type Finding } from '../../shared/validation/findings';
 import { type RunIds, type Target } from '../contracts';
@@ -67,7 +68,8 @@ export const scopeChunks = defineActivity<ScopeChunksInput, ScopeChunksOutput>(
   'scopeChunks',
   async ({ capability, target, run, dir, size }, deps) => {
     const { work } = deps;
-    const result = await decideScope({ capability, target, run }, deps);
+    const shared = storeSharedReads(work, workDocs.shared(dir, capability), deps.clock, deps.log);
+    const result = await decideScope({ capability, target, run }, deps, shared);
     const { problems, passCounts } = splitPasses(result.findings);
     const scopeDoc: ScopeDoc = { findings: result.findings };
     await work.put(workDocs.scope(dir, capability), scopeDoc);

@@ -12,7 +12,8 @@
  * document instead of adding a second one.
  */
 import { compactOutcome } from '../../shared/reconcile/outcome';
-import { type ChunkDoc, type OutcomesDoc } from '../../shared/reconcile/workDocs';
+import { storeSharedReads } from '../../shared/reconcile/sharedReads';
+import { type ChunkDoc, type OutcomesDoc, workDocs } from '../../shared/reconcile/workDocs';
 import { type WorkStore } from '../../shared/workStore/store';
 import { type PendingWrite } from '../../shared/reconcile/types';
 import { type Outcome, type RunIds, type RunMode, type WorkItem } from '../contracts';
@@ -72,7 +73,9 @@ export const syncChunk = defineActivity<SyncChunkInput, SyncChunkOutput>(
       const { pending: _stored, ...rest } = item;
       return pending ? { ...rest, pending } : rest;
     });
-    const outcomes = await syncItems({ capability, mode, items, run }, deps);
+    // The reads this check's activities share (its scope phase's inventory, lists every batch would repeat).
+    const shared = storeSharedReads(work, workDocs.sharedOfChunk(chunk), deps.clock, deps.log);
+    const outcomes = await syncItems({ capability, mode, items, run }, deps, shared);
     // `retry` and `pending` outcomes are not final (their item is synced again); they carry no findings.
     const doc: OutcomesDoc = {
       outcomes: outcomes.filter((o) => o.status !== 'retry' && o.status !== 'pending'),

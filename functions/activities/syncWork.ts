@@ -5,6 +5,7 @@ import { type Outcome, type RunIds, type RunMode, type WorkItem } from '../contr
 import { withFields } from '../../shared/core/log';
 import { noTelemetry } from '../../shared/core/telemetry';
 import { recordOutcomes } from '../../shared/reconcile/metrics';
+import { type SharedReads } from '../../shared/reconcile/sharedReads';
 import { type ActivityDeps } from '../deps';
 import { defineActivity } from '../registry';
 
@@ -19,14 +20,18 @@ export interface SyncOutput {
   readonly outcomes: readonly Outcome[];
 }
 
-/** The runner over one capability's items, logged with the run's ids and counted (also for syncChunk). */
+/**
+ * The runner over one capability's items, logged with the run's ids and counted (also for syncChunk, which
+ * passes the fleet check's shared reads).
+ */
 export async function syncItems(
   { capability, mode, items, run }: SyncInput,
   { azure, config, log, telemetry = noTelemetry }: ActivityDeps,
+  shared?: SharedReads,
 ): Promise<Outcome[]> {
   const outcomes = await sync(
     capabilities.get(capability),
-    { azure, config, log: withFields(log, { ...run, capability }) },
+    { azure, config, log: withFields(log, { ...run, capability }), mode, ...(shared ? { shared } : {}) },
     mode,
     items,
   );

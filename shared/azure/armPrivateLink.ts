@@ -220,6 +220,10 @@ export function createArmPrivateLink(
         return { kind: 'done' };
       }
       const apiVersion = info.apiVersion;
+      // Not a repeat of the observe step's read of the parent, which a fleet check's read count might
+      // suggest dropping: this GET is the body the PUT sends back (docs/azure-behaviour.md §4.1, as the
+      // Azure CLI does), and the last look at the status before an approval; Key Vault accepts
+      // Rejected → Approved (§9.1), so a connection someone rejected meanwhile must not be approved.
       const raw = await read(connectionId, () =>
         arm(connectionId).resources.resources.getById(connectionId, apiVersion),
       );

@@ -7,6 +7,9 @@
  *
  * - `put` uploads the JSON with the SDK's `uploadData` (one Put Blob up to its single-shot limit, staged
  *   blocks above it), unconditionally: a retried activity writes the same name again and replaces.
+ * - `create` is one Put Blob (`upload`) with `If-None-Match: *`: the service writes it only when no blob
+ *   has the name, atomically, and answers 409 BlobAlreadyExists otherwise (false), so of concurrent
+ *   creates exactly one succeeds (docs/azure-behaviour.md §8.6).
  * - `get` is one Get Blob (`download`), read whole and parsed: one response, so never half of an old
  *   document and half of a new one. 404 BlobNotFound is `notFound`; a missing container is not (that is
  *   a deployment fault, and the error says how to fix it).
@@ -121,6 +124,22 @@ export function blobWorkStore(container: ContainerClient, options: BlobWorkStore
       } catch (error) {
         throw explain(`write ${name}`, error);
       }
+    },
+
+    async create(name, value) {
+      checkName(name);
+      const text = JSON.stringify(value);
+      if (text === undefined) throw new WorkStoreError(`${name}: not a JSON value`);
+      try {
+        await container.getBlockBlobClient(name).upload(text, Buffer.byteLength(text), {
+          blobHTTPHeaders: { blobContentType: 'application/json' },
+          conditions: { ifNoneMatch: '*' },
+        });
+      } catch (error) {
+        if (statusOf(error) === 409 && codeOf(error) === 'BlobAlreadyExists') return false;
+        throw explain(`create ${name}`, error);
+      }
+      return true;
     },
 
     async get<T>(name: string): Promise<T> {

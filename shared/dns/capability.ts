@@ -106,7 +106,7 @@ export const dns: Capability<DnsPayload, DnsObserved, DnsAction, null> = {
     }
   },
 
-  async observe({ azure }, item): Promise<DnsObserved> {
+  async observe({ azure, mode }, item): Promise<DnsObserved> {
     const p = item.payload;
     if (p.kind === 'zone') {
       // One read: the link list (404: the zone is gone). The A records only when something needs them:
@@ -120,16 +120,32 @@ export const dns: Capability<DnsPayload, DnsObserved, DnsAction, null> = {
             l.linkState === 'Completed' &&
             (l.provisioningState ?? 'Succeeded') === 'Succeeded',
         );
+      const unlinked = p.hubs.filter((hub) => !linked(hub));
+      // The records serve the API server record check (checks.ts), which validates this read only when no
+      // write follows it: an apply run that links every hub lacking a link validates the read after its
+      // writes instead (the runner's read back), so it does not read them here (docs/targets.md performance 1).
+      const linksEveryHub =
+        mode === 'apply' &&
+        unlinked.length > 0 &&
+        planDns(item, { kind: 'zone', exists: true, links, records: undefined }).actions.length ===
+          unlinked.length;
       const records =
-        p.checkRecords || !p.hubs.every(linked) ? await azure.listARecords(item.resourceId) : undefined;
+        p.checkRecords || (unlinked.length > 0 && !linksEveryHub)
+          ? await azure.listARecords(item.resourceId)
+          : undefined;
       return { kind: 'zone', exists: true, links, records };
     }
     const endpoint = await azure.getPrivateEndpoint(item.resourceId);
     if (!endpoint) return { kind: 'endpoint', endpoint: undefined, groups: [], records: [] };
-    const [groups, records] = await Promise.all([
-      azure.listZoneGroups(item.resourceId),
-      azure.listARecords(p.zoneId),
-    ]);
+    const groups = await azure.listZoneGroups(item.resourceId);
+    // The central zone's records serve only the record check of an endpoint wired into that zone
+    // (checks.ts); one not wired gets a zone group or a finding, never that check. The fleet check's
+    // scope read the zone once already (scope.ts), so an endpoint that became an item for want of its
+    // records does not read the zone again before it is wired (docs/targets.md performance 1).
+    const wired = groups.some((g) =>
+      g.configs.some((c) => normalizeResourceId(c.privateDnsZoneId) === normalizeResourceId(p.zoneId)),
+    );
+    const records = wired ? await azure.listARecords(p.zoneId) : [];
     return { kind: 'endpoint', endpoint, groups, records };
   },
 

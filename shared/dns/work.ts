@@ -34,14 +34,17 @@ export type DnsObserved =
       readonly kind: 'zone';
       readonly exists: boolean;
       readonly links: readonly ZoneLink[];
-      /** The zone's A records; undefined when not read (every hub linked, in the fleet check). */
+      /**
+       * The zone's A records; undefined when not read (every hub linked, in the fleet check; or an apply run
+       * about to link every hub that lacks a link, which validates its read after the writes).
+       */
       readonly records: readonly ARecordSet[] | undefined;
     }
   | {
       readonly kind: 'endpoint';
       readonly endpoint: PrivateEndpoint | undefined;
       readonly groups: readonly ZoneGroup[];
-      /** A records of the central zone (empty when the endpoint is gone). */
+      /** A records of the central zone (empty when the endpoint is gone or not wired into the zone: not read). */
       readonly records: readonly ARecordSet[];
     };
 

@@ -14,6 +14,7 @@ import {
   scopeSubscriptions,
 } from '../reconcile/subscriptions';
 import { type AzureGateway } from '../azure/gateway';
+import { type SharedReads } from '../reconcile/sharedReads';
 import { type FedlinkConfig } from '../config/schema';
 import { toArmError } from '../azure/errors';
 import { mapLimit } from '../core/concurrency';
@@ -35,7 +36,35 @@ import { type IdentityWork, type ScopeResult } from './work';
 export interface FederationEnv {
   readonly azure: AzureGateway;
   readonly config: FedlinkConfig;
+  /** A fleet check's reads shared by its activities (the cluster view, ARM's cluster lists); absent in event runs. */
+  readonly shared?: SharedReads;
 }
+
+/** What prune needs of a cluster: which FICs it may claim (issuer, name) and how a read of it went. */
+type PruneCluster = Pick<Cluster, 'id' | 'key' | 'name' | 'issuerUrl' | 'provisioningState'>;
+
+function pruneCluster(c: Cluster): PruneCluster {
+  return {
+    id: c.id,
+    key: c.key,
+    name: c.name,
+    issuerUrl: c.issuerUrl,
+    provisioningState: c.provisioningState,
+  };
+}
+
+/** The clusters in scope as one Resource Graph query saw them, and the subscriptions it covered. */
+interface ClusterView {
+  readonly subscriptions: readonly string[];
+  readonly clusters: readonly PruneCluster[];
+}
+
+/**
+ * Keys of the fleet check's shared reads (shared/reconcile/sharedReads.ts): the scope phase's cluster view,
+ * and ARM's own cluster lists of every subscription in scope, made once per check by the first batch
+ * that needs them (docs/targets.md performance 1).
+ */
+const SHARED = { view: 'cluster-view', armClusters: 'arm-clusters' } as const;
 
 export interface Fleet {
   readonly subscriptions: readonly string[];
@@ -200,6 +229,12 @@ export async function scopeForFleet(env: FederationEnv): Promise<ScopeResult> {
   const { azure, config } = env;
   const scope = await scopeOf(env);
   const fleet = await loadFleet(azure, config, scope);
+  // The batches' prune confirmation starts from this view instead of querying Resource Graph again.
+  const view: ClusterView = {
+    subscriptions: fleet.subscriptions,
+    clusters: fleet.clusters.map(pruneCluster),
+  };
+  await env.shared?.keep(SHARED.view, view);
   const keys = new Set([...fleet.identities.map((i) => i.key), ...fleet.bindings.map((b) => b.identityKey)]);
   const clusterFindings = fleet.clusters.flatMap((cluster) =>
     checkClusterFederation({ cluster, bindings: fleet.bindings, ...tenantsOf(config) }),
@@ -334,7 +369,10 @@ export async function confirmIssuers(
 }
 
 /** The clusters of `view` that may have been the source of an owned FIC: same issuer, or a name that regenerates the FIC's name. */
-function claimants(view: readonly Cluster[], fic: Fic): { byIssuer: Cluster[]; byName: Cluster[] } {
+function claimants(
+  view: readonly PruneCluster[],
+  fic: Fic,
+): { byIssuer: PruneCluster[]; byName: PruneCluster[] } {
   const byIssuer = view.filter((c) => c.issuerUrl === fic.issuer);
   const sa = /^system:serviceaccount:([^:]+):([^:]+)$/.exec(fic.subject);
   const byName = sa
@@ -359,7 +397,7 @@ type ClusterRead =
   | { readonly kind: 'issuer'; readonly issuer: string }
   | { readonly kind: 'unreadable'; readonly reason: string };
 
-function readOf(cluster: Cluster, policy: IssuerPolicy): ClusterRead {
+function readOf(cluster: PruneCluster, policy: IssuerPolicy): ClusterRead {
   const state = cluster.provisioningState;
   if (
     state !== undefined &&
@@ -398,7 +436,9 @@ function errorReason(error: unknown): string {
  *    re-issued → `gone`.
  * 3. Otherwise Resource Graph did not know the issuer's cluster (deleted long ago, or created so
  *    recently it is not indexed yet): the clusters of every subscription in scope are listed from
- *    ARM itself and step 2 is repeated on that list; no claimant there → `gone`.
+ *    ARM itself and step 2 is repeated on that list; no claimant there → `gone`. In the fleet check
+ *    (`env.shared`) the view is the scope phase's and the lists are made once per check for all its
+ *    batches (docs/targets.md performance 1); an event run queries and lists for itself.
  * Never throws: a failed read gives `unconfirmed` verdicts.
  */
 export async function confirmPrune(
@@ -410,11 +450,20 @@ export async function confirmPrune(
   const verdicts = new Map<string, PruneVerdict>();
   if (fics.length === 0) return verdicts;
   const policy = issuerPolicy(config);
+  const { shared } = env;
+  // The fleet check starts from its scope phase's cluster view (kept in the work store); an event run,
+  // or a check whose view is not kept, queries Resource Graph (once per check through `shared`).
+  const inventory = async (): Promise<ClusterView> => {
+    const { subscriptions } = await scopeOf(env);
+    const clusters = subscriptions.length ? await azure.queryClusters(subscriptions) : [];
+    return { subscriptions, clusters: clusters.map(pruneCluster) };
+  };
   let subscriptions: readonly string[];
-  let view: readonly Cluster[];
+  let view: readonly PruneCluster[];
   try {
-    subscriptions = (await scopeOf(env)).subscriptions;
-    view = subscriptions.length ? await azure.queryClusters(subscriptions) : [];
+    ({ subscriptions, clusters: view } = shared
+      ? await shared.once(SHARED.view, inventory)
+      : await inventory());
   } catch (error) {
     for (const fic of fics)
       verdicts.set(pruneKey(fic), {
@@ -424,15 +473,23 @@ export async function confirmPrune(
     return verdicts;
   }
 
-  const read = async (cluster: Cluster): Promise<ClusterRead> => {
+  const read = async (cluster: PruneCluster): Promise<ClusterRead> => {
     const r = await readCluster(azure, reads, cluster.key, cluster.id);
     if (!r.ok) return { kind: 'unreadable', reason: r.reason };
     return r.cluster ? readOf(r.cluster, policy) : { kind: 'gone' };
   };
-  let listed: Promise<{ ok: true; clusters: Cluster[] } | { ok: false; reason: string }> | undefined;
+  // ARM's own cluster lists (a direct read, docs/azure-behaviour.md §9.5), of the subscriptions the view
+  // covered. In the fleet check they are made once per check, by the first batch that needs them, and
+  // every other batch reads them from the work store (shared/reconcile/sharedReads.ts): one list per
+  // subscription per check, never one per batch. They are taken after the check's scope phase, so they
+  // are never older than the view they complete.
+  const listArm = async (): Promise<PruneCluster[]> =>
+    (await mapLimit(subscriptions, 4, (s) => azure.listClusters(s))).flat().map(pruneCluster);
+  let listed:
+    Promise<{ ok: true; clusters: readonly PruneCluster[] } | { ok: false; reason: string }> | undefined;
   const armList = () =>
-    (listed ??= mapLimit(subscriptions, 4, (s) => azure.listClusters(s)).then(
-      (lists) => ({ ok: true as const, clusters: lists.flat() }),
+    (listed ??= (shared ? shared.once(SHARED.armClusters, listArm) : listArm()).then(
+      (clusters) => ({ ok: true as const, clusters }),
       (error: unknown) => ({
         ok: false as const,
         reason: `cannot list clusters from ARM: ${errorReason(error)}`,
@@ -441,7 +498,7 @@ export async function confirmPrune(
 
   const judge = (
     fic: Fic,
-    found: readonly { cluster: Cluster; read: ClusterRead }[],
+    found: readonly { cluster: PruneCluster; read: ClusterRead }[],
   ): PruneVerdict | undefined => {
     const holder = found.find((f) => f.read.kind === 'issuer' && f.read.issuer === fic.issuer);
     if (holder) return { kind: 'live', clusterId: holder.cluster.id };

@@ -5,7 +5,8 @@
  * docs/azure-behaviour.md §4, §9.1, §9.2).
  *
  * scope: scope.ts (an endpoint's manual connections, or the Resource Graph sweep) · observe: the target's
- * connections from ARM, group ids resolved · prepare: who is ours (the tenant of each visible subscription)
+ * connections from ARM, group ids resolved · prepare: who is ours (the tenant of each visible subscription,
+ * listed once per fleet check)
  * · plan: plan.ts (pure, policy.ts) · act: one approve or reject PUT, long-running ones returned as pending
  * · resume: poll the SDK poller once, then re-read the connection until the type says it is done ·
  * validate: checks.ts.
@@ -155,10 +156,13 @@ export const privateLink: Capability<PrivateLinkPayload, Observed, ConnectionDec
     return { readAt, exists, connections: await resolveGroupIds(env, item, connections) };
   },
 
-  async prepare({ azure, config }, items) {
+  async prepare({ azure, config, shared }, items) {
     const tenantOf: Record<string, string> = {};
     if (items.every(({ observed }) => observed.connections.length === 0)) return { tenantOf };
-    for (const s of await azure.listSubscriptions())
+    // One tenant-level list per fleet check, shared by its batches (docs/targets.md performance 1); taken
+    // after the check's scope phase, like every shared read (shared/reconcile/sharedReads.ts).
+    const list = () => azure.listSubscriptions();
+    for (const s of shared ? await shared.once('subscriptions', list) : await list())
       if (s.tenantId !== undefined) tenantOf[s.subscriptionId.toLowerCase()] = s.tenantId.toLowerCase();
     const tenants = config.scope.tenants?.map((t) => t.toLowerCase());
     return { tenantOf, ...(tenants ? { tenants } : {}) };

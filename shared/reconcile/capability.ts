@@ -16,9 +16,11 @@ import { type AzureGateway } from '../azure/gateway';
 import { type FedlinkConfig } from '../config/schema';
 import { type Logger } from '../core/log';
 import { type Finding } from '../validation/findings';
+import { type SharedReads } from './sharedReads';
 import {
   type Action,
   type PendingWrite,
+  type RunMode,
   type ScopeResult,
   type Target,
   type TargetKind,
@@ -45,6 +47,16 @@ export interface CapabilityEnv {
   readonly azure: AzureGateway;
   readonly config: FedlinkConfig;
   readonly log: Logger;
+  /**
+   * A fleet check's reads shared by all its activities (./sharedReads.ts): what its scope phase read, and
+   * reads every batch would otherwise repeat. Absent in event runs, which read for themselves.
+   */
+  readonly shared?: SharedReads;
+  /**
+   * The run's mode, for an observe step whose reads serve only a report that no write follows (a plan
+   * run's); absent, steps read as for `plan`.
+   */
+  readonly mode?: RunMode;
 }
 
 /** A pure plan for one item: the writes, what the plan found, and the no-write tallies. */

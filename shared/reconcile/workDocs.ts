@@ -6,6 +6,8 @@
  *   <run>/<capability>/scope             {findings}   the scope step's findings, passes included
  *   <run>/<capability>/chunk-<i>         {items}      work items of batch i (ITEMS_PER_BATCH of them)
  *   <run>/<capability>/chunk-<i>/out-<k> {outcomes}   the final outcomes of sync call k of batch i, in full
+ *   <run>/<capability>/shared/<key>      {value}      a read the check's activities share (./sharedReads.ts),
+ *   <run>/<capability>/shared/<key>.claim             and the claim of the activity that makes it
  *
  * `<run>` is `runPrefix(instanceId)` plus a tag of the execution, so a rerun of the same instance id
  * never reads an earlier execution's chunks; the drift check deletes `<run>` when it ends.
@@ -28,6 +30,14 @@ export const workDocs = {
   chunk: (dir: string, capability: string, index: number): string =>
     `${dir}${segment(capability)}/chunk-${index}`,
   outcomes: (chunk: string, call: number): string => `${chunk}/out-${call}`,
+  /** The folder of the reads a capability's activities share in one check (./sharedReads.ts). */
+  shared: (dir: string, capability: string): string => `${dir}${segment(capability)}/shared/`,
+  /** The same folder, found from the name of one of the capability's chunks (what a batch's activities get). */
+  sharedOfChunk(chunk: string): string {
+    const at = chunk.lastIndexOf('/chunk-');
+    if (at < 0) throw new Error(`${chunk}: not the name of a chunk`);
+    return `${chunk.slice(0, at)}/shared/`;
+  },
 };
 
 export interface ScopeDoc {

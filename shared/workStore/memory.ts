@@ -27,6 +27,14 @@ export function createMemoryWorkStore(): MemoryWorkStore {
         if (text === undefined) throw new WorkStoreError(`${name}: not a JSON value`);
         docs.set(checkName(name), text);
       }),
+    create: (name, value) =>
+      settle(() => {
+        const text = JSON.stringify(value);
+        if (text === undefined) throw new WorkStoreError(`${name}: not a JSON value`);
+        if (docs.has(checkName(name))) return false;
+        docs.set(name, text);
+        return true;
+      }),
     get: <T>(name: string) =>
       settle((): T => {
         const text = docs.get(checkName(name));

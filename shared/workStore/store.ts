@@ -6,7 +6,9 @@
  * counts and the findings that matter, never the fleet (docs/style.md 14; docs/targets.md performance 5).
  *
  * Documents are JSON, written whole and read whole. A name is written by one activity of one run; a
- * retried activity writes the same name again with the same content, so `put` replaces.
+ * retried activity writes the same name again with the same content, so `put` replaces. `create` is the
+ * one conditional write: it lets concurrent activities of a run agree on which of them makes a read the
+ * whole run shares (shared/reconcile/sharedReads.ts).
  *
  * Layout (the same in every implementation; shared/azure/workStore.ts writes it to a blob container):
  *
@@ -22,6 +24,12 @@ export interface WorkStore {
   readonly location: string;
   /** Stores `value` as JSON under `name`, replacing what is there. */
   put(name: string, value: unknown): Promise<void>;
+  /**
+   * Stores `value` under `name` only if nothing is stored there yet (Blob: `If-None-Match: *`), in one
+   * atomic step: true when this call created it, false when the name was taken. Of concurrent callers
+   * exactly one gets true (a claim, shared/reconcile/sharedReads.ts).
+   */
+  create(name: string, value: unknown): Promise<boolean>;
   /** The document under `name`; throws WorkStoreError (`notFound: true`) when there is none. */
   get<T = unknown>(name: string): Promise<T>;
   /** Deletes every document whose name starts with `prefix`; returns how many were deleted. */

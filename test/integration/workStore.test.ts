@@ -109,6 +109,22 @@ describe.each(subjects)('the %s work store', (_kind, make) => {
     expect(await names()).toEqual(['runs/r/chunk']);
   });
 
+  it('creates a name only once: of concurrent creates exactly one wins, and the first value stays', async () => {
+    const { store, names } = await make();
+    const won = await Promise.all(
+      Array.from({ length: 6 }, (_, i) => store.create('runs/r/shared/list.claim', { by: i })),
+    );
+    expect(won.filter((w) => w)).toHaveLength(1);
+    const winner = won.indexOf(true);
+    expect(await store.get('runs/r/shared/list.claim')).toEqual({ by: winner });
+    expect(await store.create('runs/r/shared/list.claim', { by: 99 })).toBe(false);
+    expect(await store.get('runs/r/shared/list.claim')).toEqual({ by: winner });
+    // Deleted, the name can be created again (a claim given up after a failed read).
+    expect(await store.deletePrefix('runs/r/shared/list.claim')).toBe(1);
+    expect(await store.create('runs/r/shared/list.claim', { by: 7 })).toBe(true);
+    expect(await names()).toEqual(['runs/r/shared/list.claim']);
+  });
+
   it('keeps what was put, not what the caller changes afterwards', async () => {
     const { store } = await make();
     const value = { list: [1, 2, 3] };
