@@ -76,11 +76,14 @@ export interface PacingOptions {
   readonly minFactor: number;
 }
 
-/** Defaults (docs/azure-behaviour.md §6.6): 0.6 s of arrival jitter, 0.3 s of timer lateness, rates ≥ 3% below. */
+/**
+ * Defaults (docs/azure-behaviour.md §6.6): 0.6 s of arrival jitter, 0.3 s of timer lateness, rates ≥ 1%
+ * below (ε only covers what the reserve cannot; client and server clocks differ by parts per million).
+ */
 export const DEFAULT_PACING: PacingOptions = {
   jitterMs: 600,
   latenessMs: 300,
-  rateMargin: 0.03,
+  rateMargin: 0.01,
   backoff: 0.7,
   recoveryPerSecond: 0.02,
   minFactor: 0.1,
