@@ -3,7 +3,7 @@
  * asks for. Pure; plain JSON records (they cross the durable activity boundary).
  */
 import { type Cluster } from '../core/model';
-import { clusterMatches, type ResolvedBinding } from './bindings';
+import { type ClusterSelector, type ResolvedBinding, selectorIndex } from './bindings';
 import { clusterGate } from './gates';
 import { DEFAULT_ISSUER_POLICY, type IssuerPolicy } from './issuer';
 import { ficName } from './names';
@@ -69,19 +69,25 @@ export function desiredFics(
   audience: string,
   policy: IssuerPolicy = DEFAULT_ISSUER_POLICY,
 ): DesiredFic[] {
-  return desiredOn(bindings, federableClusters(clusters, policy), audience);
+  return desiredOn(bindings, federableIndex(federableClusters(clusters, policy)), audience);
 }
 
-/** `desiredFics` over clusters already gated in. */
+/** The gated-in clusters each selector picks, remembered per selector (bindings.ts `selectorIndex`). */
+export type FederableIndex = (selector: ClusterSelector) => readonly Federable[];
+
+export function federableIndex(federable: readonly Federable[]): FederableIndex {
+  return selectorIndex(federable, (f) => f.cluster);
+}
+
+/** `desiredFics` over clusters already gated in, through one index shared by every identity of a scope. */
 export function desiredOn(
   bindings: readonly ResolvedBinding[],
-  federable: readonly Federable[],
+  select: FederableIndex,
   audience: string,
 ): DesiredFic[] {
   const byKey = new Map<string, { fic: Omit<DesiredFic, 'bindings'>; bindings: Set<string> }>();
   for (const binding of bindings) {
-    for (const { cluster, issuer } of federable) {
-      if (!clusterMatches(binding.clusters, cluster)) continue;
+    for (const { cluster, issuer } of select(binding.clusters)) {
       for (const sa of binding.serviceAccounts) {
         const subject = serviceAccountSubject(sa.namespace, sa.name);
         const key = `${binding.identityKey}\n${issuer}\n${subject}`;

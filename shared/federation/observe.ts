@@ -24,8 +24,8 @@ import { normalizeResourceId } from '../core/resourceId';
 import { type Finding } from '../validation/findings';
 import { CHECKS } from './checkIds';
 import { checkClusterFederation } from './checks';
-import { clusterMatches, resolveBindings, type ResolvedBinding } from './bindings';
-import { type DesiredFic, desiredOn, federableClusters } from './desired';
+import { clusterMatches, resolveBindings, type ResolvedBinding, selectorIndex } from './bindings';
+import { type DesiredFic, desiredOn, federableClusters, federableIndex } from './desired';
 import { clusterGate, TERMINAL_PROVISIONING_STATES } from './gates';
 import { checkIssuerPinned, issuerPolicy, type IssuerPolicy } from './issuer';
 import { ficName } from './names';
@@ -116,7 +116,7 @@ export function workFor(
   identityKeys: ReadonlySet<string>,
   config: FedlinkConfig,
 ): IdentityWork[] {
-  const federable = federableClusters(fleet.clusters, issuerPolicy(config));
+  const select = federableIndex(federableClusters(fleet.clusters, issuerPolicy(config)));
   const bindingsOf = new Map<string, ResolvedBinding[]>();
   for (const b of fleet.bindings) {
     const list = bindingsOf.get(b.identityKey);
@@ -141,7 +141,7 @@ export function workFor(
     .map(([key, identityId]) => ({
       identityId,
       lockKey: identityLockKey(identityId),
-      desired: desiredOn(bindingsOf.get(key) ?? [], federable, config.federation.audience),
+      desired: desiredOn(bindingsOf.get(key) ?? [], select, config.federation.audience),
     }));
 }
 
@@ -236,8 +236,17 @@ export async function scopeForFleet(env: FederationEnv): Promise<ScopeResult> {
   };
   await env.shared?.keep(SHARED.view, view);
   const keys = new Set([...fleet.identities.map((i) => i.key), ...fleet.bindings.map((b) => b.identityKey)]);
+  // Each cluster is checked against the bindings that select it, found once per selector.
+  const select = selectorIndex(fleet.clusters, (c) => c);
+  const boundTo = new Map<string, ResolvedBinding[]>();
+  for (const binding of fleet.bindings)
+    for (const cluster of select(binding.clusters)) {
+      const list = boundTo.get(cluster.key);
+      if (list) list.push(binding);
+      else boundTo.set(cluster.key, [binding]);
+    }
   const clusterFindings = fleet.clusters.flatMap((cluster) =>
-    checkClusterFederation({ cluster, bindings: fleet.bindings, ...tenantsOf(config) }),
+    checkClusterFederation({ cluster, bindings: boundTo.get(cluster.key) ?? [], ...tenantsOf(config) }),
   );
   return {
     kind: 'proceed',

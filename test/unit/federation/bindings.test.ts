@@ -1,4 +1,9 @@
-import { clusterMatches, resolveBindings, type ResolvedBinding } from '../../../shared/federation/bindings';
+import {
+  clusterMatches,
+  resolveBindings,
+  type ResolvedBinding,
+  selectorIndex,
+} from '../../../shared/federation/bindings';
 import { cluster, clusterId, config, identity, identityId } from './fixtures';
 
 const payments = identity('id-payments');
@@ -232,5 +237,33 @@ describe('clusterMatches', () => {
     [{ kind: 'ids', keys: [clusterId('aks-prod-2').toLowerCase()] } as const, false],
   ])('%j → %s', (selector, expected) => {
     expect(clusterMatches(selector, aks)).toBe(expected);
+  });
+});
+
+describe('selectorIndex', () => {
+  const clusters = [
+    cluster('aks-a', '11111111-2222-4333-8444-555555555551', { tags: { env: 'prod', team: 'payments' } }),
+    cluster('aks-b', '11111111-2222-4333-8444-555555555552', { tags: { env: 'dev', team: 'payments' } }),
+    cluster('aks-c', '11111111-2222-4333-8444-555555555553', { tags: { Env: 'prod', team: 'search' } }),
+  ];
+  const selectors = [
+    { kind: 'all' },
+    { kind: 'tags', tags: { env: 'prod' } },
+    { kind: 'tags', tags: { team: 'payments', env: 'prod' } },
+    { kind: 'tags', tags: { env: 'prod', team: 'payments' } },
+    { kind: 'tags', tags: { env: 'Prod' } },
+    { kind: 'ids', keys: [clusterId('aks-b').toLowerCase(), clusterId('aks-c').toLowerCase()] },
+    { kind: 'ids', keys: [clusterId('aks-c').toLowerCase()] },
+  ] as const;
+
+  it('picks exactly the clusters clusterMatches picks, in order, for every selector and on every call', () => {
+    const select = selectorIndex(clusters, (c) => c);
+    for (const round of [1, 2])
+      for (const selector of selectors)
+        expect({ round, selector, names: select(selector).map((c) => c.name) }).toEqual({
+          round,
+          selector,
+          names: clusters.filter((c) => clusterMatches(selector, c)).map((c) => c.name),
+        });
   });
 });
