@@ -120,7 +120,7 @@ describe('host.json settings', () => {
   test('the repo host.json sets both concurrency limits; the rest take the Consumption defaults', () => {
     expect(durableTaskSettingsFrom(repoHostJson)).toEqual({
       hubName: 'FedlinkHub',
-      maxConcurrentActivityFunctions: 10,
+      maxConcurrentActivityFunctions: 20,
       maxConcurrentOrchestratorFunctions: 10,
       maxEntityOperationBatchSize: 50,
       maxQueuePollingIntervalMs: 30_000,
@@ -162,11 +162,11 @@ describe('host.json settings', () => {
     expect(host.settings).toEqual(durableTaskSettingsFrom(repoHostJson));
   });
 
-  test('no more activities run at once than maxConcurrentActivityFunctions (host.json: 10)', async () => {
+  test('no more activities run at once than maxConcurrentActivityFunctions (host.json: 20)', async () => {
     const { host } = testHost({ queuePolling: false });
     await host.client.startNew(fanOut.name, { instanceId: 'fan', input: 25 });
     expect((await host.waitForCompletion('fan')).runtimeStatus).toBe('Completed');
-    expect(peak).toBe(10);
+    expect(peak).toBe(20);
     await host.close();
   });
 
