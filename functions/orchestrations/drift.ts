@@ -77,14 +77,19 @@ export const driftCheck = defineOrchestration<DriftInput, RunResult>(
       const scopes: ScopeChunksOutput[] = [];
       for (const capability of names)
         scopes.push(yield* scopeOrGiveUp(context, { capability, target, run, dir, size: ITEMS_PER_BATCH }));
-      // Batches of capabilities with long-running writes go first: their polls wait on durable timers,
-      // which then run while the other capabilities' batches work, instead of after them.
-      const work = names
-        .flatMap((capability, c) => {
-          const scope = scopes[c];
-          return scope?.kind === 'proceed' ? scope.chunks.map((chunk, i) => ({ capability, chunk, i })) : [];
-        })
-        .sort((a, b) => longRunning(b.capability) - longRunning(a.capability));
+      // Batches start (and queue their activities) in turns over the capabilities, those with long-running
+      // writes first in each turn: their polls wait on durable timers, which then run while the other
+      // batches work instead of after them, and no capability's activities wait behind all of another's.
+      const order = names
+        .map((capability, c) => ({ capability, scope: scopes[c] }))
+        .sort((a, b) => longRunning(b.capability) - longRunning(a.capability))
+        .map(({ capability, scope }) =>
+          scope?.kind === 'proceed' ? scope.chunks.map((chunk, i) => ({ capability, chunk, i })) : [],
+        );
+      const turns = Math.max(0, ...order.map((batches) => batches.length));
+      const work = Array.from({ length: turns }, (_, turn) =>
+        order.flatMap((batches) => batches.slice(turn, turn + 1)),
+      ).flat();
       context.df.setCustomStatus({
         phase: 'syncing',
         batches: work.length,
