@@ -105,6 +105,9 @@ export interface Fleet {
   readonly expected: ExpectedChanges;
 }
 
+/** A fleet without its estate: what the models and the result need once the emulator holds the estate. */
+export type FleetFigures = Omit<Fleet, 'estate'>;
+
 /** Bindings written in the config rather than as identity tags (a realistic mix of both). */
 export const CONFIG_BINDINGS = 10;
 const CLUSTERS_PER_TEAM = 10;

@@ -16,8 +16,8 @@ import { serialise } from '../shared/reportStore/store';
 import { createMemoryReportStore } from '../shared/reportStore/memory';
 import { createMemoryWorkStore, type MemoryWorkStore } from '../shared/workStore/memory';
 import { VirtualClock } from '../sandbox/clock';
-import { createSandbox, DEFAULT_SANDBOX_SCALE } from '../sandbox/runtime';
-import { type Fleet, type FleetOptions, generateFleet } from './fleet';
+import { createSandbox, DEFAULT_SANDBOX_SCALE, type Sandbox, type SandboxOptions } from '../sandbox/runtime';
+import { type Fleet, type FleetFigures, type FleetOptions, generateFleet } from './fleet';
 import { asoModel, fedlinkFloor, type Floor, type PeerModel, readsBound, terraformModel } from './model';
 
 export interface MeasureOptions extends FleetOptions {
@@ -141,24 +141,9 @@ const mb = (bytes: number) => Math.round(bytes / 1024 / 102.4) / 10;
 export type Measurement = Omit<BenchResult, 'cpuSeconds' | 'peakRssMb'>;
 
 export async function measureFleet(options: MeasureOptions): Promise<Measurement> {
-  const fleet = generateFleet(options);
-  const floor = fedlinkFloor(fleet);
-  const scale = options.scale ?? autoScale(floor.seconds);
-  const clock = new VirtualClock({ scale });
   const reports = createMemoryReportStore();
   const { work, peakBytes } = measuredWorkStore();
-  const sandbox = await createSandbox({
-    estate: fleet.estate,
-    config: fleet.config,
-    clock,
-    reports,
-    work,
-    // One Function App worker: the pacing that keeps the check free of 429s is per process, and the
-    // benchmark is one process. A worker owns every control queue then, and a message it sends wakes the
-    // poller of that queue (DurableTask.AzureStorage TaskHubQueue.AddMessageAsync resets its back-off;
-    // sandbox/durable/queues.ts); durable timers still wait for the next poll.
-    queuePolling: { wakeOnSend: true },
-  });
+  const { fleet, floor, scale, clock, sandbox } = await startSandbox(options, { reports, work });
   const baselineRssMb = mb(process.memoryUsage().rss);
   const wallStart = performance.now();
   try {
@@ -247,32 +232,43 @@ export async function measureFleet(options: MeasureOptions): Promise<Measurement
   }
 }
 
-/** An in-memory work store that remembers the most it held (sizes kept per name, not re-summed). */
+/**
+ * Generates the fleet and starts the sandbox on it. The generated estate is not kept past this call: the
+ * emulator holds its own copy, and a second one would count in `peakRssMb`.
+ */
+async function startSandbox(
+  options: MeasureOptions,
+  stores: Pick<SandboxOptions, 'reports' | 'work'>,
+): Promise<{ fleet: FleetFigures; floor: Floor; scale: number; clock: VirtualClock; sandbox: Sandbox }> {
+  const { estate, ...fleet } = generateFleet(options);
+  const floor = fedlinkFloor(fleet);
+  const scale = options.scale ?? autoScale(floor.seconds);
+  const clock = new VirtualClock({ scale });
+  const sandbox = await createSandbox({
+    estate,
+    config: fleet.config,
+    clock,
+    ...stores,
+    // One Function App worker: the pacing that keeps the check free of 429s is per process, and the
+    // benchmark is one process. A worker owns every control queue then, and a message it sends wakes the
+    // poller of that queue (DurableTask.AzureStorage TaskHubQueue.AddMessageAsync resets its back-off;
+    // sandbox/durable/queues.ts); durable timers still wait for the next poll.
+    queuePolling: { wakeOnSend: true },
+  });
+  return { fleet, floor, scale, clock, sandbox };
+}
+
+/** An in-memory work store that remembers the most it held (its serialised bytes after every put). */
 function measuredWorkStore(): { work: MemoryWorkStore; peakBytes: () => number } {
   const work = createMemoryWorkStore();
-  const sizes = new Map<string, number>();
-  let now = 0;
   let peak = 0;
   const put = work.put.bind(work);
-  const deletePrefix = work.deletePrefix.bind(work);
   return {
     work: {
       ...work,
       async put(name, value) {
         await put(name, value);
-        const size = Buffer.byteLength(JSON.stringify(value));
-        now += size - (sizes.get(name) ?? 0);
-        sizes.set(name, size);
-        peak = Math.max(peak, now);
-      },
-      async deletePrefix(prefix) {
-        const deleted = await deletePrefix(prefix);
-        for (const [name, size] of sizes)
-          if (name.startsWith(prefix)) {
-            now -= size;
-            sizes.delete(name);
-          }
-        return deleted;
+        peak = Math.max(peak, work.bytes());
       },
     },
     peakBytes: () => peak,

@@ -21,7 +21,7 @@
  *   same writes fedlink makes). Its default parallelism of 10 and ARM latency are left out (ditto).
  */
 import { AZURE_SERVICE_LIMITS, type Rate, type Window } from '../shared/azure/limits';
-import { type Fleet } from './fleet';
+import { type FleetFigures } from './fleet';
 
 const { arm, msi, privateDns, resourceGraph } = AZURE_SERVICE_LIMITS;
 
@@ -74,7 +74,7 @@ function round(x: number): number {
 }
 
 /** Resource Graph pages of the fleet scan: clusters and identities, 1,000 rows a page. */
-export function graphPages(fleet: Fleet): number {
+export function graphPages(fleet: FleetFigures): number {
   return Math.ceil(fleet.counts.clusters / 1000) + Math.ceil(fleet.counts.identities / 1000);
 }
 
@@ -82,7 +82,7 @@ export function graphPages(fleet: Fleet): number {
  * docs/targets.md performance 1: ceil(N/1000) + ceil(M/1000) + M + Z + P reads per full drift check
  * (Resource Graph pages, one FIC list per identity, one read per zone and per private-link target).
  */
-export function readsBound(fleet: Fleet): number {
+export function readsBound(fleet: FleetFigures): number {
   const { identities, zones, privateLinkTargets } = fleet.counts;
   return graphPages(fleet) + identities + zones + privateLinkTargets;
 }
@@ -91,7 +91,7 @@ export function readsBound(fleet: Fleet): number {
  * The least virtual time a drift check in apply mode can take on this fleet: the reads of the bound and the
  * writes `expected` says are needed, each through every bucket it is charged to.
  */
-export function fedlinkFloor(fleet: Fleet): Floor {
+export function fedlinkFloor(fleet: FleetFigures): Floor {
   const { identities: M, subscriptions: S, zones } = fleet.counts;
   const e = fleet.expected;
   const listsPerSubscription = Math.ceil(M / S);
@@ -170,7 +170,7 @@ export interface PeerModel {
 }
 
 /** Azure Service Operator: one PUT per managed FIC per sync, whatever the state. */
-export function asoModel(fleet: Fleet): PeerModel {
+export function asoModel(fleet: FleetFigures): PeerModel {
   const F = fleet.counts.desiredFics;
   const perIdentity = fleet.expected.desiredFicsPerIdentity;
   const perSubscription = fleet.expected.desiredFicsPerSubscription;
@@ -208,7 +208,7 @@ export function asoModel(fleet: Fleet): PeerModel {
  * Terraform: one GET per managed resource (clusters, identities, desired FICs, private DNS zones, their
  * hub links, private endpoints and their zone groups, the hub network), then the writes that differ.
  */
-export function terraformModel(fleet: Fleet): PeerModel {
+export function terraformModel(fleet: FleetFigures): PeerModel {
   const c = fleet.counts;
   const e = fleet.expected;
   const msiGets = c.identities + c.desiredFics;

@@ -50,6 +50,11 @@ export class ResourceStore {
   private readonly subscriptions = new Map<string, SubscriptionInfo>();
   private readonly tenants: readonly EstateTenant[];
   private readonly listeners: StoreListener[] = [];
+  /**
+   * One string per distinct value of the parts ids repeat (subscription, group, provider, types, parent
+   * names): a fleet has tens of thousands of resources in a few hundred groups of a handful of types.
+   */
+  private readonly strings = new Map<string, string>();
 
   constructor(estate: Estate) {
     this.tenants = structuredClone(estate.tenants);
@@ -65,6 +70,31 @@ export class ResourceStore {
     }
     // parseEstate validated every resource as JSON, so the cast only restates that.
     for (const r of estate.resources) this.put(cloneJson(r as unknown as ResourceJson));
+  }
+
+  private one(value: string): string {
+    const known = this.strings.get(value);
+    if (known !== undefined) return known;
+    this.strings.set(value, value);
+    return value;
+  }
+
+  /** The parsed id with its repeated parts shared (the resource's own name stays its own). */
+  private shared(parsed: ResourceId): ResourceId {
+    const last = parsed.segments.length - 1;
+    const segments = parsed.segments.map((s, i) => ({
+      type: this.one(s.type),
+      name: i === last ? s.name : this.one(s.name),
+    }));
+    return {
+      id: parsed.id,
+      subscriptionId: this.one(parsed.subscriptionId),
+      resourceGroup: parsed.resourceGroup === undefined ? undefined : this.one(parsed.resourceGroup),
+      provider: parsed.provider === undefined ? undefined : this.one(parsed.provider),
+      type: parsed.type === undefined ? undefined : this.one(parsed.type),
+      name: last >= 0 ? segments[last]!.name : parsed.name === undefined ? undefined : this.one(parsed.name),
+      segments,
+    };
   }
 
   /** Calls `listener` after every put and delete (the Resource Graph lag index keeps history with it). */
@@ -105,8 +135,8 @@ export class ResourceStore {
   /** Inserts or replaces (an update keeps the resource's position, as a dump should). */
   put(resource: ResourceJson): StoredResource {
     const key = normalizeResourceId(resource.id);
-    const parsed = parseResourceId(resource.id);
-    const typeKey = typeOfId(parsed).toLowerCase();
+    const parsed = this.shared(parseResourceId(resource.id));
+    const typeKey = this.one(typeOfId(parsed).toLowerCase());
     const stored: StoredResource = { resource, parsed, typeKey };
     const before = this.items.get(key);
     const existed = before !== undefined;

@@ -1,8 +1,12 @@
 /**
  * The work store in memory: the sandbox's default, and the reference the Blob store is tested against
  * (the same contract tests run on both). Documents are kept serialised, as a real store keeps them: a
- * caller that mutates a value after `put` does not change what was stored.
+ * caller that mutates a value after `put` does not change what was stored. The serialised text is kept
+ * deflated: a fleet check's work items and outcomes are tens of MB of repetitive JSON at the reference
+ * fleet, held in the same process as the check in the sandbox and the bench (docs/targets.md
+ * performance 6); `bytes()` still counts the serialised UTF-8 bytes.
  */
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { checkName, type WorkStore, WorkStoreError } from './store';
 
 export interface MemoryWorkStore extends WorkStore {
@@ -18,14 +22,20 @@ function settle<T>(f: () => T): Promise<T> {
 }
 
 export function createMemoryWorkStore(): MemoryWorkStore {
-  const docs = new Map<string, string>();
+  /** Per name: the serialised document, deflated, and its UTF-8 size. */
+  const docs = new Map<string, { deflated: Buffer; bytes: number }>();
+  /** The sum of `bytes` over `docs`, kept as documents come and go. */
+  let total = 0;
   return {
     location: 'memory',
     put: (name, value) =>
       settle(() => {
         const text = JSON.stringify(value);
         if (text === undefined) throw new WorkStoreError(`${name}: not a JSON value`);
-        docs.set(checkName(name), text);
+        const key = checkName(name);
+        const utf8 = Buffer.from(text, 'utf8');
+        total += utf8.length - (docs.get(key)?.bytes ?? 0);
+        docs.set(key, { deflated: deflateRawSync(utf8), bytes: utf8.length });
       }),
     create: (name, value) =>
       settle(() => {
@@ -37,22 +47,23 @@ export function createMemoryWorkStore(): MemoryWorkStore {
       }),
     get: <T>(name: string) =>
       settle((): T => {
-        const text = docs.get(checkName(name));
-        if (text === undefined) throw new WorkStoreError(`${name}: no such work document`, true);
-        return JSON.parse(text) as T;
+        const doc = docs.get(checkName(name));
+        if (doc === undefined) throw new WorkStoreError(`${name}: no such work document`, true);
+        return JSON.parse(inflateRawSync(doc.deflated).toString('utf8')) as T;
       }),
     deletePrefix: (prefix) =>
       settle(() => {
         checkName(prefix);
         let deleted = 0;
-        for (const name of [...docs.keys()])
+        for (const [name, doc] of [...docs])
           if (name.startsWith(prefix)) {
             docs.delete(name);
+            total -= doc.bytes;
             deleted++;
           }
         return deleted;
       }),
     names: () => [...docs.keys()].sort(),
-    bytes: () => [...docs.values()].reduce((n, text) => n + Buffer.byteLength(text), 0),
+    bytes: () => total,
   };
 }
