@@ -283,7 +283,7 @@ export function planDelivery(
   return { deliveries, dropped };
 }
 
-export async function runLoadedSandbox(
+export function runLoadedSandbox(
   inputs: {
     readonly estate: Estate;
     readonly config: FedlinkConfig;
@@ -294,14 +294,25 @@ export async function runLoadedSandbox(
 ): Promise<SandboxRunOutput> {
   const { estate, config, events, faults } = inputs;
   const log = options.log ?? silentLogger;
-  const sandbox: Sandbox = await createSandbox({
+  // Not async: once the emulator holds its copy of the estate, nothing of the run keeps the input
+  // (a fleet-sized estate is tens of MB, and V8 sizes the heap by what stays live, docs/targets.md
+  // performance 6).
+  return createSandbox({
     estate,
     config,
     log,
     ...(faults ? { faults } : {}),
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.observer ? { observer: options.observer } : {}),
-  });
+  }).then((sandbox) => runStarted(sandbox, events, log, options));
+}
+
+async function runStarted(
+  sandbox: Sandbox,
+  events: readonly unknown[] | undefined,
+  log: Logger,
+  options: LoadedRunOptions,
+): Promise<SandboxRunOutput> {
   const mode = options.mode ?? 'apply';
   const started = sandbox.clock.now();
   try {
