@@ -257,6 +257,30 @@ describe.each(subjects)('the %s work store', (_kind, make) => {
   });
 });
 
+describe('the memory work store', () => {
+  it('counts the serialised UTF-8 bytes of what it holds (the bench reports them), not what it keeps in memory', async () => {
+    const store = createMemoryWorkStore();
+    expect(store.bytes()).toBe(0);
+    const ascii = {
+      items: Array.from({ length: 500 }, (_, i) => ({ id: `item-${i}`, note: 'same text '.repeat(20) })),
+    };
+    const wide = { subject: 'système:ünïcödé ✓ 🚀' };
+    await store.put('run-1/a', ascii);
+    await store.put('run-1/b', wide);
+    const expected =
+      Buffer.byteLength(JSON.stringify(ascii), 'utf8') + Buffer.byteLength(JSON.stringify(wide), 'utf8');
+    expect(store.bytes()).toBe(expected);
+    // Written again under the same name: replaced, not added.
+    await store.put('run-1/b', { subject: 'x' });
+    expect(store.bytes()).toBe(
+      Buffer.byteLength(JSON.stringify(ascii), 'utf8') + Buffer.byteLength('{"subject":"x"}'),
+    );
+    await expect(store.get('run-1/a')).resolves.toEqual(ascii);
+    expect(await store.deletePrefix('run-1/')).toBe(2);
+    expect(store.bytes()).toBe(0);
+  });
+});
+
 describe('the blob work store', () => {
   it('writes each document as one JSON block blob named as the document', async () => {
     const container = await newContainer();
