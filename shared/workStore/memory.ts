@@ -1,12 +1,9 @@
 /**
  * The work store in memory: the sandbox's default, and the reference the Blob store is tested against
  * (the same contract tests run on both). Documents are kept serialised, as a real store keeps them: a
- * caller that mutates a value after `put` does not change what was stored. The serialised text is kept
- * deflated: a fleet check's work items and outcomes are tens of MB of repetitive JSON at the reference
- * fleet, held in the same process as the check in the sandbox and the bench (docs/targets.md
- * performance 6); `bytes()` still counts the serialised UTF-8 bytes.
+ * caller that mutates a value after `put` does not change what was stored. `bytes()` is a running total
+ * (the bench asks after every put).
  */
-import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { checkName, type WorkStore, WorkStoreError } from './store';
 
 export interface MemoryWorkStore extends WorkStore {
@@ -22,8 +19,8 @@ function settle<T>(f: () => T): Promise<T> {
 }
 
 export function createMemoryWorkStore(): MemoryWorkStore {
-  /** Per name: the serialised document, deflated, and its UTF-8 size. */
-  const docs = new Map<string, { deflated: Buffer; bytes: number }>();
+  /** Per name: the serialised document and its UTF-8 size. */
+  const docs = new Map<string, { text: string; bytes: number }>();
   /** The sum of `bytes` over `docs`, kept as documents come and go. */
   let total = 0;
   return {
@@ -33,9 +30,9 @@ export function createMemoryWorkStore(): MemoryWorkStore {
         const text = JSON.stringify(value);
         if (text === undefined) throw new WorkStoreError(`${name}: not a JSON value`);
         const key = checkName(name);
-        const utf8 = Buffer.from(text, 'utf8');
-        total += utf8.length - (docs.get(key)?.bytes ?? 0);
-        docs.set(key, { deflated: deflateRawSync(utf8), bytes: utf8.length });
+        const bytes = Buffer.byteLength(text, 'utf8');
+        total += bytes - (docs.get(key)?.bytes ?? 0);
+        docs.set(key, { text, bytes });
       }),
     create: (name, value) =>
       settle(() => {
@@ -49,7 +46,7 @@ export function createMemoryWorkStore(): MemoryWorkStore {
       settle((): T => {
         const doc = docs.get(checkName(name));
         if (doc === undefined) throw new WorkStoreError(`${name}: no such work document`, true);
-        return JSON.parse(inflateRawSync(doc.deflated).toString('utf8')) as T;
+        return JSON.parse(doc.text) as T;
       }),
     deletePrefix: (prefix) =>
       settle(() => {

@@ -258,7 +258,7 @@ describe.each(subjects)('the %s work store', (_kind, make) => {
 });
 
 describe('the memory work store', () => {
-  it('counts the serialised UTF-8 bytes of what it holds (the bench reports them), not what it keeps in memory', async () => {
+  it('counts the serialised UTF-8 bytes of what it holds (the bench reports them), as documents come and go', async () => {
     const store = createMemoryWorkStore();
     expect(store.bytes()).toBe(0);
     const ascii = {
