@@ -38,8 +38,11 @@ export function createMemoryWorkStore(): MemoryWorkStore {
       settle(() => {
         const text = JSON.stringify(value);
         if (text === undefined) throw new WorkStoreError(`${name}: not a JSON value`);
-        if (docs.has(checkName(name))) return false;
-        docs.set(name, text);
+        const key = checkName(name);
+        if (docs.has(key)) return false;
+        const bytes = Buffer.byteLength(text, 'utf8');
+        total += bytes;
+        docs.set(key, { text, bytes });
         return true;
       }),
     get: <T>(name: string) =>

@@ -275,8 +275,13 @@ describe('the memory work store', () => {
     expect(store.bytes()).toBe(
       Buffer.byteLength(JSON.stringify(ascii), 'utf8') + Buffer.byteLength('{"subject":"x"}'),
     );
+    // `create` adds only what it stores: nothing when the name is taken.
+    const afterPut = store.bytes();
+    expect(await store.create('run-1/c', { n: 1 })).toBe(true);
+    expect(await store.create('run-1/c', { n: 22222 })).toBe(false);
+    expect(store.bytes()).toBe(afterPut + Buffer.byteLength('{"n":1}'));
     await expect(store.get('run-1/a')).resolves.toEqual(ascii);
-    expect(await store.deletePrefix('run-1/')).toBe(2);
+    expect(await store.deletePrefix('run-1/')).toBe(3);
     expect(store.bytes()).toBe(0);
   });
 });
