@@ -221,8 +221,10 @@ export class RateLimiter {
   async send<T>(claims: readonly Claim[], send: () => Promise<T>): Promise<T> {
     if (claims.length === 0) return send();
     const states = claims.map((c) => this.state(c, this.clock.now()));
+    // `wait` counts the request in flight in the same turn as it checks the bound: an increment made
+    // here, after the await, would let every waiter woken by one answer pass the check before any of
+    // them counted itself (seen: 14 FIC lists in flight with a bound of 10, and a 429).
     await this.wait(states, true);
-    for (const s of states) s.inFlight++;
     try {
       return await send();
     } finally {
@@ -279,6 +281,7 @@ export class RateLimiter {
       const at = this.conformsAt(guard, now);
       if (at <= now) {
         this.commit(guard, now);
+        if (bounded) for (const s of states) s.inFlight++;
         return;
       }
       // Woken where the guard refuses (a stalled event loop bunched the waiters, or a 429 slowed the

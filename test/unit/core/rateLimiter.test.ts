@@ -347,6 +347,30 @@ describe('RateLimiter against the server bucket, with random arrival jitter (see
     },
   );
 
+  it('never has more requests of a bucket in flight than its reserve, also when one answer wakes many waiters', async () => {
+    // Each request stays in flight 2 s; every answer wakes all the waiters at once. Counting a request
+    // in flight only after the limiter's promise resolved let all of them pass the bound in the same
+    // turn: 14 FIC lists in flight with a reserve of 10 (and a 429 in the reference benchmark).
+    const clock = new SimClock();
+    const limiter = new RateLimiter(clock);
+    const rate = msi.listsPerTenant;
+    const reserve = clientBucket(rate, DEFAULT_PACING).reserve;
+    let inFlight = 0;
+    let peak = 0;
+    await Promise.all([
+      clock.run(),
+      ...Array.from({ length: 60 }, () =>
+        limiter.send([{ key: 'lists', rate }], async () => {
+          peak = Math.max(peak, ++inFlight);
+          await clock.sleep(2000);
+          inFlight--;
+        }),
+      ),
+    ]);
+    expect(reserve).toBe(10);
+    expect(peak).toBe(reserve);
+  });
+
   it('costs little throughput: 5,000 FIC lists take ≤ 1.05 × the floor (5,000 − 15) / 15 s', async () => {
     const out = await simulate({
       buckets: { lists: msi.listsPerTenant },
