@@ -6,9 +6,9 @@
  * error or a finding naming why.
  */
 import { type RunResult } from '../../functions/contracts';
-import { driftCheck } from '../../functions/orchestrations/drift';
 import { LATEST_NAME } from '../../shared/reportStore/store';
 import { type Finding } from '../../shared/validation/findings';
+import { completedDriftCheck } from '../helpers/driftCheck';
 import { type Running } from '../helpers/scenario';
 
 export interface HostileCase<I> {
@@ -55,14 +55,7 @@ export function touches(write: ArmWrite, id: string): boolean {
 
 /** One drift check in apply mode (the timer's and `fedlink sandbox run`'s road, no events); its result. */
 export async function driftApply(sandbox: Running, instanceId: string): Promise<RunResult> {
-  await sandbox.host.client.startNew(driftCheck.name, {
-    instanceId,
-    input: { mode: 'apply', trigger: 'cli' },
-  });
-  await sandbox.host.runUntilIdle();
-  const status = await sandbox.host.client.getStatus(instanceId);
-  if (status.runtimeStatus !== 'Completed')
-    throw new Error(`${instanceId} ended ${String(status.runtimeStatus)}: ${JSON.stringify(status.output)}`);
+  const result = await completedDriftCheck(sandbox, instanceId);
   // A fleet check lists its problems and counts its passes (docs/design.md "Run result"); the corpus wants
   // every finding, passes included ("left alone: not Pending"): the full list the check kept beside its
   // report in the sandbox's report store.
@@ -70,7 +63,7 @@ export async function driftApply(sandbox: Running, instanceId: string): Promise<
   if (!stored) throw new Error(`${instanceId} kept no full list of findings`);
   const findings: Finding[] = [];
   for await (const f of stored) findings.push(f);
-  return { ...(status.output as RunResult), findings };
+  return { ...result, findings };
 }
 
 /** A finding is "clear" when it is one line of a readable length that says what `says` asks for. */

@@ -14,6 +14,7 @@ import { configSchema } from '../../shared/config/schema';
 import { generateFleet } from '../../bench/fleet';
 import { createSandbox, type Sandbox } from '../../sandbox/runtime';
 import { cluster, identity, running, type Running } from '../helpers/scenario';
+import { completedDriftCheck } from '../helpers/driftCheck';
 import { keptWorkStore } from '../helpers/workStore';
 
 const MINUTE = 60_000;
@@ -21,17 +22,7 @@ const MINUTE = 60_000;
 const PAYLOAD = /payload\\*":/;
 const PASS = /status\\*":\\*"pass/;
 
-async function check(sandbox: Sandbox, instanceId: string): Promise<RunResult> {
-  await sandbox.host.client.startNew(driftCheck.name, {
-    instanceId,
-    input: { mode: 'apply', trigger: 'cli' },
-  });
-  await sandbox.host.runUntilIdle();
-  const status = await sandbox.host.client.getStatus(instanceId);
-  if (status.runtimeStatus !== 'Completed')
-    throw new Error(`drift ended ${String(status.runtimeStatus)}: ${JSON.stringify(status.output)}`);
-  return status.output as RunResult;
-}
+const check = completedDriftCheck;
 
 function historyText(sandbox: Sandbox, instanceId: string): string {
   return JSON.stringify(sandbox.host.history(instanceId));

@@ -5,13 +5,12 @@
  * deleted long ago (no Resource Graph row) go; FICs of a cluster created seconds ago (not indexed yet, but
  * in ARM's list) stay. Measured on the emulator's recorded operations.
  */
-import { driftCheck } from '../../functions/orchestrations/drift';
-import { type RunResult } from '../../functions/contracts';
 import { BENCH_TENANT, generateFleet, subscriptionOf } from '../../bench/fleet';
 import { clusterResource, ficResource } from '../../sandbox/builders';
 import { createSandbox, type Sandbox } from '../../sandbox/runtime';
 import { silentLogger } from '../../shared/core/log';
 import { ficName } from '../../shared/federation/names';
+import { completedDriftCheck } from '../helpers/driftCheck';
 import { keptWorkStore } from '../helpers/workStore';
 import { issuerOf } from '../helpers/scenario';
 
@@ -20,17 +19,7 @@ jest.setTimeout(180_000);
 const SUBSCRIPTIONS = 4;
 const IDENTITIES = 300;
 
-async function check(sandbox: Sandbox, instanceId: string): Promise<RunResult> {
-  await sandbox.host.client.startNew(driftCheck.name, {
-    instanceId,
-    input: { mode: 'apply', trigger: 'cli' },
-  });
-  await sandbox.host.runUntilIdle();
-  const status = await sandbox.host.client.getStatus(instanceId);
-  if (status.runtimeStatus !== 'Completed')
-    throw new Error(`drift ended ${String(status.runtimeStatus)}: ${JSON.stringify(status.output)}`);
-  return status.output as RunResult;
-}
+const check = completedDriftCheck;
 
 type Op = { readonly method: string; readonly path: string; readonly status: number };
 const lower = (op: Op) => op.path.toLowerCase();
