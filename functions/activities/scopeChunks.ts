@@ -6,6 +6,7 @@
  *
  * Retried by Durable after a crash: it decides again and writes the same names again (`put` replaces).
  */
+import { groupBy, interleave } from '../../shared/core/collections';
 import { mapLimit } from '../../shared/core/concurrency';
 import { withFields } from '../../shared/core/log';
 import { type Tally, splitPasses } from '../../shared/reconcile/outcome';
@@ -50,18 +51,9 @@ export type ScopeChunksOutput = Decided &
  * a fifth of the tenant's rate. Order within a subscription is kept.
  */
 export function acrossSubscriptions<T extends { readonly resourceId: string }>(items: readonly T[]): T[] {
-  const bySubscription = new Map<string, T[]>();
-  for (const item of items) {
-    const key = /^\/subscriptions\/([^/]+)/i.exec(item.resourceId)?.[1]?.toLowerCase() ?? '';
-    const list = bySubscription.get(key);
-    if (list) list.push(item);
-    else bySubscription.set(key, [item]);
-  }
-  const lists = [...bySubscription.values()];
-  const out: T[] = [];
-  for (let i = 0; out.length < items.length; i++)
-    for (const list of lists) if (i < list.length) out.push(list[i]!);
-  return out;
+  const subscriptionOf = (item: T) =>
+    /^\/subscriptions\/([^/]+)/i.exec(item.resourceId)?.[1]?.toLowerCase() ?? '';
+  return interleave(groupBy(items, subscriptionOf).values());
 }
 
 export const scopeChunks = defineActivity<ScopeChunksInput, ScopeChunksOutput>(

@@ -20,6 +20,7 @@
  * dropped, and the parent would wait for it forever.
  */
 import { capabilities } from '../../shared/capabilities';
+import { interleave } from '../../shared/core/collections';
 import { addTallies, gaveUpReason, NO_TALLY, type Part, resultOf } from '../../shared/reconcile/outcome';
 import { describeTarget } from '../../shared/reconcile/target';
 import { runDir, workDocs } from '../../shared/reconcile/workDocs';
@@ -80,16 +81,14 @@ export const driftCheck = defineOrchestration<DriftInput, RunResult>(
       // Batches start (and queue their activities) in turns over the capabilities, those with long-running
       // writes first in each turn: their polls wait on durable timers, which then run while the other
       // batches work instead of after them, and no capability's activities wait behind all of another's.
-      const order = names
-        .map((capability, c) => ({ capability, scope: scopes[c] }))
-        .sort((a, b) => longRunning(b.capability) - longRunning(a.capability))
-        .map(({ capability, scope }) =>
-          scope?.kind === 'proceed' ? scope.chunks.map((chunk, i) => ({ capability, chunk, i })) : [],
-        );
-      const turns = Math.max(0, ...order.map((batches) => batches.length));
-      const work = Array.from({ length: turns }, (_, turn) =>
-        order.flatMap((batches) => batches.slice(turn, turn + 1)),
-      ).flat();
+      const work = interleave(
+        names
+          .map((capability, c) => ({ capability, scope: scopes[c] }))
+          .sort((a, b) => longRunning(b.capability) - longRunning(a.capability))
+          .map(({ capability, scope }) =>
+            scope?.kind === 'proceed' ? scope.chunks.map((chunk, i) => ({ capability, chunk, i })) : [],
+          ),
+      );
       context.df.setCustomStatus({
         phase: 'syncing',
         batches: work.length,

@@ -50,6 +50,7 @@
  * random jitter and stalls.
  */
 import { type Clock } from './clock';
+import { groupBy } from './collections';
 
 export interface Rate {
   readonly burst: number;
@@ -148,12 +149,9 @@ export interface LimiterStats {
  * group is booked when the one before it lets the request go (RateLimiter.wait).
  */
 function stagesOf(states: readonly BucketState[]): BucketState[][] {
-  const byRate = new Map<number, BucketState[]>();
-  for (const s of states) {
-    const rate = s.schedule.bucket.perSecond;
-    byRate.set(rate, [...(byRate.get(rate) ?? []), s]);
-  }
-  return [...byRate.entries()].sort(([a], [b]) => a - b).map(([, group]) => group);
+  return [...groupBy(states, (s) => s.schedule.bucket.perSecond).entries()]
+    .sort(([a], [b]) => a - b)
+    .map(([, group]) => group);
 }
 
 export class RateLimiter {

@@ -17,6 +17,7 @@ import { type AzureGateway } from '../azure/gateway';
 import { type SharedReads } from '../reconcile/sharedReads';
 import { type FedlinkConfig } from '../config/schema';
 import { toArmError } from '../azure/errors';
+import { groupBy } from '../core/collections';
 import { mapLimit } from '../core/concurrency';
 import { type Cluster, type Fic, type Identity } from '../core/model';
 import { identityLockKey } from '../core/instanceIds';
@@ -117,12 +118,7 @@ export function workFor(
   config: FedlinkConfig,
 ): IdentityWork[] {
   const select = federableIndex(federableClusters(fleet.clusters, issuerPolicy(config)));
-  const bindingsOf = new Map<string, ResolvedBinding[]>();
-  for (const b of fleet.bindings) {
-    const list = bindingsOf.get(b.identityKey);
-    if (list) list.push(b);
-    else bindingsOf.set(b.identityKey, [b]);
-  }
+  const bindingsOf = groupBy(fleet.bindings, (b) => b.identityKey);
   const identityIds = new Map<string, string>();
   for (const identity of fleet.identities)
     if (identityKeys.has(identity.key)) identityIds.set(identity.key, identity.id);
@@ -238,15 +234,16 @@ export async function scopeForFleet(env: FederationEnv): Promise<ScopeResult> {
   const keys = new Set([...fleet.identities.map((i) => i.key), ...fleet.bindings.map((b) => b.identityKey)]);
   // Each cluster is checked against the bindings that select it, found once per selector.
   const select = selectorIndex(fleet.clusters, (c) => c);
-  const boundTo = new Map<string, ResolvedBinding[]>();
-  for (const binding of fleet.bindings)
-    for (const cluster of select(binding.clusters)) {
-      const list = boundTo.get(cluster.key);
-      if (list) list.push(binding);
-      else boundTo.set(cluster.key, [binding]);
-    }
+  const boundTo = groupBy(
+    fleet.bindings.flatMap((binding) => select(binding.clusters).map((cluster) => ({ binding, cluster }))),
+    ({ cluster }) => cluster.key,
+  );
   const clusterFindings = fleet.clusters.flatMap((cluster) =>
-    checkClusterFederation({ cluster, bindings: boundTo.get(cluster.key) ?? [], ...tenantsOf(config) }),
+    checkClusterFederation({
+      cluster,
+      bindings: (boundTo.get(cluster.key) ?? []).map((b) => b.binding),
+      ...tenantsOf(config),
+    }),
   );
   return {
     kind: 'proceed',
