@@ -128,8 +128,12 @@ interface BucketState {
   readonly guard: Gcra;
   /** Requests let go through `send` and not answered yet; at most max(1, the guard's reserve). */
   inFlight: number;
-  /** Wakes the `send` callers waiting for an answer on this bucket. */
-  readonly waiting: (() => void)[];
+  /**
+   * The `send` callers waiting for an answer on this bucket, oldest first. An answer wakes one (a
+   * freed place admits one request; waking all of them made every answer cost a pass over every
+   * waiter, quadratic in the queue).
+   */
+  readonly waiting: Set<() => void>;
   /** Rate factor after the last 429, and when it was set. */
   factor: number;
   factorAt: number;
@@ -152,6 +156,20 @@ function stagesOf(states: readonly BucketState[]): BucketState[][] {
   return [...groupBy(states, (s) => s.schedule.bucket.perSecond).entries()]
     .sort(([a], [b]) => a - b)
     .map(([, group]) => group);
+}
+
+function isFull(s: BucketState): boolean {
+  return s.inFlight >= Math.max(1, s.guard.bucket.reserve);
+}
+
+function wakeOne(s: BucketState): void {
+  const first = s.waiting.values().next();
+  if (!first.done) first.value();
+}
+
+/** Passes on a place this request was woken for and does not take now. */
+function handOff(states: readonly BucketState[]): void {
+  for (const s of states) if (!isFull(s)) wakeOne(s);
 }
 
 export class RateLimiter {
@@ -179,7 +197,7 @@ export class RateLimiter {
         },
         guard: { bucket: clientBucket(claim.rate, { jitterMs, rateMargin }), tat: now },
         inFlight: 0,
-        waiting: [],
+        waiting: new Set(),
         factor: 1,
         factorAt: now,
       };
@@ -228,7 +246,7 @@ export class RateLimiter {
     } finally {
       for (const s of states) {
         s.inFlight--;
-        for (const wake of s.waiting.splice(0)) wake();
+        wakeOne(s);
       }
     }
   }
@@ -267,11 +285,18 @@ export class RateLimiter {
           g.tat = Math.max(g.tat, slot + this.interval(g, this.factor(s, slot)));
         }
       for (;;) {
-        const full = bounded ? states.filter((s) => s.inFlight >= Math.max(1, s.guard.bucket.reserve)) : [];
+        const full = bounded ? states.filter(isFull) : [];
         if (full.length === 0) break;
+        // Woken by one bucket but held by another: the place this waiter was woken for goes to the
+        // next waiter of that bucket, or it would stay empty until some other answer.
+        if (full.length < states.length) handOff(states);
         this.inFlightWaits++;
         await new Promise<void>((resolve) => {
-          for (const s of full) s.waiting.push(resolve);
+          const wake = () => {
+            for (const s of full) s.waiting.delete(wake);
+            resolve();
+          };
+          for (const s of full) s.waiting.add(wake);
         });
       }
       const now = this.clock.now();
@@ -286,6 +311,7 @@ export class RateLimiter {
       // bucket below the slots already handed out): take a fresh slot no earlier than the guard allows,
       // so the waiters that failed together are spread out again instead of re-checking as a herd.
       this.guardWaits++;
+      if (bounded) handOff(states);
       notBefore = at;
     }
   }
