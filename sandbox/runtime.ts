@@ -3,6 +3,7 @@
  * and the in-process durable host running the registry's orchestrations with those deps.
  * Used by `fedlink sandbox run`, `fedlink plan/apply --sandbox`, the demo and the integration tests.
  */
+import { type TokenCredential } from '@azure/core-auth';
 import '../functions/catalog';
 import { type ActivityDeps } from '../functions/deps';
 import { registeredFunctions } from '../functions/registry';
@@ -41,12 +42,30 @@ export interface SandboxOptions {
   readonly telemetry?: Telemetry;
 }
 
-export interface Sandbox {
-  readonly emulator: Emulator;
+/** Where the worker's ARM clients go: an emulator in this process (startEmulator) or in another one. */
+export interface ArmTarget {
+  readonly endpoint: string;
+  readonly caPem: string;
+  readonly credential: TokenCredential;
+}
+
+export type SandboxWorkerOptions = Omit<SandboxOptions, 'estate' | 'faults' | 'limits' | 'clock'> & {
+  readonly clock: VirtualClock;
+};
+
+/**
+ * The Function App worker's side of a sandbox: the real gateway (paced SDK clients) pointed at `arm`, and
+ * the durable host running the registry's orchestrations with those deps.
+ */
+export interface SandboxWorker {
   readonly host: DurableHost;
   readonly deps: ActivityDeps;
   readonly clock: VirtualClock;
   close(): Promise<void>;
+}
+
+export interface Sandbox extends SandboxWorker {
+  readonly emulator: Emulator;
 }
 
 /** Sandbox time runs 20× faster than the wall clock unless told otherwise (see sandbox/clock.ts). */
@@ -54,18 +73,27 @@ export const DEFAULT_SANDBOX_SCALE = 20;
 
 export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
   const clock = options.clock ?? new VirtualClock({ scale: DEFAULT_SANDBOX_SCALE });
-  const log = options.log ?? silentLogger;
   const emulator = await startEmulator({
     estate: options.estate,
     clock,
     ...(options.faults ? { faults: options.faults } : {}),
     ...(options.limits ? { limits: options.limits } : {}),
   });
-  const clients = createArmClients({
-    credential: emulator.credential,
-    endpoint: emulator.endpoint,
-    caPem: emulator.caPem,
-  });
+  const worker = createSandboxWorker(emulator, { ...options, clock });
+  return {
+    ...worker,
+    emulator,
+    async close() {
+      await worker.close();
+      await emulator.close();
+    },
+  };
+}
+
+export function createSandboxWorker(arm: ArmTarget, options: SandboxWorkerOptions): SandboxWorker {
+  const { clock } = options;
+  const log = options.log ?? silentLogger;
+  const clients = createArmClients({ credential: arm.credential, endpoint: arm.endpoint, caPem: arm.caPem });
   const azure = createPacedArmGateway(clients, { clock });
   const deps: ActivityDeps = {
     azure,
@@ -84,14 +112,5 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
     ...(options.observer ? { observer: options.observer } : {}),
     ...(options.queuePolling !== undefined ? { queuePolling: options.queuePolling } : {}),
   });
-  return {
-    emulator,
-    host,
-    deps,
-    clock,
-    async close() {
-      await host.close();
-      await emulator.close();
-    },
-  };
+  return { host, deps, clock, close: () => host.close() };
 }
