@@ -3,6 +3,7 @@
  * against (the same contract tests run on both). Same names, same ordering, same "newest wins" rule;
  * nothing survives the process.
  */
+import { type TextDocs } from '../core/textDocs';
 import { type Finding } from '../validation/findings';
 import {
   checkCount,
@@ -34,10 +35,10 @@ function settle<T>(f: () => T): Promise<T> {
   return new Promise((resolve) => resolve(f()));
 }
 
-export function createMemoryReportStore(): MemoryReportStore {
+/** `docs`: where the serialised documents are kept (default: a Map; the benchmark keeps them in files). */
+export function createMemoryReportStore(docs: TextDocs = new Map<string, string>()): MemoryReportStore {
   // Documents are kept serialised, as a real store keeps them: a caller that mutates its report after
   // saving it does not change what was stored.
-  const docs = new Map<string, string>();
   const read = (name: string): StoredReport | undefined => {
     const text = docs.get(name);
     return text === undefined ? undefined : deserialise(name, text);

@@ -4,6 +4,7 @@
  * caller that mutates a value after `put` does not change what was stored. `bytes()` is a running total
  * (the bench asks after every put).
  */
+import { type TextDocs } from '../core/textDocs';
 import { checkName, type WorkStore, WorkStoreError } from './store';
 
 export interface MemoryWorkStore extends WorkStore {
@@ -18,10 +19,11 @@ function settle<T>(f: () => T): Promise<T> {
   return new Promise((resolve) => resolve(f()));
 }
 
-export function createMemoryWorkStore(): MemoryWorkStore {
-  /** Per name: the serialised document and its UTF-8 size. */
-  const docs = new Map<string, { text: string; bytes: number }>();
-  /** The sum of `bytes` over `docs`, kept as documents come and go. */
+/** `docs`: where the serialised documents are kept (default: a Map; the benchmark keeps them in files). */
+export function createMemoryWorkStore(docs: TextDocs = new Map<string, string>()): MemoryWorkStore {
+  /** Per name: the UTF-8 size of the stored document. */
+  const sizes = new Map<string, number>();
+  /** The sum of `sizes`, kept as documents come and go. */
   let total = 0;
   return {
     location: 'memory',
@@ -31,39 +33,42 @@ export function createMemoryWorkStore(): MemoryWorkStore {
         if (text === undefined) throw new WorkStoreError(`${name}: not a JSON value`);
         const key = checkName(name);
         const bytes = Buffer.byteLength(text, 'utf8');
-        total += bytes - (docs.get(key)?.bytes ?? 0);
-        docs.set(key, { text, bytes });
+        total += bytes - (sizes.get(key) ?? 0);
+        docs.set(key, text);
+        sizes.set(key, bytes);
       }),
     create: (name, value) =>
       settle(() => {
         const text = JSON.stringify(value);
         if (text === undefined) throw new WorkStoreError(`${name}: not a JSON value`);
         const key = checkName(name);
-        if (docs.has(key)) return false;
+        if (sizes.has(key)) return false;
         const bytes = Buffer.byteLength(text, 'utf8');
         total += bytes;
-        docs.set(key, { text, bytes });
+        docs.set(key, text);
+        sizes.set(key, bytes);
         return true;
       }),
     get: <T>(name: string) =>
       settle((): T => {
-        const doc = docs.get(checkName(name));
-        if (doc === undefined) throw new WorkStoreError(`${name}: no such work document`, true);
-        return JSON.parse(doc.text) as T;
+        const text = docs.get(checkName(name));
+        if (text === undefined) throw new WorkStoreError(`${name}: no such work document`, true);
+        return JSON.parse(text) as T;
       }),
     deletePrefix: (prefix) =>
       settle(() => {
         checkName(prefix);
         let deleted = 0;
-        for (const [name, doc] of [...docs])
+        for (const [name, bytes] of [...sizes])
           if (name.startsWith(prefix)) {
             docs.delete(name);
-            total -= doc.bytes;
+            sizes.delete(name);
+            total -= bytes;
             deleted++;
           }
         return deleted;
       }),
-    names: () => [...docs.keys()].sort(),
+    names: () => [...sizes.keys()].sort(),
     bytes: () => total,
   };
 }
