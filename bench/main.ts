@@ -1,6 +1,6 @@
 /**
  * `npm run bench -- --clusters N --identities M --subscriptions S [--drift F] [--seed n] [--scale k]
- * [--cpu-prof] [--json]` (docs/design.md "Bench"; bench/README.md).
+ * [--instance-memory MB] [--cpu-prof] [--json]` (docs/design.md "Bench"; bench/README.md).
  *
  * Runs one measurement in a child process (bench/child.ts) and prints its JSON (`--json`) or a summary with
  * the peers side by side. Exit codes: 0 measured, 1 the measurement failed, 2 bad arguments.
@@ -10,7 +10,25 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type BenchResult, type MeasureOptions } from './measure';
 
+/** Flex Consumption instance sizes (MB) and the one infra/main.bicep deploys by default. */
+export const INSTANCE_MEMORY_SIZES = [512, 2048, 4096] as const;
+export const DEFAULT_INSTANCE_MEMORY_MB = 2048;
+
+/**
+ * The V8 heap limit (MB) of a Node worker in an instance with this much memory. Node configures V8 from the
+ * memory it may use, the cgroup's limit where there is one (src/api/environment.cc
+ * SetIsolateCreateParamsForNode: uv_get_constrained_memory, then ResourceConstraints::ConfigureDefaults),
+ * and V8 gives the old generation a quarter of it. On this 24 GB machine that is 4 GB, and V8, sized for
+ * plenty, lets the heap grow to four times what stays live before it collects; in the instance the
+ * worker runs in, the limit is 512 MB and the heap grows by less than half again (ADR 0002).
+ */
+export function heapLimitMbFor(instanceMemoryMb: number): number {
+  return instanceMemoryMb / 4;
+}
+
 export interface RunBenchOptions extends MeasureOptions {
+  /** Memory of the Function App instance the worker is modelled in (default 2048, infra's default). */
+  readonly instanceMemoryMb?: number;
   /** The compiled child script (default: child.js next to this file). */
   readonly childScript?: string;
   /** Write a V8 CPU profile of the child into this directory. */
@@ -21,9 +39,12 @@ export interface RunBenchOptions extends MeasureOptions {
 
 /** Spawns one measurement and returns its result. */
 export function runBench(options: RunBenchOptions): Promise<BenchResult> {
-  const { childScript, cpuProfDir, stderr, ...measure } = options;
+  const { childScript, cpuProfDir, stderr, instanceMemoryMb, ...measure } = options;
   const script = childScript ?? join(__dirname, 'child.js');
-  const flags = cpuProfDir !== undefined ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`] : [];
+  const flags = [
+    `--max-old-space-size=${heapLimitMbFor(instanceMemoryMb ?? DEFAULT_INSTANCE_MEMORY_MB)}`,
+    ...(cpuProfDir !== undefined ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`] : []),
+  ];
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [...flags, script, JSON.stringify(measure)], {
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -37,7 +58,8 @@ export function runBench(options: RunBenchOptions): Promise<BenchResult> {
     child.on('close', (code) => {
       if (code !== 0) return reject(new Error(`bench child exited with ${String(code)}`));
       try {
-        resolve(JSON.parse(out) as BenchResult);
+        const result = JSON.parse(out) as Omit<BenchResult, 'instanceMemoryMb'>;
+        resolve({ ...result, instanceMemoryMb: instanceMemoryMb ?? DEFAULT_INSTANCE_MEMORY_MB });
       } catch (error) {
         reject(new Error(`bench child printed no result: ${String(error)}`));
       }
@@ -48,7 +70,7 @@ export function runBench(options: RunBenchOptions): Promise<BenchResult> {
 export class UsageError extends Error {}
 
 const USAGE =
-  'usage: npm run bench -- --clusters N --identities M --subscriptions S [--drift 0.1] [--seed 1] [--scale k] [--cpu-prof] [--json]';
+  'usage: npm run bench -- --clusters N --identities M --subscriptions S [--drift 0.1] [--seed 1] [--scale k] [--instance-memory 512|2048|4096] [--cpu-prof] [--json]';
 
 export function parseArgs(argv: readonly string[]): RunBenchOptions & { json: boolean } {
   const values = new Map<string, string>();
@@ -58,7 +80,7 @@ export function parseArgs(argv: readonly string[]): RunBenchOptions & { json: bo
     const arg = argv[i]!;
     if (arg === '--json') json = true;
     else if (arg === '--cpu-prof') cpuProf = true;
-    else if (/^--(clusters|identities|subscriptions|drift|seed|scale)$/.test(arg)) {
+    else if (/^--(clusters|identities|subscriptions|drift|seed|scale|instance-memory)$/.test(arg)) {
       const value = argv[++i];
       if (value === undefined) throw new UsageError(`${arg} needs a value\n${USAGE}`);
       values.set(arg.slice(2), value);
@@ -85,6 +107,15 @@ export function parseArgs(argv: readonly string[]): RunBenchOptions & { json: bo
   };
   const scale = values.has('scale') ? fraction('scale', 0, 10_000) : undefined;
   if (scale === 0) throw new UsageError('--scale: expected a number above 0');
+  const memory = values.get('instance-memory');
+  const instanceMemoryMb = memory === undefined ? undefined : Number(memory);
+  if (
+    instanceMemoryMb !== undefined &&
+    !(INSTANCE_MEMORY_SIZES as readonly number[]).includes(instanceMemoryMb)
+  )
+    throw new UsageError(
+      `--instance-memory: expected one of ${INSTANCE_MEMORY_SIZES.join(', ')} (MB), got ${memory}`,
+    );
   return {
     clusters: count('clusters'),
     identities: count('identities'),
@@ -92,6 +123,7 @@ export function parseArgs(argv: readonly string[]): RunBenchOptions & { json: bo
     drift: fraction('drift', 0.1, 1),
     seed: count('seed', 1),
     ...(scale !== undefined ? { scale } : {}),
+    ...(instanceMemoryMb !== undefined ? { instanceMemoryMb } : {}),
     json,
     ...(cpuProf ? { cpuProfDir: join(process.cwd(), 'bench-profiles') } : {}),
   };
@@ -113,7 +145,7 @@ export function summary(r: BenchResult): string {
     `drift check (apply): ${r.first.status}; reads ${r.armReads} (bound ${r.readsBound}), writes ${r.armWrites} (${r.first.committedWrites} succeeded, expected ${r.expected.ficWrites + r.expected.linkWrites + r.expected.zoneGroupWrites + r.expected.connectionWrites}), deletes ${r.armDeletes} (${r.first.committedDeletes} succeeded, expected ${r.expected.ficDeletes}), 429s ${r.throttled429}`,
     `time: ${r.virtualSeconds} s virtual, floor ${r.floorSeconds} s (${r.floor.boundBy}), ${x(r.virtualSeconds, r.floorSeconds)} the floor; ${r.wallSeconds} s wall at scale ${r.scale}`,
     `re-check (converged): ${r.recheck.status}; writes ${r.recheckWrites}, reads ${r.recheck.armReads}, ${r.recheck.virtualSeconds} s virtual`,
-    `own cost: ${r.cpuSeconds} s CPU, peak RSS ${r.peakRssMb} MB (sandbox up before the check: ${r.baselineRssMb} MB), max history ${r.maxHistoryEvents} events / ${r.maxHistoryBytes} bytes, report ${r.reportBytes} bytes`,
+    `worker's own cost: ${r.cpuSeconds} s CPU, peak RSS ${r.peakRssMb} MB (heap limit ${r.heapLimitMb} MB, as in a ${r.instanceMemoryMb} MB instance; sandbox up before the check: ${r.baselineRssMb} MB; the emulator's own process: ${r.emulator.peakRssMb} MB), max history ${r.maxHistoryEvents} events / ${r.maxHistoryBytes} bytes, report ${r.reportBytes} bytes`,
     'peers, same fleet, same limits:',
     peer(r.peers.aso),
     peer(r.peers.terraform),

@@ -4,10 +4,12 @@
  * run the drift check in `apply` mode on the drifted fleet, then a second drift check on the now converged
  * fleet (its writes are `recheckWrites`, docs/targets.md performance 2).
  *
- * `bench/child.ts` runs this in a child process per measurement, so the process's peak RSS is this
- * measurement's. The emulator and its estate live in the same process (they share the virtual clock):
- * `baselineRssMb` is the RSS once the sandbox is up, before the first check, so the drift check's own share
- * is roughly `peakRssMb − baselineRssMb`.
+ * `bench/child.ts` runs this in a child process per measurement: the Function App worker's side (the real
+ * gateway and SDK clients, the durable host, the work and report stores). The emulator and its generated
+ * estate run in a process of their own (bench/emulatorChild.ts, sandbox/emulator/process.ts) on the same
+ * virtual clock: in Azure they are not in the worker, and in one process they were most of its heap and
+ * CPU. So `peakRssMb` and `cpuSeconds` are the worker's; `emulator` reports the stand-in's own.
+ * `baselineRssMb` is the worker's RSS once the sandbox is up, before the first check.
  */
 import { type RunResult } from '../functions/contracts';
 import { driftCheck, type DriftInput } from '../functions/orchestrations/drift';
@@ -15,9 +17,18 @@ import { DRIFT_INSTANCE_ID } from '../shared/core/instanceIds';
 import { serialise } from '../shared/reportStore/store';
 import { createMemoryReportStore } from '../shared/reportStore/memory';
 import { createMemoryWorkStore, type MemoryWorkStore } from '../shared/workStore/memory';
+import { join } from 'node:path';
+import { getHeapStatistics } from 'node:v8';
 import { VirtualClock } from '../sandbox/clock';
-import { createSandbox, DEFAULT_SANDBOX_SCALE, type Sandbox, type SandboxOptions } from '../sandbox/runtime';
-import { type Fleet, type FleetFigures, type FleetOptions, generateFleet } from './fleet';
+import { createFileDocs } from '../sandbox/fileDocs';
+import { type EmulatorProcess, startEmulatorProcess } from '../sandbox/emulator/process';
+import {
+  createSandboxWorker,
+  DEFAULT_SANDBOX_SCALE,
+  type SandboxOptions,
+  type SandboxWorker,
+} from '../sandbox/runtime';
+import { type Fleet, type FleetFigures, type FleetOptions } from './fleet';
 import { asoModel, fedlinkFloor, type Floor, type PeerModel, readsBound, terraformModel } from './model';
 
 export interface MeasureOptions extends FleetOptions {
@@ -109,6 +120,12 @@ export interface BenchResult {
     readonly timersFired: number;
   };
   readonly peers: { readonly aso: PeerModel; readonly terraform: PeerModel };
+  /** The emulator's own process (not fedlink's cost): its peak RSS, MB. */
+  readonly emulator: { readonly peakRssMb: number };
+  /** The worker's V8 heap limit, MB (as read from V8; bench/main.ts heapLimitMbFor). */
+  readonly heapLimitMb: number;
+  /** The Function App instance memory the worker was modelled in, MB (runBench adds it). */
+  readonly instanceMemoryMb: number;
 }
 
 /** What a read request read, from its path (for the reads breakdown). */
@@ -138,28 +155,34 @@ export function readKind(method: string, path: string, status: number): string |
 const mb = (bytes: number) => Math.round(bytes / 1024 / 102.4) / 10;
 
 /** The measurement without the process-wide figures (cpuSeconds, peakRssMb), which child.ts adds. */
-export type Measurement = Omit<BenchResult, 'cpuSeconds' | 'peakRssMb'>;
+export type Measurement = Omit<BenchResult, 'cpuSeconds' | 'peakRssMb' | 'heapLimitMb' | 'instanceMemoryMb'>;
 
 export async function measureFleet(options: MeasureOptions): Promise<Measurement> {
-  const reports = createMemoryReportStore();
-  const { work, peakBytes } = measuredWorkStore();
-  const { fleet, floor, scale, clock, sandbox } = await startSandbox(options, { reports, work });
+  // The report and work stores keep their documents in files, out of the worker's heap, as Blob Storage
+  // keeps them out of a worker's memory; only what an activity reads or writes passes through the heap.
+  const reportDocs = createFileDocs('fedlink-bench-reports-');
+  const workDocs = createFileDocs('fedlink-bench-work-');
+  const reports = createMemoryReportStore(reportDocs);
+  const { work, peakBytes } = measuredWorkStore(createMemoryWorkStore(workDocs));
+  const { fleet, floor, scale, clock, emulator, sandbox } = await startSandbox(options, { reports, work });
   const baselineRssMb = mb(process.memoryUsage().rss);
   const wallStart = performance.now();
+  let operationsSeen = 0;
   try {
     const check = async (instanceId: string): Promise<CheckNumbers> => {
-      const before = sandbox.emulator.metrics();
-      const opsBefore = sandbox.emulator.operations.length;
+      const before = await emulator.metrics();
       const started = clock.now();
       const wall = performance.now();
       const input: DriftInput = { mode: 'apply', trigger: 'cli' };
       await sandbox.host.client.startNew(driftCheck.name, { instanceId, input });
       await sandbox.host.runUntilIdle();
-      const after = sandbox.emulator.metrics();
+      const after = await emulator.metrics();
       const status = sandbox.host.instanceStatus(instanceId);
       const output = status?.runtimeStatus === 'Completed' ? (status.output as RunResult) : undefined;
       const readsByKind: Record<string, number> = {};
-      for (const o of sandbox.emulator.operations.slice(opsBefore)) {
+      const operations = await emulator.operations(operationsSeen);
+      operationsSeen += operations.length;
+      for (const o of operations) {
         const kind = readKind(o.method, o.path, o.status);
         if (kind !== undefined) readsByKind[kind] = (readsByKind[kind] ?? 0) + 1;
       }
@@ -226,26 +249,41 @@ export async function measureFleet(options: MeasureOptions): Promise<Measurement
         timersFired: host.timersFired,
       },
       peers: { aso: asoModel(fleet), terraform: terraformModel(fleet) },
+      emulator: { peakRssMb: await emulator.peakRssMb() },
     };
   } finally {
     await sandbox.close();
+    await emulator.close();
+    reportDocs.remove();
+    workDocs.remove();
   }
 }
 
 /**
- * Generates the fleet and starts the sandbox on it. The generated estate is not kept past this call: the
- * emulator holds its own copy, and a second one would count in `peakRssMb`.
+ * Starts the emulator's process, which generates the fleet and keeps its estate, and the worker's side of
+ * the sandbox in this process, pointed at it.
  */
 async function startSandbox(
   options: MeasureOptions,
   stores: Pick<SandboxOptions, 'reports' | 'work'>,
-): Promise<{ fleet: FleetFigures; floor: Floor; scale: number; clock: VirtualClock; sandbox: Sandbox }> {
-  const { estate, ...fleet } = generateFleet(options);
-  const floor = fedlinkFloor(fleet);
-  const scale = options.scale ?? autoScale(floor.seconds);
-  const clock = new VirtualClock({ scale });
-  const sandbox = await createSandbox({
-    estate,
+): Promise<{
+  fleet: FleetFigures;
+  floor: Floor;
+  scale: number;
+  clock: VirtualClock;
+  emulator: EmulatorProcess<FleetFigures>;
+  sandbox: SandboxWorker;
+}> {
+  const { scale: chosen, ...fleetOptions } = options;
+  const emulator = await startEmulatorProcess<FleetFigures>({
+    script: join(__dirname, 'emulatorChild.js'),
+    args: fleetOptions,
+    clock: (figures) =>
+      new VirtualClock({ scale: chosen ?? autoScale(fedlinkFloor(figures as FleetFigures).seconds) }),
+  });
+  const fleet = emulator.extra;
+  const { clock } = emulator;
+  const sandbox = createSandboxWorker(emulator, {
     config: fleet.config,
     clock,
     ...stores,
@@ -255,12 +293,11 @@ async function startSandbox(
     // sandbox/durable/queues.ts); durable timers still wait for the next poll.
     queuePolling: { wakeOnSend: true },
   });
-  return { fleet, floor, scale, clock, sandbox };
+  return { fleet, floor: fedlinkFloor(fleet), scale: clock.scale, clock, emulator, sandbox };
 }
 
-/** An in-memory work store that remembers the most it held (its serialised bytes after every put). */
-function measuredWorkStore(): { work: MemoryWorkStore; peakBytes: () => number } {
-  const work = createMemoryWorkStore();
+/** The work store, remembering the most it held (its serialised bytes after every put). */
+function measuredWorkStore(work: MemoryWorkStore): { work: MemoryWorkStore; peakBytes: () => number } {
   let peak = 0;
   const put = work.put.bind(work);
   return {
@@ -276,12 +313,16 @@ function measuredWorkStore(): { work: MemoryWorkStore; peakBytes: () => number }
 }
 
 /** Adds the process-wide figures: CPU seconds (user + system) and peak RSS of this process so far. */
-export function withProcessFigures(m: Measurement, cpuStart: NodeJS.CpuUsage): BenchResult {
+export function withProcessFigures(
+  m: Measurement,
+  cpuStart: NodeJS.CpuUsage,
+): Omit<BenchResult, 'instanceMemoryMb'> {
   const cpu = process.cpuUsage(cpuStart);
   return {
     ...m,
     cpuSeconds: Math.round((cpu.user + cpu.system) / 10_000) / 100,
     // resourceUsage().maxRSS is in kilobytes.
     peakRssMb: Math.round(process.resourceUsage().maxRSS / 102.4) / 10,
+    heapLimitMb: Math.round(getHeapStatistics().heap_size_limit / 1024 / 1024),
   };
 }

@@ -11,7 +11,8 @@
  */
 import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
-import { runBench } from '../../bench/main';
+import { readFileSync } from 'node:fs';
+import { DEFAULT_INSTANCE_MEMORY_MB, heapLimitMbFor, parseArgs, runBench } from '../../bench/main';
 import { autoScale, type BenchResult } from '../../bench/measure';
 
 const DIST = resolve(__dirname, '../../dist/bench');
@@ -29,6 +30,7 @@ const FIELDS = [
   'throttled429',
   'maxHistoryBytes',
   'reportBytes',
+  'heapLimitMb',
 ] as const;
 
 let result: BenchResult;
@@ -121,6 +123,25 @@ it('by default runs at the lowest clock scale that keeps a check at its floor wi
   expect(autoScale(0)).toBe(1);
   expect(autoScale(332.33)).toBe(4.2);
   expect(autoScale(100_000)).toBe(20);
+});
+
+it('measures the worker as in the Flex Consumption instance infra deploys: its heap limit, and the emulator apart', () => {
+  // infra/main.bicep's default instance memory, and the quarter of it Node gives V8's old generation.
+  const bicep = readFileSync(resolve(__dirname, '../../infra/main.bicep'), 'utf8');
+  expect(Number(/param instanceMemoryMB int = (\d+)/.exec(bicep)?.[1])).toBe(DEFAULT_INSTANCE_MEMORY_MB);
+  expect(result.instanceMemoryMb).toBe(2048);
+  expect(heapLimitMbFor(2048)).toBe(512);
+  // What V8 reports in the child: the old generation's 512 MB plus the young generation's.
+  expect(result.heapLimitMb).toBeGreaterThanOrEqual(512);
+  expect(result.heapLimitMb).toBeLessThan(640);
+  // The emulator ran in its own process, with the estate: the worker's baseline does not hold it.
+  expect(result.emulator.peakRssMb).toBeGreaterThan(20);
+  expect(
+    parseArgs(['--clusters', '1', '--identities', '1', '--subscriptions', '1', '--instance-memory', '4096']),
+  ).toMatchObject({ instanceMemoryMb: 4096 });
+  expect(() =>
+    parseArgs(['--clusters', '1', '--identities', '1', '--subscriptions', '1', '--instance-memory', '1000']),
+  ).toThrow('--instance-memory: expected one of 512, 2048, 4096 (MB), got 1000');
 });
 
 it('the floor and the peers come from the same fleet and limits', () => {
