@@ -3,7 +3,7 @@
  * stdout is one JSON object, exit codes 0 / 1 / 2, bad input named with its file.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { stringify } from 'yaml';
@@ -80,6 +80,32 @@ describe('fedlink sandbox run', () => {
     );
     // The drift check's history, serialized as the extension hands it to the orchestrator.
     expect(out.metrics.maxHistoryBytes).toBeGreaterThan((out.metrics.maxHistoryEvents ?? 0) * 50);
+  });
+
+  it("keeps the work and report stores' documents in a temporary folder while it runs, and removes it", () => {
+    // The folders are made under TMPDIR (os.tmpdir()); a fresh one shows what the run left behind.
+    const tmp = mkdtempSync(join(tmpdir(), 'fedlink-run-tmp-'));
+    const r = spawnSync(
+      process.execPath,
+      [
+        CLI,
+        'sandbox',
+        'run',
+        '--estate',
+        file('fixture-estate-tmp.json', fixtureEstate()),
+        '--config',
+        file('empty-tmp.yaml', '{}\n'),
+        '--json',
+        '--full',
+      ],
+      { encoding: 'utf8', timeout: 60_000, env: { ...process.env, TMPDIR: tmp } },
+    );
+    expect(r.status).toBe(0);
+    const out = JSON.parse(r.stdout) as Output;
+    // --full read every finding back from the report store's files.
+    expect(out.report.listed).toBe('all');
+    expect(out.report.findings.length).toBeGreaterThan(0);
+    expect(readdirSync(tmp)).toEqual([]);
   });
 
   it('delivers events through the real trigger and orchestrations, and reports the result', () => {
