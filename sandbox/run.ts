@@ -19,11 +19,11 @@ import { type EventDisposition, handleEventGridDelivery } from '../functions/tri
 import { driftCheck, type DriftInput } from '../functions/orchestrations/drift';
 import { addCounts } from '../shared/reconcile/outcome';
 import { LATEST_NAME } from '../shared/reportStore/store';
-import { type FaultSpec, parseFaultSpec } from './emulator';
+import { type EmulatorMetrics, type FaultSpec, type OperationRecord, parseFaultSpec } from './emulator';
 import { type VirtualClock } from './clock';
 import { hash32, mulberry32 } from './emulator/prng';
 import { type Estate, loadEstate } from './estate';
-import { createSandbox, type Sandbox } from './runtime';
+import { createSandbox, type Sandbox, type SandboxWorker } from './runtime';
 import { InputError } from './inputError';
 import { createFileDocs } from './fileDocs';
 import { createMemoryReportStore } from '../shared/reportStore/memory';
@@ -322,122 +322,36 @@ export function runLoadedSandbox(
     .finally(removeDocs);
 }
 
+/**
+ * What the worker's side of a run produces (`runOnWorker`): everything of the output but the emulator's
+ * request log, final state and counts, which `composeOutput` adds.
+ */
+export interface WorkerRunResult {
+  readonly runs: SandboxRunOutput['runs'];
+  readonly report: Report;
+  readonly events?: readonly EventRecord[];
+  readonly host: Pick<
+    SandboxRunOutput['metrics'],
+    'activities' | 'orchestrations' | 'maxHistoryEvents' | 'maxHistoryBytes' | 'virtualSeconds'
+  >;
+}
+
 async function runStarted(
   sandbox: Sandbox,
   events: readonly unknown[] | undefined,
   log: Logger,
   options: LoadedRunOptions,
 ): Promise<SandboxRunOutput> {
-  const mode = options.mode ?? 'apply';
-  const started = sandbox.clock.now();
   try {
-    const dispositions: EventDisposition[] = [];
-    const delivered: { planned: Planned; disposition: EventDisposition | undefined }[] = [];
-    let droppedEvents: Planned[] = [];
-    const drift = async () => {
-      const input: DriftInput = { mode, trigger: 'cli' };
-      await sandbox.host.client.startNew(driftCheck.name, { instanceId: DRIFT_INSTANCE_ID, input });
-    };
-    if (events) {
-      const plan = planDelivery(events, options.delivery);
-      droppedEvents = plan.dropped;
-      const gapMs = (options.delivery?.waveGapSeconds ?? 2) * 1000;
-      const lastWave = plan.deliveries.reduce((n, d) => Math.max(n, d.wave), 0);
-      for (let wave = 0; wave <= lastWave; wave++) {
-        if (wave > 0) await sandbox.clock.sleep(gapMs);
-        const now = plan.deliveries.filter((d) => d.wave === wave);
-        // Event Grid delivers each event on its own, concurrently and in no particular order.
-        const answers = await Promise.all(
-          now.map((d) => handleEventGridDelivery([d.event], { client: sandbox.host.client, mode, log })),
-        );
-        now.forEach((d, i) => delivered.push({ planned: d, disposition: answers[i]![0] }));
-        dispositions.push(...answers.flat());
-      }
-      if (options.driftAfterEvents) {
-        await sandbox.host.runUntilIdle();
-        await drift();
-      }
-    } else {
-      await drift();
-    }
-    await sandbox.host.runUntilIdle();
-    const instances = sandbox.host.topLevelInstances();
-    const stuck = new Map(sandbox.host.stuckInstances().map((s) => [s.instanceId, s.reason]));
-    const runs = instances.map((s) => ({
-      instanceId: s.instanceId,
-      runtimeStatus: String(s.runtimeStatus),
-      ...(s.output && s.runtimeStatus === 'Completed' ? { output: s.output as RunResult } : {}),
-      ...(stuck.has(s.instanceId) ? { stuck: stuck.get(s.instanceId) } : {}),
-    }));
-    // A failed orchestration's output is its error: the cause goes into its finding.
-    const failures = new Map(
-      instances.filter((s) => s.runtimeStatus !== 'Completed').map((s) => [s.instanceId, s.output] as const),
-    );
-    const runOf = new Map(runs.map((r) => [r.instanceId, r]));
-    const eventRecords: EventRecord[] | undefined = events
-      ? [
-          ...delivered.map(({ planned, disposition }): EventRecord => {
-            const base = { eventId: planned.eventId, copy: planned.copy, delivery: 'delivered' as const };
-            if (!disposition) return base;
-            if (disposition.kind === 'ignored')
-              return { ...base, disposition: disposition.kind, reason: disposition.reason };
-            const run = runOf.get(disposition.instanceId);
-            const reason =
-              run?.output?.reason ??
-              (run && run.runtimeStatus !== 'Completed'
-                ? runFindings([run], failures)[0]?.message
-                : undefined);
-            return {
-              ...base,
-              disposition: disposition.kind,
-              instanceId: disposition.instanceId,
-              ...(run
-                ? { ended: run.output ? run.output.status : `run ${run.runtimeStatus}` }
-                : { ended: 'run missing' }),
-              ...(reason !== undefined ? { endedReason: reason } : {}),
-            };
-          }),
-          ...droppedEvents.map((d): EventRecord => ({
-            eventId: d.eventId,
-            copy: d.copy,
-            delivery: 'dropped',
-          })),
-        ]
-      : undefined;
-    const emulatorMetrics = sandbox.emulator.metrics();
-    const hostMetrics = sandbox.host.metrics();
-    const full = options.full ?? false;
-    const output: SandboxRunOutput = {
-      operations: sandbox.emulator.operations.map((o) => ({
-        method: o.method,
-        path: o.path,
-        status: o.status,
-      })),
-      state: { resources: sandbox.emulator.state().resources },
-      report: buildReport(
-        [
-          ...runFindings(runs, failures),
-          ...eventFindings(dispositions),
-          ...(await fleetFindings(sandbox, full)),
-        ],
-        // A full report reads the drift check's passes back from the report store; counting them too would
-        // count them twice.
-        full ? { full } : { passCounts: addCounts(...runs.map((r) => r.output?.passCounts)) },
-      ),
-      runs,
-      metrics: {
-        armReads: emulatorMetrics.armReads,
-        armWrites: emulatorMetrics.armWrites,
-        armDeletes: emulatorMetrics.armDeletes,
-        throttled429: emulatorMetrics.throttled429,
-        activities: hostMetrics.activities,
-        orchestrations: hostMetrics.orchestrations,
-        maxHistoryEvents: hostMetrics.maxHistoryEvents,
-        maxHistoryBytes: hostMetrics.maxHistoryBytes,
-        virtualSeconds: Math.round((sandbox.clock.now() - started) / 10) / 100,
+    const result = await runOnWorker(sandbox, events, log, options);
+    const output = composeOutput(
+      {
+        operations: sandbox.emulator.operations,
+        resources: sandbox.emulator.state().resources,
+        metrics: sandbox.emulator.metrics(),
       },
-      ...(eventRecords ? { events: eventRecords } : {}),
-    };
+      result,
+    );
     if (options.settled) await options.settled(sandbox);
     return output;
   } finally {
@@ -445,13 +359,146 @@ async function runStarted(
   }
 }
 
+/** The emulator's part of a run's output. */
+export interface EmulatorRunPart {
+  readonly operations: readonly Pick<OperationRecord, 'method' | 'path' | 'status'>[];
+  readonly resources: Estate['resources'];
+  readonly metrics: Pick<EmulatorMetrics, 'armReads' | 'armWrites' | 'armDeletes' | 'throttled429'>;
+}
+
+export function composeOutput(emulator: EmulatorRunPart, result: WorkerRunResult): SandboxRunOutput {
+  return {
+    operations: emulator.operations.map((o) => ({ method: o.method, path: o.path, status: o.status })),
+    state: { resources: emulator.resources },
+    report: result.report,
+    runs: result.runs,
+    metrics: {
+      armReads: emulator.metrics.armReads,
+      armWrites: emulator.metrics.armWrites,
+      armDeletes: emulator.metrics.armDeletes,
+      throttled429: emulator.metrics.throttled429,
+      activities: result.host.activities,
+      orchestrations: result.host.orchestrations,
+      maxHistoryEvents: result.host.maxHistoryEvents,
+      maxHistoryBytes: result.host.maxHistoryBytes,
+      virtualSeconds: result.host.virtualSeconds,
+    },
+    ...(result.events ? { events: result.events } : {}),
+  };
+}
+
+/**
+ * The worker's side of a run: deliver the events through the real trigger (or start a drift check), run
+ * the durable host until idle, and build the report from the runs' results. Runs wherever the worker is:
+ * in this process (`runLoadedSandbox`) or in one of its own (`fedlink sandbox run`, ./workerProcess.ts).
+ */
+export async function runOnWorker(
+  worker: SandboxWorker,
+  events: readonly unknown[] | undefined,
+  log: Logger,
+  options: Pick<LoadedRunOptions, 'mode' | 'delivery' | 'driftAfterEvents' | 'full'>,
+): Promise<WorkerRunResult> {
+  const mode = options.mode ?? 'apply';
+  const started = worker.clock.now();
+  const dispositions: EventDisposition[] = [];
+  const delivered: { planned: Planned; disposition: EventDisposition | undefined }[] = [];
+  let droppedEvents: Planned[] = [];
+  const drift = async () => {
+    const input: DriftInput = { mode, trigger: 'cli' };
+    await worker.host.client.startNew(driftCheck.name, { instanceId: DRIFT_INSTANCE_ID, input });
+  };
+  if (events) {
+    const plan = planDelivery(events, options.delivery);
+    droppedEvents = plan.dropped;
+    const gapMs = (options.delivery?.waveGapSeconds ?? 2) * 1000;
+    const lastWave = plan.deliveries.reduce((n, d) => Math.max(n, d.wave), 0);
+    for (let wave = 0; wave <= lastWave; wave++) {
+      if (wave > 0) await worker.clock.sleep(gapMs);
+      const now = plan.deliveries.filter((d) => d.wave === wave);
+      // Event Grid delivers each event on its own, concurrently and in no particular order.
+      const answers = await Promise.all(
+        now.map((d) => handleEventGridDelivery([d.event], { client: worker.host.client, mode, log })),
+      );
+      now.forEach((d, i) => delivered.push({ planned: d, disposition: answers[i]![0] }));
+      dispositions.push(...answers.flat());
+    }
+    if (options.driftAfterEvents) {
+      await worker.host.runUntilIdle();
+      await drift();
+    }
+  } else {
+    await drift();
+  }
+  await worker.host.runUntilIdle();
+  const instances = worker.host.topLevelInstances();
+  const stuck = new Map(worker.host.stuckInstances().map((s) => [s.instanceId, s.reason]));
+  const runs = instances.map((s) => ({
+    instanceId: s.instanceId,
+    runtimeStatus: String(s.runtimeStatus),
+    ...(s.output && s.runtimeStatus === 'Completed' ? { output: s.output as RunResult } : {}),
+    ...(stuck.has(s.instanceId) ? { stuck: stuck.get(s.instanceId) } : {}),
+  }));
+  // A failed orchestration's output is its error: the cause goes into its finding.
+  const failures = new Map(
+    instances.filter((s) => s.runtimeStatus !== 'Completed').map((s) => [s.instanceId, s.output] as const),
+  );
+  const runOf = new Map(runs.map((r) => [r.instanceId, r]));
+  const eventRecords: EventRecord[] | undefined = events
+    ? [
+        ...delivered.map(({ planned, disposition }): EventRecord => {
+          const base = { eventId: planned.eventId, copy: planned.copy, delivery: 'delivered' as const };
+          if (!disposition) return base;
+          if (disposition.kind === 'ignored')
+            return { ...base, disposition: disposition.kind, reason: disposition.reason };
+          const run = runOf.get(disposition.instanceId);
+          const reason =
+            run?.output?.reason ??
+            (run && run.runtimeStatus !== 'Completed' ? runFindings([run], failures)[0]?.message : undefined);
+          return {
+            ...base,
+            disposition: disposition.kind,
+            instanceId: disposition.instanceId,
+            ...(run
+              ? { ended: run.output ? run.output.status : `run ${run.runtimeStatus}` }
+              : { ended: 'run missing' }),
+            ...(reason !== undefined ? { endedReason: reason } : {}),
+          };
+        }),
+        ...droppedEvents.map((d): EventRecord => ({ eventId: d.eventId, copy: d.copy, delivery: 'dropped' })),
+      ]
+    : undefined;
+  const hostMetrics = worker.host.metrics();
+  const full = options.full ?? false;
+  return {
+    runs,
+    report: buildReport(
+      [
+        ...runFindings(runs, failures),
+        ...eventFindings(dispositions),
+        ...(await fleetFindings(worker, full)),
+      ],
+      // A full report reads the drift check's passes back from the report store; counting them too would
+      // count them twice.
+      full ? { full } : { passCounts: addCounts(...runs.map((r) => r.output?.passCounts)) },
+    ),
+    host: {
+      activities: hostMetrics.activities,
+      orchestrations: hostMetrics.orchestrations,
+      maxHistoryEvents: hostMetrics.maxHistoryEvents,
+      maxHistoryBytes: hostMetrics.maxHistoryBytes,
+      virtualSeconds: Math.round((worker.clock.now() - started) / 10) / 100,
+    },
+    ...(eventRecords ? { events: eventRecords } : {}),
+  };
+}
+
 /**
  * With `--full`, every finding of the run's drift check, passes included: a fleet check's result lists
  * only its problems (docs/design.md "Run result"), and its saveReport activity keeps the full list beside
  * the report in the sandbox's report store. Empty without `--full` or without a drift check.
  */
-async function fleetFindings(sandbox: Sandbox, full: boolean): Promise<Finding[]> {
-  const stored = full ? await sandbox.deps.reports?.readFindings(LATEST_NAME) : undefined;
+async function fleetFindings(worker: SandboxWorker, full: boolean): Promise<Finding[]> {
+  const stored = full ? await worker.deps.reports?.readFindings(LATEST_NAME) : undefined;
   const findings: Finding[] = [];
   if (stored) for await (const f of stored) findings.push(f);
   return findings;
