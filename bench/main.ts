@@ -8,23 +8,10 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { DEFAULT_INSTANCE_MEMORY_MB, heapLimitMbFor, INSTANCE_MEMORY_SIZES } from '../sandbox/workerInstance';
 import { type BenchResult, type MeasureOptions } from './measure';
 
-/** Flex Consumption instance sizes (MB) and the one infra/main.bicep deploys by default. */
-export const INSTANCE_MEMORY_SIZES = [512, 2048, 4096] as const;
-export const DEFAULT_INSTANCE_MEMORY_MB = 2048;
-
-/**
- * The V8 heap limit (MB) of a Node worker in an instance with this much memory. Node configures V8 from the
- * memory it may use, the cgroup's limit where there is one (src/api/environment.cc
- * SetIsolateCreateParamsForNode: uv_get_constrained_memory, then ResourceConstraints::ConfigureDefaults),
- * and V8 gives the old generation a quarter of it. On this 24 GB machine that is 4 GB, and V8, sized for
- * plenty, lets the heap grow to four times what stays live before it collects; in the instance the
- * worker runs in, the limit is 512 MB and the heap grows by less than half again (ADR 0002).
- */
-export function heapLimitMbFor(instanceMemoryMb: number): number {
-  return instanceMemoryMb / 4;
-}
+export { DEFAULT_INSTANCE_MEMORY_MB, heapLimitMbFor, INSTANCE_MEMORY_SIZES };
 
 export interface RunBenchOptions extends MeasureOptions {
   /** Memory of the Function App instance the worker is modelled in (default 2048, infra's default). */

@@ -11,11 +11,12 @@
  * findings, a failed run, or an app that refused or failed; 2 bad input. Results go to stdout; progress
  * (one updating line, only when stderr is a terminal: ./progress.ts) and logs go to stderr.
  */
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { jsonLogger, type LogLevel } from '../shared/core/log';
 import { renderTable } from '../shared/validation/report';
 import { InputError } from '../sandbox/inputError';
-import { runSandbox } from '../sandbox/run';
+import { runSandboxOnWorkerProcess } from '../sandbox/workerProcess';
+import { cliLogger } from './log';
 import { runReconcile } from './commands/reconcile';
 import { RemoteError } from './commands/remote';
 import { runServe } from './commands/serve';
@@ -50,8 +51,7 @@ function write(text: string): void {
 }
 
 async function main(argv: readonly string[]): Promise<number> {
-  const level = (process.env.FEDLINK_LOG_LEVEL ?? 'warn') as LogLevel;
-  const log = jsonLogger(['debug', 'info', 'warn', 'error'].includes(level) ? level : 'warn');
+  const log = cliLogger();
   const [command, ...rest] = argv;
 
   if (command === 'plan' || command === 'apply') {
@@ -121,17 +121,16 @@ async function main(argv: readonly string[]): Promise<number> {
       throw new InputError('sandbox run needs --estate FILE and --config FILE', { showUsage: true });
     if (values.mode !== 'plan' && values.mode !== 'apply')
       throw new InputError('--mode must be plan or apply', { showUsage: true });
-    const progress = createProgress(process.stderr);
-    const output = await runSandbox({
+    // The worker runs in a process of its own, sized as in Azure; it draws the progress line.
+    const output = await runSandboxOnWorkerProcess({
+      script: join(__dirname, 'sandboxWorker.js'),
       estatePath: values.estate,
       configPath: values.config,
       mode: values.mode,
-      log,
-      observer: progress.observer,
       full: values.full ?? false,
       ...(values.events !== undefined ? { eventsPath: values.events } : {}),
       ...(values.faults !== undefined ? { faults: values.faults } : {}),
-    }).finally(() => progress.done());
+    });
     if (format === 'json') {
       write(JSON.stringify(output));
     } else {

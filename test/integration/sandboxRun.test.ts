@@ -76,8 +76,12 @@ describe('fedlink sandbox run', () => {
         'orchestrations',
         'maxHistoryEvents',
         'maxHistoryBytes',
+        'workerPeakRssMb',
       ]),
     );
+    // The worker ran in its own process (sandbox/workerProcess.ts), and said how much memory it took.
+    expect(out.metrics.workerPeakRssMb).toBeGreaterThan(20);
+    expect(out.metrics.workerPeakRssMb).toBeLessThan(512);
     // The drift check's history, serialized as the extension hands it to the orchestrator.
     expect(out.metrics.maxHistoryBytes).toBeGreaterThan((out.metrics.maxHistoryEvents ?? 0) * 50);
   });
