@@ -14,7 +14,7 @@ import { startApiServer } from '../../sandbox/httpServer';
 import { blobReportStore, blobReportStoreFor } from '../../shared/azure/reportStore';
 import { silentLogger } from '../../shared/core/log';
 import { createMemoryReportStore } from '../../shared/reportStore/memory';
-import { createFileDocs, type FileDocs } from '../../sandbox/fileDocs';
+import { memoryStoreSubjects } from '../helpers/memoryStoreSubjects';
 import {
   findingsName,
   historyName,
@@ -98,28 +98,8 @@ const subjects: [string, () => Promise<Subject>][] = [
       return { store: blobReportStore(container), names: () => blobNames(container) };
     },
   ],
-  [
-    'memory',
-    () => {
-      const store = createMemoryReportStore();
-      return Promise.resolve({ store, names: () => Promise.resolve(store.names()) });
-    },
-  ],
-  [
-    "memory, documents in files (the benchmark's)",
-    () => {
-      const docs = createFileDocs();
-      fileDocs.push(docs);
-      const store = createMemoryReportStore(docs);
-      return Promise.resolve({ store, names: () => Promise.resolve(store.names()) });
-    },
-  ],
+  ...memoryStoreSubjects(createMemoryReportStore),
 ];
-
-const fileDocs: FileDocs[] = [];
-afterAll(() => {
-  for (const docs of fileDocs) docs.remove();
-});
 
 describe.each(subjects)('the %s report store', (_kind, make) => {
   it('saves history/<yyyy>/<mm>/<dd>/<timestamp>-<runId>.json and latest.json with the same document', async () => {

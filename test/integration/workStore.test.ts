@@ -9,7 +9,7 @@ import { ContainerClient, StorageSharedKeyCredential } from '@azure/storage-blob
 import { blobWorkStore, blobWorkStoreFor } from '../../shared/azure/workStore';
 import { mapLimit } from '../../shared/core/concurrency';
 import { createMemoryWorkStore } from '../../shared/workStore/memory';
-import { createFileDocs, type FileDocs } from '../../sandbox/fileDocs';
+import { memoryStoreSubjects } from '../helpers/memoryStoreSubjects';
 import { MAX_NAME_LENGTH, runPrefix, type WorkStore, WorkStoreError } from '../../shared/workStore/store';
 import { AZURITE_ACCOUNT, azuriteForFile, blobNames } from '../helpers/azurite';
 
@@ -51,28 +51,8 @@ const subjects: [string, () => Promise<Subject>][] = [
       };
     },
   ],
-  [
-    'memory',
-    () => {
-      const store = createMemoryWorkStore();
-      return Promise.resolve({ store, names: () => Promise.resolve(store.names()) });
-    },
-  ],
-  [
-    "memory, documents in files (the benchmark's)",
-    () => {
-      const docs = createFileDocs();
-      fileDocs.push(docs);
-      const store = createMemoryWorkStore(docs);
-      return Promise.resolve({ store, names: () => Promise.resolve(store.names()) });
-    },
-  ],
+  ...memoryStoreSubjects(createMemoryWorkStore),
 ];
-
-const fileDocs: FileDocs[] = [];
-afterAll(() => {
-  for (const docs of fileDocs) docs.remove();
-});
 
 /** The rejection of `promise`, which must reject. */
 async function rejection(promise: Promise<unknown>): Promise<WorkStoreError> {
