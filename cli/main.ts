@@ -4,7 +4,7 @@
  *
  *   fedlink plan   (--cluster ID | --identity ID | --all) [--app URL [--key KEY] | --sandbox ESTATE] [--config FILE] [--output table|json] [--full]
  *   fedlink apply  (--cluster ID | --identity ID | --all) (--app URL [--key KEY] | --sandbox ESTATE | --local) [--config FILE] [--output table|json] [--full]
- *   fedlink sandbox run --estate E --config C [--events F] [--mode plan|apply] [--faults SPEC] [--output table|json] [--full]
+ *   fedlink sandbox run --estate E --config C [--events F] [--mode plan|apply] [--faults SPEC] [--instance-memory MB] [--output table|json] [--full]
  *   fedlink sandbox serve --estate E [--port P] [--faults SPEC] [--output table|json]
  *
  * Exit codes (EXIT_CODES, printed by `fedlink help`): 0 success with no failed finding; 1 failed
@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { renderTable } from '../shared/validation/report';
 import { InputError } from '../sandbox/inputError';
+import { INSTANCE_MEMORY_SIZES } from '../sandbox/workerInstance';
 import { runSandboxOnWorkerProcess } from '../sandbox/workerProcess';
 import { cliLogger } from './log';
 import { runReconcile } from './commands/reconcile';
@@ -28,7 +29,7 @@ import { renderRun, runJson } from './render';
 const USAGE = `usage:
   fedlink plan   (--cluster ID | --identity ID | --all) [--app URL [--key KEY] | --sandbox ESTATE.json] [--config FILE] [--output table|json] [--full]
   fedlink apply  (--cluster ID | --identity ID | --all) (--app URL [--key KEY] | --sandbox ESTATE.json | --local) [--config FILE] [--output table|json] [--full]
-  fedlink sandbox run --estate ESTATE.json --config CONFIG [--events EVENTS.json] [--mode plan|apply] [--faults SPEC] [--output table|json] [--full]
+  fedlink sandbox run --estate ESTATE.json --config CONFIG [--events EVENTS.json] [--mode plan|apply] [--faults SPEC] [--instance-memory 512|2048|4096] [--output table|json] [--full]
   fedlink sandbox serve --estate ESTATE.json [--port P] [--faults SPEC] [--output table|json]
   fedlink help
 
@@ -111,12 +112,22 @@ async function main(argv: readonly string[]): Promise<number> {
         events: { type: 'string' },
         mode: { type: 'string', default: 'apply' },
         faults: { type: 'string' },
+        'instance-memory': { type: 'string' },
         ...OUTPUT_OPTIONS,
         ...FULL_OPTION,
       },
       strict: true,
     });
     const format = outputFormat(values);
+    const memory = values['instance-memory'];
+    const instanceMemoryMb = memory === undefined ? undefined : Number(memory);
+    if (
+      instanceMemoryMb !== undefined &&
+      !(INSTANCE_MEMORY_SIZES as readonly number[]).includes(instanceMemoryMb)
+    )
+      throw new InputError(
+        `--instance-memory must be one of ${INSTANCE_MEMORY_SIZES.join(', ')} (MB, the Flex Consumption sizes), got ${memory}`,
+      );
     if (!values.estate || !values.config)
       throw new InputError('sandbox run needs --estate FILE and --config FILE', { showUsage: true });
     if (values.mode !== 'plan' && values.mode !== 'apply')
@@ -130,6 +141,7 @@ async function main(argv: readonly string[]): Promise<number> {
       full: values.full ?? false,
       ...(values.events !== undefined ? { eventsPath: values.events } : {}),
       ...(values.faults !== undefined ? { faults: values.faults } : {}),
+      ...(instanceMemoryMb !== undefined ? { instanceMemoryMb } : {}),
     });
     if (format === 'json') {
       write(JSON.stringify(output));

@@ -87,7 +87,13 @@ export function runOnWorkerProcess(
     child.on('error', reject);
     child.on('exit', (code, signal) => {
       if (!settled)
-        reject(new Error(`sandbox worker exited (${signal ?? `code ${String(code)}`}) before it answered`));
+        reject(
+          new Error(
+            `sandbox worker exited (${signal ?? `code ${String(code)}`}) before it answered; if its stderr ` +
+              `above says the JavaScript heap ran out of memory, the estate needs a larger instance ` +
+              `(--instance-memory; this one: ${options.instanceMemoryMb ?? DEFAULT_INSTANCE_MEMORY_MB} MB)`,
+          ),
+        );
     });
     const start: ToWorker = { type: 'run', origin: options.clock.origin(), ...request };
     child.send(start);

@@ -90,6 +90,22 @@ describe('fedlink with bad input: exit 2, one line on stderr, nothing written', 
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 
+  it('--instance-memory that is not a Flex Consumption size', () => {
+    expectRefused(
+      run(
+        '--estate',
+        goodEstate,
+        '--config',
+        goodConfig,
+        '--events',
+        goodEvents,
+        '--instance-memory',
+        '1000',
+      ),
+      '--instance-memory must be one of 512, 2048, 4096 (MB, the Flex Consumption sizes), got 1000',
+    );
+  });
+
   it('--faults naming a directory', () => {
     const folder = join(dir, 'faults.d');
     mkdirSync(folder);

@@ -10,6 +10,9 @@ import { stringify } from 'yaml';
 import { normalizeResourceId } from '../../shared/core/resourceId';
 import { ficName } from '../../shared/federation/names';
 import { fixtureEstate } from '../helpers/fixtureEstate';
+import { VirtualClock } from '../../sandbox/clock';
+import { runOnWorkerProcess } from '../../sandbox/workerProcess';
+import { parseConfig } from '../../shared/config/load';
 import { ficResource } from '../../sandbox/builders';
 import { cluster, estate, event, identity, issuerOf, SUB } from '../helpers/scenario';
 
@@ -110,6 +113,37 @@ describe('fedlink sandbox run', () => {
     expect(out.report.listed).toBe('all');
     expect(out.report.findings.length).toBeGreaterThan(0);
     expect(readdirSync(tmp)).toEqual([]);
+  });
+
+  it('runs the worker sized as the instance it is told (--instance-memory), and says so when the worker dies', async () => {
+    const r = fedlink(
+      'sandbox',
+      'run',
+      '--estate',
+      file('fixture-estate-4096.json', fixtureEstate()),
+      '--config',
+      file('empty-4096.yaml', '{}\n'),
+      '--json',
+      '--instance-memory',
+      '4096',
+    );
+    expect(r.code).toBe(0);
+    expect((JSON.parse(r.stdout) as Output).metrics.workerPeakRssMb).toBeGreaterThan(20);
+    // A worker that exits before it answers (here: its script is missing) is an error that names the way out.
+    const clock = new VirtualClock({ scale: 20 });
+    await expect(
+      runOnWorkerProcess(
+        {
+          arm: { endpoint: 'https://127.0.0.1:1', caPem: '', tenantIds: ['t'] },
+          config: parseConfig('{}'),
+          mode: 'plan',
+          full: false,
+        },
+        { script: join(dir, 'no-such-worker.js'), clock, instanceMemoryMb: 512 },
+      ),
+    ).rejects.toThrow(
+      /^sandbox worker exited \(code 1\) before it answered; .*--instance-memory; this one: 512 MB\)$/,
+    );
   });
 
   it('delivers events through the real trigger and orchestrations, and reports the result', () => {
