@@ -129,7 +129,8 @@ describe('fedlink sandbox run', () => {
     );
     expect(r.code).toBe(0);
     expect((JSON.parse(r.stdout) as Output).metrics.workerPeakRssMb).toBeGreaterThan(20);
-    // A worker that exits before it answers (here: its script is missing) is an error that names the way out.
+    // A worker that exits before it answers (here: its script just exits, as V8 does when the heap runs out)
+    // is an error that names the way out.
     const clock = new VirtualClock({ scale: 20 });
     await expect(
       runOnWorkerProcess(
@@ -139,10 +140,10 @@ describe('fedlink sandbox run', () => {
           mode: 'plan',
           full: false,
         },
-        { script: join(dir, 'no-such-worker.js'), clock, instanceMemoryMb: 512 },
+        { script: file('exiting-worker.js', 'process.exit(134);\n'), clock, instanceMemoryMb: 512 },
       ),
     ).rejects.toThrow(
-      /^sandbox worker exited \(code 1\) before it answered; .*--instance-memory; this one: 512 MB\)$/,
+      /^sandbox worker exited \(code 134\) before it answered; .*--instance-memory; this one: 512 MB\)$/,
     );
   });
 
