@@ -11,8 +11,6 @@ import { join } from 'node:path';
 import { DEFAULT_INSTANCE_MEMORY_MB, heapLimitMbFor, INSTANCE_MEMORY_SIZES } from '../sandbox/workerInstance';
 import { type BenchResult, type MeasureOptions } from './measure';
 
-export { DEFAULT_INSTANCE_MEMORY_MB, heapLimitMbFor, INSTANCE_MEMORY_SIZES };
-
 export interface RunBenchOptions extends MeasureOptions {
   /** Memory of the Function App instance the worker is modelled in (default 2048, infra's default). */
   readonly instanceMemoryMb?: number;

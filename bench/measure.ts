@@ -15,12 +15,12 @@ import { type RunResult } from '../functions/contracts';
 import { driftCheck, type DriftInput } from '../functions/orchestrations/drift';
 import { DRIFT_INSTANCE_ID } from '../shared/core/instanceIds';
 import { serialise } from '../shared/reportStore/store';
-import { createMemoryReportStore } from '../shared/reportStore/memory';
-import { createMemoryWorkStore, type MemoryWorkStore } from '../shared/workStore/memory';
+import { type MemoryWorkStore } from '../shared/workStore/memory';
 import { join } from 'node:path';
 import { getHeapStatistics } from 'node:v8';
 import { VirtualClock } from '../sandbox/clock';
-import { createFileDocs } from '../sandbox/fileDocs';
+import { createFileStores } from '../sandbox/fileDocs';
+import { peakRssMb } from '../sandbox/workerInstance';
 import { type EmulatorProcess, startEmulatorProcess } from '../sandbox/emulator/process';
 import {
   createSandboxWorker,
@@ -159,12 +159,17 @@ export type Measurement = Omit<BenchResult, 'cpuSeconds' | 'peakRssMb' | 'heapLi
 
 export async function measureFleet(options: MeasureOptions): Promise<Measurement> {
   // The report and work stores keep their documents in files, out of the worker's heap, as Blob Storage
-  // keeps them out of a worker's memory; only what an activity reads or writes passes through the heap.
-  const reportDocs = createFileDocs('fedlink-bench-reports-');
-  const workDocs = createFileDocs('fedlink-bench-work-');
-  const reports = createMemoryReportStore(reportDocs);
-  const { work, peakBytes } = measuredWorkStore(createMemoryWorkStore(workDocs));
-  const { fleet, floor, scale, clock, emulator, sandbox } = await startSandbox(options, { reports, work });
+  // keeps them out of a worker's memory.
+  const stores = createFileStores('fedlink-bench-');
+  const { reports } = stores;
+  const { work, peakBytes } = measuredWorkStore(stores.work);
+  const { fleet, floor, scale, clock, emulator, sandbox } = await startSandbox(options, {
+    reports,
+    work,
+  }).catch((error: unknown) => {
+    stores.remove();
+    throw error;
+  });
   const baselineRssMb = mb(process.memoryUsage().rss);
   const wallStart = performance.now();
   let operationsSeen = 0;
@@ -254,8 +259,7 @@ export async function measureFleet(options: MeasureOptions): Promise<Measurement
   } finally {
     await sandbox.close();
     await emulator.close();
-    reportDocs.remove();
-    workDocs.remove();
+    stores.remove();
   }
 }
 
@@ -321,8 +325,7 @@ export function withProcessFigures(
   return {
     ...m,
     cpuSeconds: Math.round((cpu.user + cpu.system) / 10_000) / 100,
-    // resourceUsage().maxRSS is in kilobytes.
-    peakRssMb: Math.round(process.resourceUsage().maxRSS / 102.4) / 10,
+    peakRssMb: peakRssMb(),
     heapLimitMb: Math.round(getHeapStatistics().heap_size_limit / 1024 / 1024),
   };
 }

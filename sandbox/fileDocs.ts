@@ -9,6 +9,8 @@ import { mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type TextDocs } from '../shared/core/textDocs';
+import { createMemoryReportStore, type MemoryReportStore } from '../shared/reportStore/memory';
+import { createMemoryWorkStore, type MemoryWorkStore } from '../shared/workStore/memory';
 
 export interface FileDocs extends TextDocs {
   /** The folder the documents are in. */
@@ -44,6 +46,27 @@ export function createFileDocs(prefix = 'fedlink-docs-'): FileDocs {
     remove: () => {
       files.clear();
       rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * The work and report stores of a measured worker, their documents in two fresh folders (`prefix` names
+ * them): only what an activity reads or writes passes through the worker's heap. `remove` deletes both.
+ */
+export function createFileStores(prefix: string): {
+  readonly work: MemoryWorkStore;
+  readonly reports: MemoryReportStore;
+  remove(): void;
+} {
+  const workDocs = createFileDocs(`${prefix}work-`);
+  const reportDocs = createFileDocs(`${prefix}reports-`);
+  return {
+    work: createMemoryWorkStore(workDocs),
+    reports: createMemoryReportStore(reportDocs),
+    remove: () => {
+      workDocs.remove();
+      reportDocs.remove();
     },
   };
 }

@@ -25,9 +25,6 @@ import { hash32, mulberry32 } from './emulator/prng';
 import { type Estate, loadEstate } from './estate';
 import { createSandbox, type Sandbox, type SandboxWorker } from './runtime';
 import { InputError } from './inputError';
-import { createFileDocs } from './fileDocs';
-import { createMemoryReportStore } from '../shared/reportStore/memory';
-import { createMemoryWorkStore } from '../shared/workStore/memory';
 
 export interface SandboxRunOptions {
   readonly estatePath: string;
@@ -300,26 +297,14 @@ export function runLoadedSandbox(
   // Not async: once the emulator holds its copy of the estate, nothing of the run keeps the input
   // (a fleet-sized estate is tens of MB, and V8 sizes the heap by what stays live, docs/targets.md
   // performance 6).
-  // The work and report stores keep their documents in files, out of this process's heap, as Blob
-  // Storage keeps them out of a worker's: a fleet check's work items and full findings list are tens of MB.
-  const workDocs = createFileDocs('fedlink-sandbox-work-');
-  const reportDocs = createFileDocs('fedlink-sandbox-reports-');
-  const removeDocs = () => {
-    workDocs.remove();
-    reportDocs.remove();
-  };
   return createSandbox({
     estate,
     config,
     log,
-    work: createMemoryWorkStore(workDocs),
-    reports: createMemoryReportStore(reportDocs),
     ...(faults ? { faults } : {}),
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.observer ? { observer: options.observer } : {}),
-  })
-    .then((sandbox) => runStarted(sandbox, events, log, options))
-    .finally(removeDocs);
+  }).then((sandbox) => runStarted(sandbox, events, log, options));
 }
 
 /**

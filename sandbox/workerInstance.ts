@@ -16,3 +16,8 @@ export const DEFAULT_INSTANCE_MEMORY_MB = 2048;
 export function heapLimitMbFor(instanceMemoryMb: number): number {
   return instanceMemoryMb / 4;
 }
+
+/** This process's peak resident set so far, in MB to one decimal (resourceUsage().maxRSS is in kilobytes). */
+export function peakRssMb(): number {
+  return Math.round(process.resourceUsage().maxRSS / 102.4) / 10;
+}

@@ -17,12 +17,10 @@ import { fork } from 'node:child_process';
 import { type FedlinkConfig } from '../shared/config/schema';
 import { type RunMode } from '../functions/contracts';
 import { type Logger } from '../shared/core/log';
-import { createMemoryReportStore } from '../shared/reportStore/memory';
-import { createMemoryWorkStore } from '../shared/workStore/memory';
 import { type ClockOrigin, VirtualClock } from './clock';
 import { sandboxCredential } from './emulator/credential';
-import { createFileDocs } from './fileDocs';
-import { DEFAULT_INSTANCE_MEMORY_MB, heapLimitMbFor } from './workerInstance';
+import { createFileStores } from './fileDocs';
+import { DEFAULT_INSTANCE_MEMORY_MB, heapLimitMbFor, peakRssMb } from './workerInstance';
 import { startEmulator } from './emulator';
 import {
   composeOutput,
@@ -43,9 +41,7 @@ export interface WorkerRunRequest {
   readonly full: boolean;
 }
 
-type ToWorker =
-  | ({ readonly type: 'run'; readonly origin: ClockOrigin } & WorkerRunRequest)
-  | { readonly type: 'jump'; readonly jumped: number };
+type ToWorker = { readonly type: 'run'; readonly origin: ClockOrigin } & WorkerRunRequest;
 
 type FromWorker =
   | { readonly type: 'jump'; readonly jumped: number }
@@ -114,19 +110,14 @@ export function serveWorkerProcess(
 ): void {
   const send = (message: FromWorker) =>
     new Promise<void>((resolve) => (process.send ? process.send(message, () => resolve()) : resolve()));
-  let clock: VirtualClock | undefined;
-  process.on('message', (message: ToWorker) => {
-    if (message.type === 'jump') clock?.jumpTo(message.jumped);
-    else void run(message);
-  });
+  // The one message: the run. Jumps only go the other way (this worker's durable host makes them).
+  process.once('message', (request: ToWorker) => void run(request));
 
-  async function run(request: Extract<ToWorker, { type: 'run' }>): Promise<void> {
+  async function run(request: ToWorker): Promise<void> {
     const { log, observer, done } = setup();
-    const workDocs = createFileDocs('fedlink-sandbox-work-');
-    const reportDocs = createFileDocs('fedlink-sandbox-reports-');
+    const stores = createFileStores('fedlink-sandbox-');
     try {
       const following = VirtualClock.following(request.origin);
-      clock = following;
       following.onJump((jumped) => void send({ type: 'jump', jumped }));
       const worker = createSandboxWorker(
         {
@@ -139,8 +130,8 @@ export function serveWorkerProcess(
           clock: following,
           log,
           ...(observer ? { observer } : {}),
-          work: createMemoryWorkStore(workDocs),
-          reports: createMemoryReportStore(reportDocs),
+          work: stores.work,
+          reports: stores.reports,
         },
       );
       let result: WorkerRunResult;
@@ -153,7 +144,7 @@ export function serveWorkerProcess(
       await send({
         type: 'result',
         result,
-        peakRssMb: Math.round(process.resourceUsage().maxRSS / 102.4) / 10,
+        peakRssMb: peakRssMb(),
       });
     } catch (error) {
       await send({
@@ -161,8 +152,7 @@ export function serveWorkerProcess(
         message: error instanceof Error ? (error.stack ?? error.message) : String(error),
       });
     } finally {
-      workDocs.remove();
-      reportDocs.remove();
+      stores.remove();
       process.disconnect();
     }
   }

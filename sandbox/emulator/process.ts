@@ -18,6 +18,7 @@ import { type FaultSpec } from './faults';
 import { type LimitsOption } from './limits';
 import { type EmulatorMetrics, type OperationRecord } from './recorder';
 import { type Emulator, startEmulator } from './index';
+import { peakRssMb } from '../workerInstance';
 
 /** Options of the emulator that the child starts (a subset of EmulatorOptions that crosses processes). */
 export interface EmulatorProcessSettings {
@@ -45,7 +46,6 @@ export interface EmulatorProcess<Extra> {
   readonly credential: Emulator['credential'];
   /** What the script's `provide` returned besides the estate. */
   readonly extra: Extra;
-  readonly pid: number;
   metrics(): Promise<EmulatorMetrics>;
   /** The requests answered from index `from` on (bodies left out). */
   operations(from?: number): Promise<OperationRecord[]>;
@@ -76,8 +76,6 @@ type FromChild =
     }
   | { readonly type: 'answer'; readonly id: number; readonly value?: unknown; readonly error?: string }
   | { readonly type: 'failed'; readonly message: string };
-
-const mb = (kilobytes: number) => Math.round(kilobytes / 102.4) / 10;
 
 export async function startEmulatorProcess<Extra>(
   options: EmulatorProcessOptions,
@@ -146,7 +144,6 @@ export async function startEmulatorProcess<Extra>(
     caPem: started.caPem,
     credential: sandboxCredential(started.tenantIds),
     extra: extra as Extra,
-    pid: child.pid ?? 0,
     metrics: () => ask<EmulatorMetrics>({ kind: 'metrics' }),
     operations: (from = 0) => ask<OperationRecord[]>({ kind: 'operations', from }),
     peakRssMb: () => ask<number>({ kind: 'peakRss' }),
@@ -230,7 +227,7 @@ export function serveEmulatorProcess(
       case 'operations':
         return emulator.operations.slice(query.from).map(({ body: _body, ...rest }) => rest);
       case 'peakRss':
-        return mb(process.resourceUsage().maxRSS);
+        return peakRssMb();
     }
   }
 }

@@ -201,7 +201,6 @@ function tagBinding(identity: Identity): { binding?: ResolvedBinding; findings: 
   };
 }
 
-/** True when `selector` selects `cluster`. */
 /**
  * `clusterMatches` over one list of items holding clusters, remembered per selector: the bindings of a fleet
  * share a handful of selectors (a team's tags), so a fleet scope matches each selector against the clusters
@@ -228,6 +227,7 @@ export function selectorIndex<T>(
   };
 }
 
+/** True when `selector` selects `cluster`. */
 export function clusterMatches(selector: ClusterSelector, cluster: Cluster): boolean {
   switch (selector.kind) {
     case 'all':

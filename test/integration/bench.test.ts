@@ -12,7 +12,8 @@
 import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { readFileSync } from 'node:fs';
-import { DEFAULT_INSTANCE_MEMORY_MB, heapLimitMbFor, parseArgs, runBench } from '../../bench/main';
+import { parseArgs, runBench } from '../../bench/main';
+import { DEFAULT_INSTANCE_MEMORY_MB, heapLimitMbFor } from '../../sandbox/workerInstance';
 import { autoScale, type BenchResult } from '../../bench/measure';
 
 const DIST = resolve(__dirname, '../../dist/bench');
